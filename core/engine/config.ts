@@ -1,0 +1,114 @@
+/**
+ * The engine's configuration: one typed object with documented defaults. Users pass a partial
+ * object; `resolveEngineConfig` merges it with the defaults once and validates every key, throwing a
+ * `config-invalid` error that names the key and the allowed range.
+ */
+import type { ByteRange, Segment } from '../model/segment.js';
+
+/** What the request hook may change about an HTTP request before it is sent. */
+export interface HttpRequestInit {
+  /** URL to fetch (rewrite it to sign CDN URLs, switch CDNs, ...). */
+  url: string;
+  /** Request headers. `Range` is set by the engine for byte ranges and must not be overridden. */
+  headers: Record<string, string>;
+  /** `fetch` credentials mode. Default `'same-origin'`. */
+  credentials: RequestCredentials;
+}
+
+/** Context passed to the request hook. */
+export interface HttpRequestContext {
+  /** The segment being fetched. */
+  readonly segment: Segment;
+  /** The byte range requested (the segment's own range, or the rest of it when completing a P2P download). */
+  readonly byteRange?: ByteRange;
+  /** Key of the segment's stream. */
+  readonly streamKey: string;
+}
+
+/**
+ * Called before every HTTP request the engine makes; may change URL, headers and credentials.
+ * May be async (e.g. to fetch a fresh CDN token). Throwing fails the request with `http-network`.
+ */
+export type HttpRequestHook = (
+  request: HttpRequestInit,
+  context: HttpRequestContext,
+) => HttpRequestInit | Promise<HttpRequestInit>;
+
+/** Engine configuration. Every key has a default; see {@link DEFAULT_ENGINE_CONFIG}. */
+export interface EngineConfig {
+  // ---- HTTP ----
+  /** Retries after a network error, idle timeout or 5xx/408/429 status. Integer 0..10. Default 3. */
+  httpRetries: number;
+  /** Delay before the first retry in ms; doubles on each further retry (with ±20 % jitter). 0..60000. Default 300. */
+  httpRetryDelayMs: number;
+  /** Fail an HTTP attempt when no bytes arrive for this long, in ms. 500..120000. Default 10000. */
+  httpIdleTimeoutMs: number;
+  /** Hook to add headers/credentials or rewrite URLs (signed CDN URLs). Default: none. */
+  httpRequestHook: HttpRequestHook | undefined;
+
+  // ---- segment store ----
+  /** Memory the segment store may use, in bytes. 1 MiB..4 GiB. Default 64 MiB. */
+  storeBudgetBytes: number;
+  /** Live: segments ending more than this many seconds behind the playhead are dropped. 0..3600. Default 60. */
+  liveEvictionMarginSeconds: number;
+
+  // ---- P2P ----
+  /** Turns P2P off entirely: HTTP only, no tracker connection. Default false. */
+  p2pDisabled: boolean;
+  /** Download from peers but never upload to them. Default: true on metered/cellular connections the browser reports, false elsewhere. */
+  uploadDisabled: boolean | undefined;
+  /** WebTorrent tracker WebSocket URLs announced to at once. Non-empty unless p2pDisabled. Default: public trackers. */
+  trackers: readonly string[];
+  /** `RTCPeerConnection` configuration (ICE servers). Default: public STUN servers. */
+  rtcConfig: RTCConfiguration;
+  /** Swarm identity; default: the manifest URL without its query string. Set it for signed URLs and multi-CDN. */
+  swarmId: string | undefined;
+  /** Peers to connect to per stream swarm. 1..50. Default 12. */
+  maxPeers: number;
+  /** Seconds ahead of the playhead the engine prefetches over P2P (VOD and live). 0..600. Default 60. */
+  p2pPrefetchSeconds: number;
+  /** The segment playback needs next must be on its way this many seconds before it is due, or HTTP takes over. 0.5..60. Default 4. */
+  httpSafetyMarginSeconds: number;
+  /** A peer that sends no data for this long during a transfer is dropped from the choice, in ms. 200..60000. Default 2000. */
+  peerIdleTimeoutMs: number;
+  /** Concurrent uploads to peers. 0..50. Default 6. */
+  maxConcurrentUploads: number;
+  /** Upload rate limit in bytes/s; 0 = unlimited. Default 0. */
+  uploadRateLimitBytesPerSecond: number;
+}
+
+/** Public WebTorrent trackers used when none are configured. */
+export const PUBLIC_TRACKERS: readonly string[] = [
+  'wss://tracker.openwebtorrent.com',
+  'wss://tracker.webtorrent.dev',
+  'wss://tracker.files.fm:7073/announce',
+];
+
+/** Public STUN servers used when no `rtcConfig` is given. */
+export const PUBLIC_STUN_SERVERS: RTCConfiguration = {
+  iceServers: [
+    { urls: 'stun:stun.l.google.com:19302' },
+    { urls: 'stun:global.stun.twilio.com:3478' },
+  ],
+};
+
+/** Defaults for every key of {@link EngineConfig}. */
+export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = {
+  httpRetries: 3,
+  httpRetryDelayMs: 300,
+  httpIdleTimeoutMs: 10_000,
+  httpRequestHook: undefined,
+  storeBudgetBytes: 64 * 1024 * 1024,
+  liveEvictionMarginSeconds: 60,
+  p2pDisabled: false,
+  uploadDisabled: undefined,
+  trackers: PUBLIC_TRACKERS,
+  rtcConfig: PUBLIC_STUN_SERVERS,
+  swarmId: undefined,
+  maxPeers: 12,
+  p2pPrefetchSeconds: 60,
+  httpSafetyMarginSeconds: 4,
+  peerIdleTimeoutMs: 2000,
+  maxConcurrentUploads: 6,
+  uploadRateLimitBytesPerSecond: 0,
+};

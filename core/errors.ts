@@ -1,0 +1,55 @@
+/**
+ * Every failure the library reports is a {@link P2PMediaLoaderError} with a stable `code`, so callers
+ * can branch on the kind of failure without parsing messages.
+ */
+
+/** Stable machine-readable error kinds. */
+export type ErrorCode =
+  /** A configuration value is missing, of the wrong type or out of range. */
+  | 'config-invalid'
+  /** The origin answered with an HTTP error status (after retries, for retryable ones). */
+  | 'http-status'
+  /** The request failed at the network level (after retries). */
+  | 'http-network'
+  /** No bytes arrived for longer than the configured idle timeout (after retries). */
+  | 'http-timeout'
+  /** The origin's answer did not match the request (wrong length for a byte range, etc.). */
+  | 'http-invalid-response'
+  /** The caller aborted the operation. */
+  | 'aborted'
+  /** A peer sent a malformed, oversized or out-of-order message; the peer is disconnected. */
+  | 'peer-protocol'
+  /** Bytes from a peer did not match what the segment must contain; they are discarded. */
+  | 'segment-integrity'
+  /** A tracker could not be reached or rejected us. HTTP delivery is unaffected. */
+  | 'tracker'
+  /** The segment or stream is not known to the engine. */
+  | 'segment-unknown'
+  /** The object was used after `destroy()`. */
+  | 'destroyed';
+
+/** The one error class of the library. `code` says what kind of failure it is. */
+export class P2PMediaLoaderError extends Error {
+  /** Stable kind of failure; see {@link ErrorCode}. */
+  readonly code: ErrorCode;
+  /** HTTP status for `http-status` errors. */
+  readonly status?: number;
+
+  /**
+   * @param code - the kind of failure
+   * @param message - a sentence for humans that names what failed and, for config, the allowed range
+   * @param options - the underlying cause and, for HTTP, the status
+   */
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; status?: number } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'P2PMediaLoaderError';
+    this.code = code;
+    if (options.status !== undefined) this.status = options.status;
+  }
+}
+
+/** True when `error` is an abort (ours or the platform's `AbortError`). */
+export function isAbortError(error: unknown): boolean {
+  if (error instanceof P2PMediaLoaderError) return error.code === 'aborted';
+  return error instanceof Error && error.name === 'AbortError';
+}

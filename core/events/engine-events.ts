@@ -1,0 +1,56 @@
+/** The engine's public, typed events. */
+import type { P2PMediaLoaderError } from '../errors.js';
+import type { SegmentId, SegmentSource, TransferSource } from '../model/segment.js';
+
+/** Names a segment of a stream in event payloads. */
+export interface SegmentRef {
+  /** {@link StreamDescriptor.key} of the stream. */
+  readonly streamKey: string;
+  /** {@link SegmentId} of the segment. */
+  readonly segmentId: SegmentId;
+}
+
+/** Payloads of the engine's events, by event name. */
+export interface EngineEventMap {
+  [event: string]: unknown;
+  /** A segment was handed to the player. */
+  'segment-loaded': SegmentRef & {
+    /** Where the bytes came from. */
+    readonly source: SegmentSource;
+    /** Segment size in bytes. */
+    readonly bytes: number;
+    /** Time from request to completion, in milliseconds. */
+    readonly durationMs: number;
+    /** The peer that sent it, for `p2p`. */
+    readonly peerId?: string;
+  };
+  /** A segment request failed for the player (every fallback exhausted). */
+  'segment-error': SegmentRef & {
+    readonly source: TransferSource;
+    readonly error: P2PMediaLoaderError;
+  };
+  /** The player (or the engine, for a prefetch) aborted a segment request. */
+  'segment-aborted': SegmentRef;
+  /** Bytes arrived from the network (counted as they arrive, including transfers later abandoned). */
+  'bytes-downloaded': {
+    readonly source: TransferSource;
+    readonly bytes: number;
+    readonly peerId?: string;
+  };
+  /** Bytes were sent to a peer. */
+  'bytes-uploaded': { readonly bytes: number; readonly peerId: string };
+  /** A peer connection opened in the swarm of a stream. */
+  'peer-connected': { readonly peerId: string; readonly streamKey: string };
+  /** A peer connection closed. `reason` is set when we closed it because it misbehaved. */
+  'peer-disconnected': {
+    readonly peerId: string;
+    readonly streamKey: string;
+    readonly reason?: P2PMediaLoaderError;
+  };
+  /** A peer misbehaved (malformed message, corrupt data) and was dropped. */
+  'peer-error': { readonly peerId: string; readonly error: P2PMediaLoaderError };
+  /** A tracker failed or could not be reached. HTTP delivery is unaffected. */
+  'tracker-error': { readonly trackerUrl: string; readonly error: P2PMediaLoaderError };
+  /** A tracker connection (re)opened. */
+  'tracker-connected': { readonly trackerUrl: string };
+}
