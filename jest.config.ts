@@ -2,22 +2,9 @@
 import type { Config } from 'jest';
 
 // TypeScript is transformed by SWC (fast, no type-checking: `npm run typecheck` does that with tsc).
-// Some runtime dependencies ship ESM only; they are transformed to CommonJS as well.
-const esmOnlyPackages = [
-  'bittorrent-tracker',
-  '@thaunknown',
-  'uint8-util',
-  'bencode',
-  'bittorrent-peerid',
-  'compact2string',
-  'string2compact',
-  'cross-fetch-ponyfill',
-  'webrtc-polyfill',
-  'streamx',
-  'unordered-array-remove',
-  'random-iterate',
-  'lru',
-];
+// Dependencies that ship ESM only are transformed to CommonJS as well: everything in node_modules
+// except these large CommonJS packages, which need no transform.
+const untransformedPackages = ['playwright-core', 'typescript', '@swc', 'jest', '@jest', 'jest-.*', 'esbuild'];
 
 const transform: Config['transform'] = {
   '^.+\\.(t|j|mj)s$': [
@@ -31,9 +18,12 @@ const transform: Config['transform'] = {
 
 const shared = {
   transform,
-  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
+  transformIgnorePatterns: [`/node_modules/(${untransformedPackages.join('|')})/`],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
+  // bittorrent-tracker and friends publish ESM only (an `import` export condition): the resolver
+  // picks their `import` entry points, which SWC then turns into CommonJS.
+  resolver: '<rootDir>/test/support/esm-only-resolver.cjs',
 };
 
 const config: Config = {

@@ -67,7 +67,12 @@ export interface EngineConfig {
   maxPeers: number;
   /** Seconds ahead of the playhead the engine prefetches over P2P (VOD and live). 0..600. Default 60. */
   p2pPrefetchSeconds: number;
-  /** The segment playback needs next must be on its way this many seconds before it is due, or HTTP takes over. 0.5..60. Default 4. */
+  /**
+   * Seconds of slack kept for HTTP: a segment whose playback deadline is closer than this (plus the
+   * time HTTP is expected to take for it) is fetched or completed over HTTP instead of waiting on
+   * peers. 0.2..60. Default 1.5 (hls.js plays ~3 segments behind the live edge, so a new live segment
+   * has 2-4 s of slack: a larger margin would send every live segment to HTTP).
+   */
   httpSafetyMarginSeconds: number;
   /** A peer that sends no data for this long during a transfer is dropped from the choice, in ms. 200..60000. Default 2000. */
   peerIdleTimeoutMs: number;
@@ -107,7 +112,7 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = {
   swarmId: undefined,
   maxPeers: 12,
   p2pPrefetchSeconds: 60,
-  httpSafetyMarginSeconds: 4,
+  httpSafetyMarginSeconds: 1.5,
   peerIdleTimeoutMs: 2000,
   maxConcurrentUploads: 6,
   uploadRateLimitBytesPerSecond: 0,

@@ -68,4 +68,10 @@ export interface PlaybackState {
   readonly position: number;
   /** Playback rate; 0 while paused. */
   readonly rate: number;
+  /**
+   * End of the buffered range that contains `position`, in seconds (equal to `position` when
+   * nothing is buffered there, e.g. at startup or after a seek). The scheduler uses it to tell how
+   * soon playback needs the next segment. Omit when unknown.
+   */
+  readonly bufferedEnd?: number;
 }

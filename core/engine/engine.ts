@@ -1,0 +1,414 @@
+/**
+ * The engine: the one object adapters talk to. It keeps the stream model, hands out segments from
+ * the store, joins requests to in-flight downloads, and runs each download through the scheduler,
+ * which picks peers or the origin. The P2P half sits behind {@link PeerNetwork}.
+ */
+import { P2PMediaLoaderError, isAbortError } from '../errors.js';
+import type { EngineEventMap } from '../events/engine-events.js';
+import { TypedEmitter, type Listener } from '../events/typed-emitter.js';
+import { HttpLoader } from '../http/http-loader.js';
+import type {
+  PlaybackState,
+  Segment,
+  SegmentId,
+  StreamDescriptor,
+  StreamUpdate,
+  TransferSource,
+} from '../model/segment.js';
+import type { EngineStats } from '../model/stats.js';
+import { createP2PNetwork } from '../p2p/swarm/p2p-network.js';
+import { sniffContainer, type ContainerKind } from '../p2p/integrity/container-check.js';
+import { PlaybackClock } from '../scheduler/playback-clock.js';
+import { deliverSegment, type DeliveryContext } from '../scheduler/segment-delivery.js';
+import { BandwidthEstimator } from '../stats/bandwidth-estimator.js';
+import { StatsCollector } from '../stats/stats-collector.js';
+import { SegmentStore } from '../storage/segment-store.js';
+import type { EngineConfig } from './config.js';
+import type { LoadSegmentOptions, LoadedSegment, SegmentEngine } from './engine-api.js';
+import type { PeerNetwork } from './peer-network.js';
+import { PrefetchPlanner } from './prefetch-planner.js';
+import { resolveEngineConfig } from './resolve-config.js';
+import { SegmentDownload, type DownloadResult } from './segment-download.js';
+import { StreamRegistry } from './stream-registry.js';
+import { swarmIdFor } from './swarm-id.js';
+
+/** Seconds ahead of the playhead the store never evicts: what playback is about to need. */
+const PROTECT_AHEAD_SECONDS = 30;
+/** How often the engine looks for segments to prefetch from peers. */
+const PREFETCH_TICK_MS = 250;
+
+/** What the engine gives the P2P half when it starts one for a source. */
+export interface PeerNetworkContext {
+  readonly config: Readonly<EngineConfig>;
+  readonly swarmId: string;
+  readonly store: SegmentStore;
+  readonly emit: <K extends keyof EngineEventMap>(event: K, payload: EngineEventMap[K]) => void;
+  readonly recordUpload: (bytes: number) => void;
+}
+
+/** Internal dependencies, replaceable for tests and for builds without P2P. */
+export interface EngineDependencies {
+  /** Starts the P2P half for a source. Default: swarms over WebTorrent trackers and WebRTC. */
+  readonly createPeerNetwork?: (context: PeerNetworkContext) => PeerNetwork;
+  /** `fetch` for the HTTP loader. */
+  readonly fetch?: typeof fetch;
+}
+
+interface StreamProfile {
+  averageBytes: number | undefined;
+  container: ContainerKind | undefined;
+}
+
+function downloadKey(streamKey: string, segmentId: SegmentId): string {
+  return `${streamKey}\u0000${segmentId}`;
+}
+
+/** The player-agnostic engine. See {@link SegmentEngine} for the contract. */
+export class Engine implements SegmentEngine {
+  /** The resolved configuration. */
+  readonly config: Readonly<EngineConfig>;
+  private readonly events = new TypedEmitter<EngineEventMap>();
+  private readonly streams = new StreamRegistry();
+  private readonly store: SegmentStore;
+  private readonly http: HttpLoader;
+  private readonly stats = new StatsCollector();
+  private readonly httpBandwidth = new BandwidthEstimator();
+  private readonly clock = new PlaybackClock();
+  private readonly downloads = new Map<string, SegmentDownload>();
+  private readonly profiles = new Map<string, StreamProfile>();
+  private readonly prefetch = new PrefetchPlanner();
+  private network: PeerNetwork | undefined;
+  private prefetchTimer: ReturnType<typeof setInterval> | undefined;
+  private manifestUrl: string | undefined;
+  private swarmIdValue: string | undefined;
+  private destroyed = false;
+
+  /**
+   * @param config - partial configuration; missing keys take their defaults. Throws a
+   *   `config-invalid` {@link P2PMediaLoaderError} naming the key for any invalid value.
+   * @param dependencies - internal collaborators (the P2P network factory, `fetch`)
+   */
+  constructor(
+    config?: Partial<EngineConfig>,
+    private readonly dependencies: EngineDependencies = {},
+  ) {
+    this.config = Object.freeze(resolveEngineConfig(config));
+    this.store = new SegmentStore({
+      budgetBytes: this.config.storeBudgetBytes,
+      liveEvictionMarginSeconds: this.config.liveEvictionMarginSeconds,
+      protectAheadSeconds: PROTECT_AHEAD_SECONDS,
+    });
+    this.http = new HttpLoader(this.config, dependencies.fetch);
+  }
+
+  /** The swarm id of the current source (undefined before `setSource`). */
+  get swarmId(): string | undefined {
+    return this.swarmIdValue;
+  }
+
+  setSource(manifestUrl: string): void {
+    this.assertAlive();
+    if (manifestUrl === this.manifestUrl) return;
+    this.resetSource();
+    this.manifestUrl = manifestUrl;
+    this.swarmIdValue = swarmIdFor(manifestUrl, this.config.swarmId);
+    const createPeerNetwork = this.dependencies.createPeerNetwork ?? createP2PNetwork;
+    if (!this.config.p2pDisabled) {
+      this.network = createPeerNetwork({
+        config: this.config,
+        swarmId: this.swarmIdValue,
+        store: this.store,
+        emit: (event, payload) => {
+          this.events.emit(event, payload);
+        },
+        recordUpload: (bytes) => {
+          this.stats.recordUpload(bytes);
+        },
+      });
+      this.prefetchTimer = setInterval(() => {
+        this.prefetchFromPeers();
+      }, PREFETCH_TICK_MS);
+    }
+  }
+
+  updateStream(stream: StreamDescriptor, update: StreamUpdate): void {
+    this.assertAlive();
+    this.streams.update(stream, update);
+  }
+
+  removeStream(streamKey: string): void {
+    this.assertAlive();
+    this.streams.remove(streamKey);
+    this.store.removeStream(streamKey);
+    this.profiles.delete(streamKey);
+    this.network?.setActiveStreams(this.streams.activeStreams().map((s) => s.descriptor.key));
+  }
+
+  setActiveStream(stream: StreamDescriptor): void {
+    this.assertAlive();
+    this.streams.setActive(stream);
+    this.network?.setActiveStreams(this.streams.activeStreams().map((s) => s.descriptor.key));
+  }
+
+  setPlayback(state: PlaybackState): void {
+    if (this.destroyed) return;
+    this.clock.update(state, performance.now());
+    this.store.setPlaybackPosition(state.position);
+  }
+
+  async loadSegment(
+    stream: StreamDescriptor,
+    segment: Segment,
+    options: LoadSegmentOptions = {},
+  ): Promise<LoadedSegment> {
+    this.assertAlive();
+    const requestStartMs = performance.now();
+    const ref = { streamKey: stream.key, segmentId: segment.id };
+    const state = this.streams.remember(stream, segment);
+    if (this.streams.activeStreams().every((s) => s.descriptor.kind !== stream.kind)) {
+      // The adapter did not say which stream plays: the one being loaded does.
+      this.setActiveStream(stream);
+    }
+
+    const stored = this.store.get(stream.key, segment.id);
+    if (stored)
+      return this.deliver(
+        ref,
+        { data: stored, source: 'cache', firstByteMs: requestStartMs },
+        requestStartMs,
+      );
+
+    let result: DownloadResult | undefined;
+    // A prefetch that gave up just as the player joined it rejects with `aborted` although the
+    // player did not abort: start a fresh download for the player then (once).
+    for (let attempt = 0; result === undefined; attempt++) {
+      const download = this.downloadFor(stream.key, segment, state.isLive);
+      try {
+        result = await download.join(options.signal, options.onProgress);
+      } catch (error) {
+        const failure = asLoaderError(error);
+        const retry =
+          failure.code === 'aborted' && options.signal?.aborted !== true && attempt === 0;
+        if (retry && !this.destroyed) continue;
+        if (failure.code === 'aborted') this.events.emit('segment-aborted', ref);
+        else this.events.emit('segment-error', { ...ref, source: download.source, error: failure });
+        throw failure;
+      }
+    }
+    return this.deliver(ref, result, requestStartMs);
+  }
+
+  getHttpBandwidthEstimate(): number | undefined {
+    return this.httpBandwidth.estimateBitsPerSecond();
+  }
+
+  getStats(): EngineStats {
+    return this.stats.snapshot({
+      peers: this.network?.peerCount ?? 0,
+      storeBytes: this.store.usedBytes,
+    });
+  }
+
+  on<K extends keyof EngineEventMap>(event: K, listener: Listener<EngineEventMap, K>): () => void {
+    return this.events.on(event, listener);
+  }
+
+  off<K extends keyof EngineEventMap>(event: K, listener: Listener<EngineEventMap, K>): void {
+    this.events.off(event, listener);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.resetSource();
+    this.destroyed = true;
+    this.store.destroy();
+    this.events.removeAllListeners();
+  }
+
+  /** Stops everything tied to the current source. */
+  private resetSource(): void {
+    clearInterval(this.prefetchTimer);
+    this.prefetchTimer = undefined;
+    for (const download of this.downloads.values()) download.abort();
+    this.downloads.clear();
+    this.network?.destroy();
+    this.network = undefined;
+    this.streams.clear();
+    this.profiles.clear();
+    this.store.clear();
+    this.manifestUrl = undefined;
+    this.swarmIdValue = undefined;
+  }
+
+  private deliver(
+    ref: { streamKey: string; segmentId: SegmentId },
+    result: DownloadResult,
+    requestStartMs: number,
+  ): LoadedSegment {
+    const endMs = performance.now();
+    this.stats.recordDelivery(result.source);
+    const peer = result.peerId === undefined ? {} : { peerId: result.peerId };
+    this.events.emit('segment-loaded', {
+      ...ref,
+      source: result.source,
+      bytes: result.data.byteLength,
+      durationMs: endMs - requestStartMs,
+      ...peer,
+    });
+    return {
+      data: toArrayBuffer(result.data),
+      source: result.source,
+      ...peer,
+      timings: {
+        requestStartMs,
+        firstByteMs: Math.min(endMs, Math.max(requestStartMs, result.firstByteMs)),
+        endMs,
+      },
+    };
+  }
+
+  /** The in-flight download of a segment, started through the scheduler if there is none. */
+  private downloadFor(streamKey: string, segment: Segment, isLive: boolean): SegmentDownload {
+    const key = downloadKey(streamKey, segment.id);
+    const existing = this.downloads.get(key);
+    if (existing && !existing.isSettled) return existing;
+    const download = new SegmentDownload(streamKey, segment, (task, signal) =>
+      this.runDelivery(task, signal),
+    );
+    this.downloads.set(key, download);
+    download.result
+      .then(
+        (result) => {
+          if (this.destroyed || this.downloads.get(key) !== download) return;
+          this.store.put(
+            {
+              streamKey,
+              segmentId: segment.id,
+              startTime: segment.startTime,
+              endTime: segment.endTime,
+              isLive,
+            },
+            result.data,
+          );
+          this.learnProfile(streamKey, result);
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        if (this.downloads.get(key) === download) this.downloads.delete(key);
+      });
+    return download;
+  }
+
+  private async runDelivery(task: SegmentDownload, signal: AbortSignal): Promise<DownloadResult> {
+    const { streamKey, segment } = task;
+    const context: DeliveryContext = {
+      segment,
+      peers: this.network?.peersFor(streamKey),
+      http: async (range, httpSignal, onChunk) => {
+        task.source = 'http';
+        const response = await this.http.load({
+          segment,
+          streamKey,
+          signal: httpSignal,
+          onChunk,
+          ...(range === undefined ? {} : { byteRange: range }),
+        });
+        this.httpBandwidth.addSample(
+          response.data.byteLength,
+          response.endMs - response.firstByteMs,
+        );
+        return response.data;
+      },
+      slackSeconds: () => this.clock.slackSeconds(segment.startTime, performance.now()),
+      expectedBytes: () => this.profiles.get(streamKey)?.averageBytes,
+      httpBps: () => this.httpBandwidth.estimateBitsPerSecond(),
+      safetyMarginSeconds: this.config.httpSafetyMarginSeconds,
+      playerWaiting: () => task.interestCount > 0,
+      expectedContainer: () => this.profiles.get(streamKey)?.container,
+      onBytes: (source, bytes, peerId) => {
+        if (source === 'p2p') task.source = 'p2p';
+        this.recordDownload(source, bytes, peerId);
+      },
+      onProgress: (loaded, total) => {
+        task.reportProgress(loaded, total);
+      },
+      random: Math.random,
+    };
+    const delivery = await deliverSegment(context, signal);
+    if (delivery.digest) this.network?.rememberDigest(streamKey, segment.id, delivery.digest);
+    return delivery;
+  }
+
+  /** Learns typical segment size and container of a stream from what the origin or peers sent. */
+  private learnProfile(streamKey: string, result: DownloadResult): void {
+    let profile = this.profiles.get(streamKey);
+    if (!profile) {
+      profile = { averageBytes: undefined, container: undefined };
+      this.profiles.set(streamKey, profile);
+    }
+    const bytes = result.data.byteLength;
+    profile.averageBytes =
+      profile.averageBytes === undefined ? bytes : profile.averageBytes * 0.7 + bytes * 0.3;
+    // Only origin bytes define what the stream's segments look like.
+    if (result.source === 'http' && profile.container === undefined)
+      profile.container = sniffContainer(result.data);
+  }
+
+  /** Starts background P2P downloads of segments peers have, ahead of the playhead. */
+  private prefetchFromPeers(): void {
+    const network = this.network;
+    if (!network || this.destroyed) return;
+    const now = performance.now();
+    for (const stream of this.streams.activeStreams()) {
+      const peers = network.peersFor(stream.descriptor.key);
+      if (!peers) continue;
+      const candidate = this.prefetch.next({
+        segments: stream.segments.values(),
+        position: this.clock.positionAt(now),
+        horizonSeconds: this.config.p2pPrefetchSeconds,
+        isWanted: (segment) =>
+          !this.store.has(stream.descriptor.key, segment.id) &&
+          !this.downloads.has(downloadKey(stream.descriptor.key, segment.id)),
+        peersHave: (segment) => peers.candidates(segment.id).some((peer) => peer.has),
+        inFlight: (streamKey) => this.countPrefetches(streamKey),
+        streamKey: stream.descriptor.key,
+      });
+      if (candidate) this.downloadFor(stream.descriptor.key, candidate, stream.isLive);
+    }
+  }
+
+  private countPrefetches(streamKey: string): number {
+    let count = 0;
+    for (const download of this.downloads.values()) {
+      if (download.streamKey === streamKey && download.interestCount === 0) count++;
+    }
+    return count;
+  }
+
+  private recordDownload(source: TransferSource, bytes: number, peerId?: string): void {
+    this.stats.recordDownload(source, bytes);
+    this.events.emit('bytes-downloaded', {
+      source,
+      bytes,
+      ...(peerId === undefined ? {} : { peerId }),
+    });
+  }
+
+  private assertAlive(): void {
+    if (this.destroyed) throw new P2PMediaLoaderError('destroyed', 'The engine was destroyed');
+  }
+}
+
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  // Players take ArrayBuffers and may transfer or detach them: always hand out a private copy.
+  return bytes.slice().buffer;
+}
+
+function asLoaderError(error: unknown): P2PMediaLoaderError {
+  if (error instanceof P2PMediaLoaderError) return error;
+  if (isAbortError(error))
+    return new P2PMediaLoaderError('aborted', 'Request aborted', { cause: error });
+  const message = error instanceof Error ? error.message : String(error);
+  return new P2PMediaLoaderError('http-network', message, { cause: error });
+}

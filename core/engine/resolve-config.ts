@@ -1,0 +1,206 @@
+/**
+ * Turns the user's partial configuration into a complete, validated {@link EngineConfig}: defaults
+ * are merged once, every key is checked, and a mistake fails loudly at construction time with a
+ * message naming the key, what is allowed and what was received, instead of misbehaving later.
+ */
+import { P2PMediaLoaderError } from '../errors.js';
+import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from './config.js';
+
+/** Checks one value; returns a description of what is allowed when the value is wrong. */
+type Check = (value: unknown, config: EngineConfig) => string | undefined;
+
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+
+/**
+ * One check per key. Typed as a complete record so that a key added to {@link EngineConfig} does not
+ * type-check here until it is validated too.
+ */
+const CHECKS: { readonly [K in keyof EngineConfig]-?: Check } = {
+  httpRetries: integerIn(0, 10),
+  httpRetryDelayMs: numberIn(0, 60_000),
+  httpIdleTimeoutMs: numberIn(500, 120_000),
+  httpRequestHook: optional(isFunction, 'a function or undefined'),
+  storeBudgetBytes: integerIn(MIB, 4 * GIB, '1 MiB (1048576) to 4 GiB (4294967296)'),
+  liveEvictionMarginSeconds: numberIn(0, 3600),
+  p2pDisabled: (value) => (typeof value === 'boolean' ? undefined : 'a boolean'),
+  uploadDisabled: optional((value) => typeof value === 'boolean', 'a boolean or undefined'),
+  trackers: checkTrackers,
+  rtcConfig: (value) => (isPlainObject(value) ? undefined : 'an RTCConfiguration object'),
+  swarmId: optional(
+    (value) => typeof value === 'string' && value.length > 0,
+    'a non-empty string or undefined',
+  ),
+  maxPeers: integerIn(1, 50),
+  p2pPrefetchSeconds: numberIn(0, 600),
+  httpSafetyMarginSeconds: numberIn(0.5, 60),
+  peerIdleTimeoutMs: numberIn(200, 60_000),
+  maxConcurrentUploads: integerIn(0, 50),
+  uploadRateLimitBytesPerSecond: (value) =>
+    isFiniteNumber(value) && value >= 0 ? undefined : 'a number >= 0 (0 = unlimited)',
+};
+
+const KNOWN_KEYS = Object.keys(CHECKS) as (keyof EngineConfig)[];
+
+/**
+ * Merges `user` over {@link DEFAULT_ENGINE_CONFIG} and validates every key.
+ *
+ * A key set to `undefined` takes its default. `uploadDisabled` left undefined is decided here, once,
+ * by {@link defaultUploadDisabled} from the browser's connection hint, so the result always holds a
+ * boolean. `trackers` is copied, so later changes to the user's array have no effect.
+ *
+ * @throws P2PMediaLoaderError `config-invalid` naming the key, the allowed type or range and the
+ *   value received; also for unknown keys (with a "did you mean" suggestion for near misses).
+ */
+export function resolveEngineConfig(user: Partial<EngineConfig> = {}): EngineConfig {
+  if (!isPlainObject(user)) {
+    throw invalid(`Invalid engine config: expected an object, got ${describe(user)}.`);
+  }
+  for (const key of Object.keys(user)) {
+    if (!(KNOWN_KEYS as string[]).includes(key)) throw unknownKey(key);
+  }
+  const merged: Record<string, unknown> = { ...DEFAULT_ENGINE_CONFIG };
+  for (const [key, value] of Object.entries(user as Record<string, unknown>)) {
+    if (value !== undefined) merged[key] = value;
+  }
+  const config = merged as unknown as EngineConfig;
+  for (const key of KNOWN_KEYS) {
+    const allowed = CHECKS[key](merged[key], config);
+    if (allowed !== undefined) {
+      throw invalid(
+        `Invalid engine config "${key}": expected ${allowed}, got ${describe(merged[key])}.`,
+      );
+    }
+  }
+  return {
+    ...config,
+    trackers: [...config.trackers],
+    uploadDisabled: config.uploadDisabled ?? defaultUploadDisabled(),
+  };
+}
+
+/** The parts of the Network Information API we read (not in TypeScript's DOM types). */
+interface NetworkInformationHint {
+  readonly saveData?: boolean;
+  readonly type?: string;
+}
+
+/**
+ * Whether to stay download-only when the user did not say: true when the browser reports a metered
+ * situation (Network Information API `saveData`, or connection `type` `'cellular'`), false when it
+ * reports otherwise or reports nothing (most browsers besides Chromium). Uploading over a mobile
+ * plan costs the viewer money, which a site must not impose silently.
+ *
+ * @param nav - the navigator to read; defaults to `globalThis.navigator` (absent in Node)
+ */
+export function defaultUploadDisabled(nav?: Navigator): boolean {
+  const source = nav ?? (globalThis as { navigator?: Navigator }).navigator;
+  const connection = (source as { connection?: NetworkInformationHint } | undefined)?.connection;
+  if (!connection) return false;
+  return connection.saveData === true || connection.type === 'cellular';
+}
+
+function checkTrackers(value: unknown, config: EngineConfig): string | undefined {
+  const expected = config.p2pDisabled
+    ? 'an array of ws:// or wss:// URLs'
+    : 'a non-empty array of ws:// or wss:// URLs (or p2pDisabled: true)';
+  if (!Array.isArray(value)) return expected;
+  if (value.length === 0 && !config.p2pDisabled) return expected;
+  const urls = value as unknown[];
+  const badIndex = urls.findIndex((url) => !isWebSocketUrl(url));
+  return badIndex === -1 ? undefined : `${expected}; ${describe(urls[badIndex])} is not one`;
+}
+
+function isWebSocketUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'ws:' || protocol === 'wss:';
+  } catch {
+    return false;
+  }
+}
+
+function integerIn(min: number, max: number, range = `${min} to ${max}`): Check {
+  return (value) =>
+    Number.isInteger(value) && (value as number) >= min && (value as number) <= max
+      ? undefined
+      : `an integer from ${range}`;
+}
+
+function numberIn(min: number, max: number): Check {
+  return (value) =>
+    isFiniteNumber(value) && value >= min && value <= max
+      ? undefined
+      : `a number from ${min} to ${max}`;
+}
+
+function optional(test: (value: unknown) => boolean, expected: string): Check {
+  return (value) => (value === undefined || test(value) ? undefined : expected);
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function isFunction(value: unknown): boolean {
+  return typeof value === 'function';
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A short, unambiguous rendering of a received value for error messages. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'bigint') return `${value.toString()}n`;
+  if (value === null || typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  try {
+    const json = JSON.stringify(value);
+    return json.length > 80 ? 'an object' : json;
+  } catch {
+    return 'an object';
+  }
+}
+
+function invalid(message: string): P2PMediaLoaderError {
+  return new P2PMediaLoaderError('config-invalid', message);
+}
+
+function unknownKey(key: string): P2PMediaLoaderError {
+  const suggestion = closestKey(key);
+  const hint = suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;
+  return invalid(`Unknown engine config key "${key}".${hint}`);
+}
+
+/** The known key nearest to `key` in edit distance, when near enough to be a likely typo. */
+function closestKey(key: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const known of KNOWN_KEYS) {
+    const distance = editDistance(key.toLowerCase(), known.toLowerCase());
+    if (distance < bestDistance) {
+      best = known;
+      bestDistance = distance;
+    }
+  }
+  // A third of the length tolerates a typo or two in long keys without suggesting unrelated ones.
+  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions), one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

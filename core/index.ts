@@ -1,0 +1,37 @@
+/**
+ * `p2p-media-loader`: the player-agnostic engine. Adapters (`p2p-media-loader/hlsjs`,
+ * `p2p-media-loader/shaka`) connect it to a streaming engine; most users need only an adapter.
+ */
+export { Engine } from './engine/engine.js';
+export type {
+  SegmentEngine,
+  LoadSegmentOptions,
+  LoadedSegment,
+  DeliveryTimings,
+} from './engine/engine-api.js';
+export {
+  DEFAULT_ENGINE_CONFIG,
+  PUBLIC_STUN_SERVERS,
+  PUBLIC_TRACKERS,
+  type EngineConfig,
+  type HttpRequestContext,
+  type HttpRequestHook,
+  type HttpRequestInit,
+} from './engine/config.js';
+export { resolveEngineConfig } from './engine/resolve-config.js';
+export { swarmIdFor } from './engine/swarm-id.js';
+export { P2PMediaLoaderError, isAbortError, type ErrorCode } from './errors.js';
+export type { EngineEventMap, SegmentRef } from './events/engine-events.js';
+export { TypedEmitter, type EventMap, type Listener } from './events/typed-emitter.js';
+export type {
+  ByteRange,
+  PlaybackState,
+  Segment,
+  SegmentId,
+  SegmentSource,
+  StreamDescriptor,
+  StreamKind,
+  StreamUpdate,
+  TransferSource,
+} from './model/segment.js';
+export type { EngineStats } from './model/stats.js';

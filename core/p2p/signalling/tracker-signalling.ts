@@ -1,0 +1,321 @@
+/**
+ * Finds peers of one swarm through WebTorrent trackers and hands out open WebRTC connections to them.
+ * Tracker failures are reported as events and never thrown: HTTP delivery goes on without peers.
+ */
+import { P2PMediaLoaderError } from '../../errors.js';
+import { TypedEmitter } from '../../events/typed-emitter.js';
+import {
+  DEFAULT_ANNOUNCE_INTERVAL_MS,
+  DEFAULT_FEW_PEERS_ANNOUNCE_INTERVAL_MS,
+  MAX_OFFERS_PER_ANNOUNCE,
+  nextAnnounceDelayMs,
+  offersForAnnounce,
+} from './announce-policy.js';
+import { connectionToKeep } from './duplicate-connections.js';
+import { isTwentyByteHex } from './peer-id.js';
+import type { SimplePeer } from './simple-peer.js';
+import { TrackerConnection, type TrackerConnectionListener } from './tracker-connection.js';
+import { validateTrackerUrls } from './tracker-urls.js';
+
+/** Options of {@link TrackerSignalling}. */
+export interface TrackerSignallingOptions {
+  /** The swarm's info hash: 40 hex characters (see `infoHashFor`). */
+  readonly infoHash: string;
+  /** Our peer id: 40 hex characters (20 bytes; see `createPeerId`). Use one id for all swarms of a page. */
+  readonly peerId: string;
+  /** WebSocket tracker URLs (ws: or wss:), all announced to at once. Invalid ones are reported. */
+  readonly trackers: readonly string[];
+  /** `RTCPeerConnection` configuration (ICE servers). Default: the platform's (no STUN). */
+  readonly rtcConfig?: RTCConfiguration;
+  /** The most connections (open and being established) to hold. Default 12. */
+  readonly maxPeers?: number;
+  /** Offers created per announce, 1..5 (bittorrent-tracker sends at most 5). Default 5. */
+  readonly offersPerAnnounce?: number;
+  /** Regular announce interval in ms. Default 60000. */
+  readonly announceIntervalMs?: number;
+  /** Announce interval while we hold under half of `maxPeers` and the swarm has more, in ms. Default 15000. */
+  readonly fewPeersAnnounceIntervalMs?: number;
+  /** A peer whose data channel is not open this long after it appeared is dropped, in ms. Default 20000. */
+  readonly connectTimeoutMs?: number;
+}
+
+/** Events of {@link TrackerSignalling}. */
+export interface TrackerSignallingEvents extends Record<string, unknown> {
+  /**
+   * A new open connection to `remotePeerId` (40 hex characters). There is at most one per remote
+   * peer: duplicates (both sides offered, or one offer via two trackers) are closed before they
+   * open. The listener owns the connection from now on: it must listen for 'error' and 'close'.
+   */
+  peer: { readonly peer: SimplePeer; readonly remotePeerId: string; readonly trackerUrl: string };
+  /** The WebSocket to a tracker opened (also after a reconnect). */
+  'tracker-connected': { readonly trackerUrl: string };
+  /** An open tracker WebSocket closed or failed; reconnects follow with backoff. */
+  'tracker-disconnected': { readonly trackerUrl: string };
+  /** A tracker could not be reached, failed, rejected us or sent garbage (code 'tracker'). */
+  'tracker-error': { readonly trackerUrl: string; readonly error: P2PMediaLoaderError };
+  /** A tracker reported the swarm's size (us included) in its announce response. */
+  'swarm-size': { readonly trackerUrl: string; readonly members: number };
+  /** Something went wrong with a peer before it connected; nothing to act on. */
+  warning: { readonly error: Error; readonly trackerUrl?: string };
+}
+
+const DEFAULT_MAX_PEERS = 12;
+// WebRTC connection set-up (ICE checks, DTLS) takes well under 5 s on working networks; a peer still
+// not open after 20 s is almost certainly unreachable, and its RTCPeerConnection costs resources.
+const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
+
+interface PeerEntry {
+  readonly peer: SimplePeer;
+  readonly remotePeerId: string;
+  readonly trackerUrl: string;
+  connected: boolean;
+  connectTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** Tracker signalling for one swarm. Create, subscribe, `start()`, and `destroy()` when done. */
+export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
+  readonly infoHash: string;
+  readonly peerId: string;
+  private maxPeers: number;
+  private readonly offersPerAnnounce: number;
+  private readonly intervals: { announceIntervalMs: number; fewPeersAnnounceIntervalMs: number };
+  private readonly connectTimeoutMs: number;
+  private readonly connections: TrackerConnection[] = [];
+  private readonly invalidTrackers: { url: string; reason: string }[];
+  private readonly peers = new Map<string, PeerEntry>();
+  private readonly swarmSizes = new Map<string, number>();
+  private announceTimer: ReturnType<typeof setTimeout> | undefined;
+  private nextAnnounceAtMs = Infinity;
+  private started = false;
+  private destroyed = false;
+
+  /** @throws P2PMediaLoaderError 'config-invalid' for a malformed info hash, peer id or number */
+  constructor(options: TrackerSignallingOptions) {
+    super();
+    if (!isTwentyByteHex(options.infoHash)) throw invalid('infoHash must be 40 hex characters');
+    if (!isTwentyByteHex(options.peerId)) throw invalid('peerId must be 40 hex characters');
+    this.infoHash = options.infoHash.toLowerCase();
+    this.peerId = options.peerId.toLowerCase();
+    this.maxPeers = checkedInteger('maxPeers', options.maxPeers ?? DEFAULT_MAX_PEERS, 0, 1000);
+    this.offersPerAnnounce = checkedInteger(
+      'offersPerAnnounce',
+      options.offersPerAnnounce ?? MAX_OFFERS_PER_ANNOUNCE,
+      1,
+      MAX_OFFERS_PER_ANNOUNCE,
+    );
+    this.intervals = {
+      announceIntervalMs: checkedInteger(
+        'announceIntervalMs',
+        options.announceIntervalMs ?? DEFAULT_ANNOUNCE_INTERVAL_MS,
+        1000,
+        3_600_000,
+      ),
+      fewPeersAnnounceIntervalMs: checkedInteger(
+        'fewPeersAnnounceIntervalMs',
+        options.fewPeersAnnounceIntervalMs ?? DEFAULT_FEW_PEERS_ANNOUNCE_INTERVAL_MS,
+        1000,
+        3_600_000,
+      ),
+    };
+    this.connectTimeoutMs = checkedInteger(
+      'connectTimeoutMs',
+      options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      1000,
+      600_000,
+    );
+    const { valid, invalid: invalidTrackers } = validateTrackerUrls(options.trackers);
+    this.invalidTrackers = invalidTrackers;
+    const identity = { infoHash: this.infoHash, peerId: this.peerId, rtcConfig: options.rtcConfig };
+    for (const url of valid) {
+      this.connections.push(
+        new TrackerConnection(url, identity, this.listenerFor(url), () => this.announceOptions()),
+      );
+    }
+  }
+
+  /** Connections held, open or being established. */
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  /** Tracker URLs whose WebSocket is open now. */
+  get connectedTrackers(): string[] {
+    return this.connections.filter((c) => c.connected).map((c) => c.url);
+  }
+
+  /** Connects to every tracker and announces. Invalid tracker URLs are reported as 'tracker-error'. */
+  start(): void {
+    if (this.started || this.destroyed) return;
+    this.started = true;
+    for (const { url, reason } of this.invalidTrackers) {
+      this.emit('tracker-error', {
+        trackerUrl: url,
+        error: new P2PMediaLoaderError('tracker', `tracker ${url}: ${reason}`),
+      });
+    }
+    for (const connection of this.connections) connection.start();
+    this.scheduleAnnounce();
+  }
+
+  /**
+   * Changes the most connections to hold (e.g. when the engine needs fewer). Existing connections
+   * are kept; new ones are refused while at the limit.
+   */
+  setMaxPeers(maxPeers: number): void {
+    this.maxPeers = checkedInteger('maxPeers', maxPeers, 0, 1000);
+    this.rescheduleIfSooner();
+  }
+
+  /**
+   * Leaves the swarm: tells the trackers, closes their sockets and timers and every connection that
+   * is not open yet. Open connections already handed out via 'peer' belong to their listener and are
+   * left alone. Resolves when the tracker sockets are closed; it never rejects.
+   */
+  destroy(): Promise<void> {
+    if (this.destroyed) return Promise.resolve();
+    this.destroyed = true;
+    clearTimeout(this.announceTimer);
+    for (const entry of this.peers.values()) {
+      clearTimeout(entry.connectTimer);
+      if (!entry.connected) entry.peer.destroy();
+    }
+    this.peers.clear();
+    const closed = Promise.all(this.connections.map((c) => c.destroy())).then(() => undefined);
+    this.removeAllListeners();
+    return closed;
+  }
+
+  private listenerFor(trackerUrl: string): TrackerConnectionListener {
+    return {
+      onConnected: () => {
+        this.emit('tracker-connected', { trackerUrl });
+      },
+      onDisconnected: (error, wasConnected) => {
+        this.swarmSizes.delete(trackerUrl);
+        if (wasConnected) this.emit('tracker-disconnected', { trackerUrl });
+        if (error) this.emitTrackerError(trackerUrl, error);
+      },
+      onPeer: (peer, remotePeerId) => {
+        this.acceptPeer(peer, remotePeerId, trackerUrl);
+      },
+      onSwarmSize: (members) => {
+        this.swarmSizes.set(trackerUrl, members);
+        this.emit('swarm-size', { trackerUrl, members });
+        this.rescheduleIfSooner();
+      },
+      onTrackerProblem: (error) => {
+        this.emitTrackerError(trackerUrl, error);
+      },
+      onPeerProblem: (error) => {
+        this.emit('warning', { error, trackerUrl });
+      },
+    };
+  }
+
+  private emitTrackerError(trackerUrl: string, cause: Error): void {
+    const message = `tracker ${trackerUrl}: ${cause.message || 'connection failed'}`;
+    this.emit('tracker-error', {
+      trackerUrl,
+      error: new P2PMediaLoaderError('tracker', message, { cause }),
+    });
+  }
+
+  private acceptPeer(peer: SimplePeer, remotePeerId: string, trackerUrl: string): void {
+    const entry: PeerEntry = {
+      peer,
+      remotePeerId,
+      trackerUrl,
+      connected: false,
+      connectTimer: undefined,
+    };
+    // Keeps an 'error' without any listener from throwing out of the event loop; after 'peer' the
+    // owner adds its own listeners.
+    peer.on('error', (error) => {
+      if (!entry.connected) this.emit('warning', { error, trackerUrl });
+    });
+    const existing = this.peers.get(remotePeerId);
+    if (this.destroyed || remotePeerId === this.peerId) {
+      peer.destroy();
+      return;
+    }
+    if (existing) {
+      const keep = connectionToKeep(existing.peer, peer, this.peerId, remotePeerId);
+      if (keep === 'existing') {
+        peer.destroy();
+        return;
+      }
+      this.forget(existing);
+      existing.peer.destroy();
+    } else if (this.peers.size >= this.maxPeers) {
+      peer.destroy();
+      return;
+    }
+    this.track(entry);
+  }
+
+  private track(entry: PeerEntry): void {
+    const { peer } = entry;
+    this.peers.set(entry.remotePeerId, entry);
+    entry.connectTimer = setTimeout(() => {
+      entry.connectTimer = undefined;
+      peer.destroy();
+    }, this.connectTimeoutMs);
+    peer.once('connect', () => {
+      clearTimeout(entry.connectTimer);
+      entry.connectTimer = undefined;
+      if (this.destroyed || this.peers.get(entry.remotePeerId) !== entry) return;
+      entry.connected = true;
+      this.emit('peer', { peer, remotePeerId: entry.remotePeerId, trackerUrl: entry.trackerUrl });
+    });
+    peer.once('close', () => {
+      this.forget(entry);
+      this.rescheduleIfSooner();
+    });
+  }
+
+  private forget(entry: PeerEntry): void {
+    clearTimeout(entry.connectTimer);
+    entry.connectTimer = undefined;
+    if (this.peers.get(entry.remotePeerId) === entry) this.peers.delete(entry.remotePeerId);
+  }
+
+  private announceOptions() {
+    const numwant = offersForAnnounce(this.peers.size, this.maxPeers, this.offersPerAnnounce);
+    return { numwant, uploaded: 0, downloaded: 0 };
+  }
+
+  private announceDelayMs(): number {
+    const swarmSize = Math.max(0, ...this.swarmSizes.values());
+    const state = { peerCount: this.peers.size, maxPeers: this.maxPeers, swarmSize };
+    return nextAnnounceDelayMs(state, this.intervals, Math.random());
+  }
+
+  private scheduleAnnounce(delayMs = this.announceDelayMs()): void {
+    clearTimeout(this.announceTimer);
+    this.nextAnnounceAtMs = Date.now() + delayMs;
+    this.announceTimer = setTimeout(() => {
+      this.announceTimer = undefined;
+      const options = this.announceOptions();
+      for (const connection of this.connections) connection.announce(options);
+      this.scheduleAnnounce();
+    }, delayMs);
+  }
+
+  /** Brings the next announce forward when the state now calls for a shorter interval. */
+  private rescheduleIfSooner(): void {
+    if (!this.started || this.destroyed) return;
+    const delayMs = this.announceDelayMs();
+    if (Date.now() + delayMs < this.nextAnnounceAtMs) this.scheduleAnnounce(delayMs);
+  }
+}
+
+function invalid(message: string): P2PMediaLoaderError {
+  return new P2PMediaLoaderError('config-invalid', `TrackerSignalling: ${message}`);
+}
+
+function checkedInteger(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw invalid(`${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,114 @@
+/**
+ * The P2P half of an engine: one swarm per playing stream (joined when the stream becomes active,
+ * left a little after it stops being active, so a quick ABR switch back does not re-join), shared
+ * upload limits, and the digests sent along with segments.
+ */
+import type { PeerNetwork } from '../../engine/peer-network.js';
+import type { PeerNetworkContext } from '../../engine/engine.js';
+import { defaultUploadDisabled } from '../../engine/resolve-config.js';
+import type { SegmentId } from '../../model/segment.js';
+import { createPeerId } from '../signalling/peer-id.js';
+import { infoHashFor } from '../swarm-identity.js';
+import { DigestBook } from './digest-book.js';
+import { Swarm } from './swarm.js';
+import { UploadLimiter } from './upload-limiter.js';
+
+/**
+ * How long a swarm is kept after its stream stops playing. Long enough to ride out ABR switching
+ * back and forth, short enough not to hold connections for a rendition nobody here plays.
+ */
+const SWARM_LINGER_MS = 20_000;
+
+class P2PNetwork implements PeerNetwork {
+  private readonly swarms = new Map<string, Swarm>();
+  private readonly lingerTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly limiter: UploadLimiter;
+  private readonly digests: DigestBook;
+  private readonly localPeerId = createPeerId();
+  private readonly uploadDisabled: boolean;
+  private destroyed = false;
+
+  constructor(private readonly context: PeerNetworkContext) {
+    const { config } = context;
+    this.limiter = new UploadLimiter({
+      maxConcurrentUploads: config.maxConcurrentUploads,
+      bytesPerSecond: config.uploadRateLimitBytesPerSecond,
+    });
+    this.digests = new DigestBook(context.store);
+    this.uploadDisabled =
+      config.uploadDisabled ??
+      defaultUploadDisabled(typeof navigator === 'undefined' ? undefined : navigator);
+  }
+
+  get peerCount(): number {
+    let count = 0;
+    for (const swarm of this.swarms.values()) count += swarm.readyPeerCount;
+    return count;
+  }
+
+  peersFor(streamKey: string): Swarm | undefined {
+    return this.swarms.get(streamKey);
+  }
+
+  setActiveStreams(streamKeys: readonly string[]): void {
+    if (this.destroyed) return;
+    const active = new Set(streamKeys);
+    for (const key of active) {
+      const timer = this.lingerTimers.get(key);
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        this.lingerTimers.delete(key);
+      }
+      if (!this.swarms.has(key)) this.swarms.set(key, this.join(key));
+    }
+    for (const key of this.swarms.keys()) {
+      if (active.has(key) || this.lingerTimers.has(key)) continue;
+      this.lingerTimers.set(
+        key,
+        setTimeout(() => {
+          this.lingerTimers.delete(key);
+          this.swarms.get(key)?.destroy();
+          this.swarms.delete(key);
+        }, SWARM_LINGER_MS),
+      );
+    }
+  }
+
+  rememberDigest(streamKey: string, segmentId: SegmentId, digest: Uint8Array): void {
+    this.digests.set(streamKey, segmentId, digest);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const timer of this.lingerTimers.values()) clearTimeout(timer);
+    this.lingerTimers.clear();
+    for (const swarm of this.swarms.values()) swarm.destroy();
+    this.swarms.clear();
+    this.digests.destroy();
+  }
+
+  private join(streamKey: string): Swarm {
+    const { config, swarmId, store, emit, recordUpload } = this.context;
+    return new Swarm({
+      streamKey,
+      infoHash: infoHashFor(swarmId, streamKey),
+      localPeerId: this.localPeerId,
+      trackers: config.trackers,
+      rtcConfig: config.rtcConfig,
+      maxPeers: config.maxPeers,
+      peerIdleTimeoutMs: config.peerIdleTimeoutMs,
+      uploadDisabled: this.uploadDisabled,
+      store,
+      digests: this.digests,
+      limiter: this.limiter,
+      emit,
+      recordUpload,
+    });
+  }
+}
+
+/** Starts the P2P half of an engine for one source. */
+export function createP2PNetwork(context: PeerNetworkContext): PeerNetwork {
+  return new P2PNetwork(context);
+}

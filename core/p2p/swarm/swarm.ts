@@ -1,0 +1,294 @@
+/**
+ * The peers of one stream: finds them through the trackers, keeps them told what we hold and what
+ * we are fetching from the origin, serves their requests from the store within the upload limits,
+ * and offers them to the scheduler as {@link SegmentPeers}.
+ */
+import type { P2PMediaLoaderError } from '../../errors.js';
+import type { EngineEventMap } from '../../events/engine-events.js';
+import type { SegmentId } from '../../model/segment.js';
+import type { PeerCandidate } from '../../scheduler/request-plan.js';
+import type {
+  PeerRequestOptions,
+  PeerResponse,
+  SegmentPeers,
+} from '../../scheduler/segment-peers.js';
+import type { SegmentStore } from '../../storage/segment-store.js';
+import { PeerConnection } from '../peer/peer-connection.js';
+import { PeerRequestError } from '../peer/peer-request-error.js';
+import type { SegmentMapChange } from '../peer/remote-segment-map.js';
+import type { UploadRequest } from '../peer/served-requests.js';
+import { simplePeerChannel } from '../peer/simple-peer-channel.js';
+import { rangesContain } from '../protocol/segment-id-ranges.js';
+import { TrackerSignalling } from '../signalling/tracker-signalling.js';
+import type { SimplePeer } from '../signalling/simple-peer.js';
+import type { DigestBook } from './digest-book.js';
+import { PeerPenalties, isMisbehaviour } from './peer-penalties.js';
+import type { UploadLimiter } from './upload-limiter.js';
+
+/** What a swarm needs from its engine. */
+export interface SwarmOptions {
+  readonly streamKey: string;
+  readonly infoHash: string;
+  readonly localPeerId: string;
+  readonly trackers: readonly string[];
+  readonly rtcConfig: RTCConfiguration;
+  readonly maxPeers: number;
+  readonly peerIdleTimeoutMs: number;
+  readonly uploadDisabled: boolean;
+  readonly store: SegmentStore;
+  readonly digests: DigestBook;
+  readonly limiter: UploadLimiter;
+  readonly emit: <K extends keyof EngineEventMap>(event: K, payload: EngineEventMap[K]) => void;
+  readonly recordUpload: (bytes: number) => void;
+}
+
+function changeMentions(change: SegmentMapChange, id: SegmentId): boolean {
+  return (
+    rangesContain(change.added, id) ||
+    rangesContain(change.removed, id) ||
+    rangesContain(change.fetchStarted, id) ||
+    rangesContain(change.fetchEnded, id)
+  );
+}
+
+/** One stream's swarm. */
+export class Swarm implements SegmentPeers {
+  private readonly signalling: TrackerSignalling;
+  private readonly peers = new Map<string, PeerConnection>();
+  private readonly penalties = new PeerPenalties();
+  private readonly fetching = new Set<SegmentId>();
+  private readonly availability = new Map<SegmentId, Set<() => void>>();
+  private readonly unsubscribeStore: () => void;
+  private readonly uploadTimers = new Set<ReturnType<typeof setTimeout>>();
+  private destroyed = false;
+
+  constructor(private readonly options: SwarmOptions) {
+    this.signalling = new TrackerSignalling({
+      infoHash: options.infoHash,
+      peerId: options.localPeerId,
+      trackers: options.trackers,
+      rtcConfig: options.rtcConfig,
+      maxPeers: options.maxPeers,
+    });
+    this.signalling.on('peer', ({ peer, remotePeerId }) => {
+      this.addPeer(peer, remotePeerId);
+    });
+    this.signalling.on('tracker-error', (payload) => {
+      options.emit('tracker-error', payload);
+    });
+    this.signalling.on('tracker-connected', (payload) => {
+      options.emit('tracker-connected', payload);
+    });
+    this.unsubscribeStore = options.store.onChange((change) => {
+      if (change.streamKey !== options.streamKey) return;
+      const delta =
+        change.type === 'added' ? { added: [change.segmentId] } : { removed: [change.segmentId] };
+      this.broadcast((peer) => {
+        peer.announce(delta);
+      });
+    });
+    this.signalling.start();
+  }
+
+  /** Peers whose handshake completed. */
+  get readyPeerCount(): number {
+    let count = 0;
+    for (const peer of this.peers.values()) if (peer.state === 'ready') count++;
+    return count;
+  }
+
+  candidates(segmentId: SegmentId): PeerCandidate[] {
+    const result: PeerCandidate[] = [];
+    for (const peer of this.peers.values()) {
+      if (peer.state !== 'ready' || peer.remoteUploadDisabled) continue;
+      if (this.penalties.isPenalized(peer.peerId)) continue;
+      const has = peer.remoteHas(segmentId);
+      const fetching = !has && peer.remoteIsFetching(segmentId);
+      if (!has && !fetching) continue;
+      const bytesPerSecond = peer.throughputBytesPerSecond;
+      result.push({
+        peerId: peer.peerId,
+        has,
+        fetching,
+        throughputBps: bytesPerSecond === undefined ? undefined : bytesPerSecond * 8,
+        inFlight: peer.inFlightRequestCount,
+      });
+    }
+    return result;
+  }
+
+  async request(
+    peerId: string,
+    segmentId: SegmentId,
+    options: PeerRequestOptions,
+  ): Promise<PeerResponse> {
+    const peer = this.peers.get(peerId);
+    if (!peer) throw new PeerRequestError('closed', `Peer ${peerId} is gone`);
+    const progress = { started: false };
+    const download = await peer.request(segmentId, {
+      byteOffset: options.byteOffset,
+      signal: options.signal,
+      onChunk: (chunk, _loaded, totalBytes) => {
+        if (!progress.started) {
+          progress.started = true;
+          options.onStart({ totalBytes });
+        }
+        options.onChunk(chunk);
+      },
+    });
+    if (!progress.started) options.onStart({ totalBytes: download.totalBytes });
+    return {
+      totalBytes: download.totalBytes,
+      ...(download.digest ? { digest: download.digest } : {}),
+    };
+  }
+
+  announceHttpFetch(segmentId: SegmentId, fetching: boolean): void {
+    if (fetching === this.fetching.has(segmentId)) return;
+    if (fetching) this.fetching.add(segmentId);
+    else this.fetching.delete(segmentId);
+    const delta = fetching ? { fetchStarted: [segmentId] } : { fetchEnded: [segmentId] };
+    this.broadcast((peer) => {
+      peer.announce(delta);
+    });
+  }
+
+  onAvailabilityChange(segmentId: SegmentId, listener: () => void): () => void {
+    let listeners = this.availability.get(segmentId);
+    if (!listeners) {
+      listeners = new Set();
+      this.availability.set(segmentId, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.availability.delete(segmentId);
+    };
+  }
+
+  penalize(peerId: string, reason: P2PMediaLoaderError): void {
+    this.penalties.penalize(peerId, reason);
+    if (isMisbehaviour(reason)) {
+      this.options.emit('peer-error', { peerId, error: reason });
+      this.peers.get(peerId)?.close();
+    }
+  }
+
+  /** Leaves the swarm: tracker sockets, peers and timers close. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.unsubscribeStore();
+    for (const timer of this.uploadTimers) clearTimeout(timer);
+    this.uploadTimers.clear();
+    void this.signalling.destroy();
+    for (const peer of [...this.peers.values()]) peer.destroy();
+    this.peers.clear();
+    this.availability.clear();
+  }
+
+  private addPeer(simplePeer: SimplePeer, remotePeerId: string): void {
+    if (this.destroyed || this.peers.has(remotePeerId)) {
+      simplePeer.destroy();
+      return;
+    }
+    const { options } = this;
+    const connection = new PeerConnection(simplePeerChannel(simplePeer), {
+      peerId: remotePeerId,
+      localPeerId: options.localPeerId,
+      getLocalMap: () => ({
+        have: options.store.segmentIds(options.streamKey),
+        fetching: this.fetching,
+      }),
+      uploadDisabled: options.uploadDisabled,
+      requestIdleTimeoutMs: options.peerIdleTimeoutMs,
+    });
+    this.peers.set(remotePeerId, connection);
+    connection.on('ready', () => {
+      options.emit('peer-connected', { peerId: remotePeerId, streamKey: options.streamKey });
+      this.notifyAll();
+    });
+    connection.on('remote-map', (change) => {
+      this.notify(change);
+    });
+    connection.on('upload-request', (request) => {
+      this.serve(connection, request);
+    });
+    connection.on('bytes-uploaded', ({ bytes }) => {
+      options.recordUpload(bytes);
+      options.emit('bytes-uploaded', { bytes, peerId: remotePeerId });
+    });
+    connection.on('error', (error) => {
+      options.emit('peer-error', { peerId: remotePeerId, error });
+    });
+    connection.on('close', ({ reason }) => {
+      if (this.peers.get(remotePeerId) !== connection) return;
+      this.peers.delete(remotePeerId);
+      this.penalties.forget(remotePeerId);
+      options.emit('peer-disconnected', {
+        peerId: remotePeerId,
+        streamKey: options.streamKey,
+        ...(reason ? { reason } : {}),
+      });
+      this.notifyAll();
+    });
+  }
+
+  /** Answers a peer's request from the store, within the upload limits. */
+  private serve(connection: PeerConnection, request: UploadRequest): void {
+    const { options } = this;
+    if (options.uploadDisabled) {
+      request.absent('not-found');
+      return;
+    }
+    const data = options.store.get(options.streamKey, request.segmentId);
+    if (!data) {
+      request.absent('not-found');
+      return;
+    }
+    const release = options.limiter.tryAcquire();
+    if (!release) {
+      request.absent('busy');
+      return;
+    }
+    const onEnded = ({ requestId }: { requestId: number }): void => {
+      if (requestId !== request.requestId) return;
+      release();
+      connection.off('upload-ended', onEnded);
+    };
+    connection.on('upload-ended', onEnded);
+    request.signal.addEventListener('abort', release, { once: true });
+    const respond = (): void => {
+      request.respond(data, options.digests.get(options.streamKey, request.segmentId));
+    };
+    const delayMs = options.limiter.delayBeforeSending(
+      Math.max(0, data.byteLength - request.byteOffset),
+    );
+    if (delayMs === 0) {
+      respond();
+    } else {
+      const timer = setTimeout(() => {
+        this.uploadTimers.delete(timer);
+        respond();
+      }, delayMs);
+      this.uploadTimers.add(timer);
+    }
+  }
+
+  private notify(change: SegmentMapChange): void {
+    for (const [segmentId, listeners] of [...this.availability]) {
+      if (!changeMentions(change, segmentId)) continue;
+      for (const listener of [...listeners]) listener();
+    }
+  }
+
+  private notifyAll(): void {
+    for (const listeners of [...this.availability.values()]) {
+      for (const listener of [...listeners]) listener();
+    }
+  }
+
+  private broadcast(action: (peer: PeerConnection) => void): void {
+    for (const peer of this.peers.values()) if (peer.state === 'ready') action(peer);
+  }
+}

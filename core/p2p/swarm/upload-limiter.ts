@@ -1,0 +1,60 @@
+/**
+ * Upload limits shared by every swarm of an engine: how many uploads run at once, and optionally
+ * how many bytes per second leave (a token bucket holding one second's worth, so short bursts at
+ * line rate are fine but the average stays at the limit).
+ */
+
+/** Limits; 0 rate means unlimited. */
+export interface UploadLimits {
+  readonly maxConcurrentUploads: number;
+  readonly bytesPerSecond: number;
+}
+
+/** Hands out upload slots and paces upload bytes. */
+export class UploadLimiter {
+  private active = 0;
+  private tokens: number;
+  private refilledAtMs: number;
+
+  constructor(
+    private readonly limits: UploadLimits,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.tokens = limits.bytesPerSecond;
+    this.refilledAtMs = now();
+  }
+
+  /** Takes an upload slot; returns the function that gives it back, or undefined when none is free. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.active >= this.limits.maxConcurrentUploads) return undefined;
+    this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+    };
+  }
+
+  /** Uploads running now. */
+  get activeUploads(): number {
+    return this.active;
+  }
+
+  /**
+   * Milliseconds to wait before sending `bytes` so the average stays within the rate; 0 when they
+   * may go now (the bytes are then accounted for).
+   */
+  delayBeforeSending(bytes: number): number {
+    const rate = this.limits.bytesPerSecond;
+    if (rate <= 0) return 0;
+    const now = this.now();
+    this.tokens = Math.min(rate, this.tokens + ((now - this.refilledAtMs) / 1000) * rate);
+    this.refilledAtMs = now;
+    if (this.tokens >= bytes || this.tokens >= rate) {
+      this.tokens -= bytes;
+      return 0;
+    }
+    return Math.ceil(((bytes - this.tokens) / rate) * 1000);
+  }
+}

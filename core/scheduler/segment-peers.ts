@@ -1,0 +1,38 @@
+/**
+ * What the delivery of one segment needs from its stream's swarm. The swarm implements it; the
+ * delivery runner and its tests depend on this interface only.
+ */
+import type { P2PMediaLoaderError } from '../errors.js';
+import type { SegmentId } from '../model/segment.js';
+import type { PeerCandidate } from './request-plan.js';
+
+/** Options of one request to a peer. */
+export interface PeerRequestOptions {
+  /** Resume from this byte of the segment (bytes before it are already held). */
+  readonly byteOffset: number;
+  readonly signal: AbortSignal;
+  /** Called once when the peer starts sending: the segment's size and digest. */
+  readonly onStart: (info: PeerResponse) => void;
+  /** Every chunk as it arrives, in order. */
+  readonly onChunk: (chunk: Uint8Array) => void;
+}
+
+/** A peer's answer: the segment's total size and, when the sender knows it, its SHA-256. */
+export interface PeerResponse {
+  readonly totalBytes: number;
+  readonly digest?: Uint8Array;
+}
+
+/** The peers of one stream, as seen by the delivery of a segment. */
+export interface SegmentPeers {
+  /** Peers that have or are fetching `segmentId`, excluding peers that failed us recently. */
+  candidates(segmentId: SegmentId): PeerCandidate[];
+  /** Requests the segment from a peer; chunks flow through `onChunk`. */
+  request(peerId: string, segmentId: SegmentId, options: PeerRequestOptions): Promise<PeerResponse>;
+  /** Tells the peers that we started (`true`) or stopped (`false`) fetching the segment from the origin. */
+  announceHttpFetch(segmentId: SegmentId, fetching: boolean): void;
+  /** Calls `listener` when a peer gets, starts fetching or stops fetching the segment, or leaves. */
+  onAvailabilityChange(segmentId: SegmentId, listener: () => void): () => void;
+  /** Stops choosing a peer for a while because it failed us (slow, silent, corrupt data). */
+  penalize(peerId: string, reason: P2PMediaLoaderError): void;
+}

@@ -1,0 +1,94 @@
+/**
+ * `GET /live/<session>/<stream>/<path>`: a live stream simulated from the VOD stream `<stream>`.
+ * Manifests are rewritten for the moment of the request by a renderer chosen by file extension
+ * (HLS media playlists become a sliding window; a DASH renderer can be added for `.mpd`); every
+ * other file (segments, init segments) is the VOD file itself, so live segment URLs, relative to
+ * the live playlist, stay under `/live/<session>/` and are counted per session.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { contentTypeFor, isMediaSegmentPath } from './content-types.js';
+import { isMasterPlaylist, parseMediaPlaylist } from './hls-playlist.js';
+import { computeLiveWindow, renderLivePlaylist } from './live-playlist.js';
+import { isValidSessionId, type LiveSessions } from './live-sessions.js';
+import { textReply } from './reply.js';
+import type { Route } from './routes.js';
+import { fileReply, resolveInside } from './static-files.js';
+
+/** What a live manifest renderer is given. */
+export interface LiveManifestContext {
+  /** The VOD manifest text. */
+  readonly vodText: string;
+  /** Time since the session started, in ms. */
+  readonly elapsedMs: number;
+  /** Clock time (ms, epoch-based with the system clock) the session started. */
+  readonly sessionStartMs: number;
+  /** Segments a live window lists. */
+  readonly segmentsInWindow: number;
+}
+
+/** Rewrites a VOD manifest into the live manifest of the moment. */
+export type LiveManifestRenderer = (context: LiveManifestContext) => string;
+
+/**
+ * HLS: master playlists are served unchanged (their URIs are relative, so they resolve under the
+ * live path); media playlists become the live window of the moment.
+ */
+export const renderHlsLiveManifest: LiveManifestRenderer = (context) => {
+  if (isMasterPlaylist(context.vodText)) return context.vodText;
+  const window = computeLiveWindow(parseMediaPlaylist(context.vodText), context.elapsedMs, {
+    segmentsInWindow: context.segmentsInWindow,
+  });
+  return renderLivePlaylist(window, { sessionStartEpochMs: context.sessionStartMs });
+};
+
+/** Settings of the live route. */
+export interface LiveRouteOptions {
+  /** Root of the generated VOD streams. */
+  readonly mediaDir: string;
+  /** Session start times (shared clock). */
+  readonly sessions: LiveSessions;
+  /** Segments a live window lists. */
+  readonly segmentsInWindow: number;
+  /** Renderers by lower-case file extension; default: `.m3u8` -> {@link renderHlsLiveManifest}. */
+  readonly renderers?: Readonly<Record<string, LiveManifestRenderer>>;
+  /** URL prefix; default `/live`. */
+  readonly pathPrefix?: string;
+}
+
+/** The live route. */
+export function createLiveRoute(options: LiveRouteOptions): Route {
+  const renderers = options.renderers ?? { '.m3u8': renderHlsLiveManifest };
+  return {
+    pathPrefix: options.pathPrefix ?? '/live',
+    methods: ['GET'],
+    instrumented: true,
+    handle: async (request) => {
+      const match = /^\/([^/]+)\/(.+)$/.exec(request.subPath);
+      if (match === null) return textReply(404, 'Expected /live/<session>/<stream>/<path>\n');
+      const [, sessionId = '', streamPath = ''] = match;
+      if (!isValidSessionId(sessionId)) return textReply(400, 'Bad live session id\n');
+      const filePath = resolveInside(options.mediaDir, streamPath);
+      if (filePath === undefined) return textReply(400, 'Bad path\n');
+      // Any request starts the session clock, so all renditions of a session share one timeline.
+      const sessionStartMs = options.sessions.startOf(sessionId);
+
+      const renderer = renderers[path.extname(filePath).toLowerCase()];
+      if (renderer === undefined) {
+        return fileReply(filePath, {
+          ...(request.headers.range === undefined ? {} : { rangeHeader: request.headers.range }),
+          isMedia: isMediaSegmentPath(filePath),
+        });
+      }
+      const vodText = await readFile(filePath, 'utf8').catch(() => undefined);
+      if (vodText === undefined) return textReply(404, 'Not found\n');
+      const liveText = renderer({
+        vodText,
+        elapsedMs: options.sessions.elapsedMs(sessionId),
+        sessionStartMs,
+        segmentsInWindow: options.segmentsInWindow,
+      });
+      return textReply(200, liveText, contentTypeFor(filePath));
+    },
+  };
+}

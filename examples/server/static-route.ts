@@ -1,0 +1,21 @@
+/** Static files (demo pages, built bundles) under a URL prefix, e.g. `/dist` -> `dist/`. */
+import type { Route } from './routes.js';
+import { fileReply, resolveInside } from './static-files.js';
+import { textReply } from './reply.js';
+
+/** A route serving `directory` under `pathPrefix`, with `index.html` for directories. */
+export function createStaticRoute(pathPrefix: string, directory: string): Route {
+  return {
+    pathPrefix: pathPrefix.replace(/\/+$/, ''),
+    methods: ['GET'],
+    instrumented: true,
+    handle: async (request) => {
+      const filePath = resolveInside(directory, request.subPath);
+      if (filePath === undefined) return textReply(400, 'Bad path\n');
+      return fileReply(filePath, {
+        ...(request.headers.range === undefined ? {} : { rangeHeader: request.headers.range }),
+        directoryIndex: true,
+      });
+    },
+  };
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Makes sure the machine has what tests and the demo need besides npm packages: ffmpeg (to generate
+# the test streams) and a Chromium/Chrome (browser tests). On Debian as root it installs the missing
+# ones with apt; elsewhere it only looks and names what to install. It never downloads a browser by
+# itself and writes nothing into the repository.
+#
+# usage: setup-machine.sh [--no-browser]   (--no-browser: the demo needs ffmpeg only)
+# On success prints `CHROMIUM_PATH=<path>` (unless --no-browser) so callers can export it.
+set -euo pipefail
+
+need_browser=1
+[[ "${1:-}" == "--no-browser" ]] && need_browser=0
+
+# Candidate browser executables, most specific first. CHROMIUM_PATH wins when set.
+find_chromium() {
+  local candidates=(
+    "${CHROMIUM_PATH:-}"
+    /usr/bin/chromium
+    /usr/bin/chromium-browser
+    /usr/bin/google-chrome
+    /usr/bin/google-chrome-stable
+    "/Applications/Chromium.app/Contents/MacOS/Chromium"
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"
+  )
+  local candidate
+  for candidate in "${candidates[@]}"; do
+    if [[ -n "$candidate" && -x "$candidate" ]]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  for candidate in chromium chromium-browser google-chrome google-chrome-stable; do
+    if command -v "$candidate" >/dev/null 2>&1; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+is_debian_root() {
+  [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1
+}
+
+missing_packages=()
+command -v ffmpeg >/dev/null 2>&1 || missing_packages+=(ffmpeg)
+if [[ $need_browser == 1 ]] && ! find_chromium >/dev/null; then
+  missing_packages+=(chromium)
+fi
+
+if ((${#missing_packages[@]} > 0)); then
+  if is_debian_root; then
+    echo "setup-machine: installing ${missing_packages[*]} with apt-get" >&2
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing_packages[@]}"
+  else
+    echo "setup-machine: missing: ${missing_packages[*]}" >&2
+    for package in "${missing_packages[@]}"; do
+      case "$package" in
+        ffmpeg)
+          echo "  - ffmpeg: install it with your package manager (apt install ffmpeg, brew install ffmpeg, ...)" >&2
+          ;;
+        chromium)
+          echo "  - Chromium or Google Chrome: install one (apt install chromium, brew install --cask chromium," >&2
+          echo "    or Google Chrome), or point CHROMIUM_PATH at its executable" >&2
+          ;;
+      esac
+    done
+    exit 1
+  fi
+fi
+
+command -v ffmpeg >/dev/null 2>&1 || {
+  echo "setup-machine: ffmpeg still missing after install" >&2
+  exit 1
+}
+if [[ $need_browser == 1 ]]; then
+  chromium_path=$(find_chromium) || {
+    echo "setup-machine: no Chromium found after install" >&2
+    exit 1
+  }
+  echo "CHROMIUM_PATH=$chromium_path"
+fi

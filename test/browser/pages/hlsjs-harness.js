@@ -1,0 +1,225 @@
+/* global window, document, URLSearchParams, crypto, performance, Hls, p2pml */
+// Test harness for hlsjs.html: plays a stream and records what tests assert on. Plain browser script
+// (no bundler) so the page runs exactly what script-tag users load: hls.js's UMD build and our
+// dist/umd bundle.
+//
+// Query parameters:
+//   src     manifest URL (required)
+//   engine  'p2p' (default): hls.js through the P2P engine adapter; 'none': plain hls.js
+//   p2p     engine config as JSON (e.g. {"p2pDisabled":true})
+//   hls     extra hls.js config as JSON
+//
+// window.__harness.snapshot() returns (JSON-serialisable, see test/support/hlsjs-page.ts):
+//   ready, playedSeconds (sum of video.played), currentTime, stalls {count, totalMs}, fatalErrors,
+//   errors, loads (fragment loads started), segments (fragments delivered to hls.js, with SHA-256),
+//   hashesPending, engineStats.
+// window.__harness.seek(seconds) seeks.
+'use strict';
+
+(function startHarness() {
+  const params = new URLSearchParams(window.location.search);
+  const src = params.get('src');
+  const engineMode = params.get('engine') ?? 'p2p';
+  const p2pConfig = JSON.parse(params.get('p2p') ?? '{}');
+  const hlsConfig = JSON.parse(params.get('hls') ?? '{}');
+  const video = document.getElementById('video');
+
+  const state = {
+    ready: false,
+    setupError: undefined,
+    stalls: { count: 0, totalMs: 0 },
+    fatalErrors: [],
+    errors: [],
+    loads: [],
+    segments: [],
+    hashesPending: 0,
+  };
+  let adapter;
+  let hls;
+  let hasPlayed = false;
+  let stallStartedAtMs;
+
+  function toHex(buffer) {
+    return Array.from(new Uint8Array(buffer), (byte) => byte.toString(16).padStart(2, '0')).join(
+      '',
+    );
+  }
+
+  function describeLoad(context) {
+    const frag = context.frag ?? {};
+    return {
+      url: context.url,
+      // hls.js ranges are [start, end) like ByteRange; absent for whole-file segments.
+      rangeStart: context.rangeEnd ? context.rangeStart : undefined,
+      rangeEnd: context.rangeEnd ? context.rangeEnd : undefined,
+      sn: frag.sn,
+      type: frag.type,
+      level: frag.level,
+    };
+  }
+
+  function recordDelivered(context, data) {
+    const record = { ...describeLoad(context), byteLength: data.byteLength, sha256: undefined };
+    state.segments.push(record);
+    state.hashesPending += 1;
+    // digest() copies the bytes synchronously, so hls.js may transfer `data` to its worker next.
+    crypto.subtle
+      .digest('SHA-256', data)
+      .then((digest) => {
+        record.sha256 = toHex(digest);
+      })
+      .catch((error) => {
+        record.sha256 = `hash failed: ${String(error)}`;
+      })
+      .finally(() => {
+        state.hashesPending -= 1;
+      });
+  }
+
+  // Wraps whichever fragment loader hls.js would use (the adapter's, or its default XHR loader) to see
+  // the exact bytes handed to the player.
+  function tapFragmentLoader(InnerLoader) {
+    return class TappedFragmentLoader {
+      constructor(config) {
+        this.inner = new InnerLoader(config);
+      }
+      get stats() {
+        return this.inner.stats;
+      }
+      get context() {
+        return this.inner.context;
+      }
+      load(context, config, callbacks) {
+        const load = {
+          ...describeLoad(context),
+          startedAtMs: performance.now(),
+          outcome: 'pending',
+        };
+        state.loads.push(load);
+        this.load_ = load;
+        this.inner.load(context, config, {
+          ...callbacks,
+          onSuccess: (response, stats, successContext, details) => {
+            load.outcome = 'success';
+            if (response.data instanceof ArrayBuffer) recordDelivered(context, response.data);
+            callbacks.onSuccess(response, stats, successContext, details);
+          },
+          onError: (error, errorContext, details, stats) => {
+            load.outcome = `error ${String(error.code)}`;
+            callbacks.onError(error, errorContext, details, stats);
+          },
+        });
+      }
+      abort() {
+        if (this.load_ && this.load_.outcome === 'pending') this.load_.outcome = 'aborted';
+        this.inner.abort();
+      }
+      destroy() {
+        this.inner.destroy();
+      }
+      getCacheAge() {
+        return this.inner.getCacheAge ? this.inner.getCacheAge() : null;
+      }
+      getResponseHeader(name) {
+        return this.inner.getResponseHeader ? this.inner.getResponseHeader(name) : null;
+      }
+    };
+  }
+
+  function loadScript(url) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = url;
+      script.onload = () => resolve();
+      script.onerror = () => reject(new Error(`cannot load ${url}`));
+      document.head.appendChild(script);
+    });
+  }
+
+  async function createHls() {
+    if (engineMode === 'none') return new Hls(hlsConfig);
+    await loadScript('/dist/umd/p2p-media-loader-hlsjs.min.js');
+    adapter = new p2pml.hlsjs.HlsJsP2PEngine(p2pConfig);
+    const player = new Hls({ ...hlsConfig, ...adapter.getConfig() });
+    adapter.bindHls(player);
+    return player;
+  }
+
+  function watchVideo() {
+    video.addEventListener('playing', () => {
+      hasPlayed = true;
+      if (stallStartedAtMs !== undefined) {
+        state.stalls.totalMs += performance.now() - stallStartedAtMs;
+        stallStartedAtMs = undefined;
+      }
+    });
+    video.addEventListener('waiting', () => {
+      // Waiting after a seek is expected; only waiting during playback is a stall.
+      if (!hasPlayed || video.seeking || stallStartedAtMs !== undefined) return;
+      state.stalls.count += 1;
+      stallStartedAtMs = performance.now();
+    });
+  }
+
+  function playedSeconds() {
+    let total = 0;
+    for (let index = 0; index < video.played.length; index += 1) {
+      total += video.played.end(index) - video.played.start(index);
+    }
+    return total;
+  }
+
+  async function start() {
+    if (!src) throw new Error('missing ?src=');
+    if (!Hls.isSupported()) throw new Error('hls.js reports MSE unsupported');
+    hls = await createHls();
+    hls.config.fLoader = tapFragmentLoader(hls.config.fLoader ?? hls.config.loader);
+    hls.on(Hls.Events.ERROR, (_event, data) => {
+      const error = {
+        type: data.type,
+        details: data.details,
+        fatal: data.fatal,
+        message: data.error ? String(data.error.message) : undefined,
+        url: data.frag ? data.frag.url : undefined,
+      };
+      (data.fatal ? state.fatalErrors : state.errors).push(error);
+    });
+    watchVideo();
+    hls.loadSource(src);
+    hls.attachMedia(video);
+    hls.on(Hls.Events.MANIFEST_PARSED, () => {
+      video.play().catch((error) => {
+        state.errors.push({ type: 'play', details: String(error), fatal: false });
+      });
+    });
+    state.ready = true;
+  }
+
+  window.__harness = {
+    snapshot() {
+      return {
+        ...state,
+        stalls: {
+          count: state.stalls.count,
+          totalMs:
+            state.stalls.totalMs +
+            (stallStartedAtMs === undefined ? 0 : performance.now() - stallStartedAtMs),
+        },
+        playedSeconds: playedSeconds(),
+        currentTime: video.currentTime,
+        engineStats: adapter ? adapter.engine.getStats() : undefined,
+      };
+    },
+    seek(seconds) {
+      video.currentTime = seconds;
+    },
+    destroy() {
+      if (hls) hls.destroy();
+      if (adapter) adapter.destroy();
+    },
+  };
+
+  start().catch((error) => {
+    state.setupError = String(error && error.stack ? error.stack : error);
+  });
+})();

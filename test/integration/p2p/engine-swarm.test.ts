@@ -1,0 +1,161 @@
+/**
+ * Engines in Node exchanging segments over real WebRTC (@roamhq/wrtc) through the real embedded
+ * tracker, against the real origin. Runs inside the test network namespace (scripts/netns-run.sh).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Engine } from '../../../core/engine/engine.js';
+import type { Segment, StreamDescriptor } from '../../../core/model/segment.js';
+import { startTrackerServer, type TrackerServer } from '../../../core/tracker/index.js';
+import { startOrigin, type OriginServer } from '../../../examples/server/origin.js';
+import { waitUntil } from '../../support/wait.js';
+
+const SEGMENT_SECONDS = 2;
+const SEGMENT_COUNT = 12;
+const STREAM: StreamDescriptor = { key: 'main:test/index.m3u8', kind: 'main' };
+
+/** Synthetic MPEG-TS-shaped segments (sync byte every 188 bytes), distinct per segment. */
+function makeSegmentBytes(index: number, packets: number): Buffer {
+  const data = Buffer.alloc(188 * packets);
+  let state = index * 7919 + 17;
+  for (let i = 0; i < data.length; i++) {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    data[i] = i % 188 === 0 ? 0x47 : state & 0xff;
+  }
+  return data;
+}
+
+let mediaDir: string;
+let origin: OriginServer;
+let tracker: TrackerServer;
+const files = new Map<number, Buffer>();
+const engines: Engine[] = [];
+
+function segmentsFor(): Segment[] {
+  return Array.from({ length: SEGMENT_COUNT }, (_, index) => ({
+    id: 100 + index,
+    url: `${origin.url}/vod/synthetic/seg${index}.ts`,
+    startTime: index * SEGMENT_SECONDS,
+    endTime: (index + 1) * SEGMENT_SECONDS,
+  }));
+}
+
+function newEngine(
+  swarmId: string,
+  overrides: Partial<ConstructorParameters<typeof Engine>[0]> = {},
+): Engine {
+  const engine = new Engine({
+    trackers: [tracker.url],
+    rtcConfig: { iceServers: [] },
+    swarmId,
+    ...overrides,
+  });
+  engines.push(engine);
+  engine.setSource(`${origin.url}/vod/synthetic/master.m3u8`);
+  engine.updateStream(STREAM, { segments: segmentsFor(), isLive: false });
+  engine.setActiveStream(STREAM);
+  return engine;
+}
+
+beforeAll(async () => {
+  mediaDir = mkdtempSync(path.join(tmpdir(), 'p2pml-swarm-'));
+  const dir = path.join(mediaDir, 'synthetic');
+  mkdirSync(dir);
+  for (let index = 0; index < SEGMENT_COUNT; index++) {
+    // The last segment is large (about 6 MB) so a transfer of it can be cut in the middle.
+    const bytes = makeSegmentBytes(index, index === SEGMENT_COUNT - 1 ? 32_000 : 1_200);
+    files.set(100 + index, bytes);
+    writeFileSync(path.join(dir, `seg${index}.ts`), bytes);
+  }
+  origin = await startOrigin({ mediaDir, port: 0 });
+  tracker = await startTrackerServer({ port: 0, host: '127.0.0.1' });
+});
+
+afterEach(() => {
+  for (const engine of engines.splice(0)) engine.destroy();
+  origin.counters.reset();
+});
+
+afterAll(async () => {
+  await Promise.all([origin.stop(), tracker.stop()]);
+  rmSync(mediaDir, { recursive: true, force: true });
+});
+
+describe('engines in a swarm (Node, real WebRTC)', () => {
+  it('four engines get segments from each other, byte-identical to the origin, and the origin serves each about once', async () => {
+    const swarmId = `swarm-${Math.random()}`;
+    const group = [0, 1, 2, 3].map(() => newEngine(swarmId, { p2pPrefetchSeconds: 0 }));
+    await waitUntil(() => group.every((engine) => engine.getStats().peers >= 3) || undefined, {
+      timeoutMs: 20_000,
+      description: 'a full mesh of 4 engines',
+    });
+    const [seeder, ...leechers] = group as [Engine, ...Engine[]];
+    const segments = segmentsFor().slice(2, 8);
+
+    // The seeder plays from the start: its requests are urgent and go to the origin.
+    seeder.setPlayback({ position: 0, rate: 1, bufferedEnd: 0 });
+    for (const segment of segments) {
+      const loaded = await seeder.loadSegment(STREAM, segment);
+      expect(loaded.source).toBe('http');
+    }
+    // The others have 4+ s of buffer before each of these segments: time enough for peers.
+    for (const engine of leechers) engine.setPlayback({ position: 0, rate: 1, bufferedEnd: 30 });
+    const results = await Promise.all(
+      leechers.flatMap((engine) => segments.map((segment) => engine.loadSegment(STREAM, segment))),
+    );
+    for (const [i, loaded] of results.entries()) {
+      const segment = segments[i % segments.length];
+      expect(Buffer.from(loaded.data).equals(files.get(segment?.id ?? -1) ?? Buffer.alloc(0))).toBe(
+        true,
+      );
+    }
+    const p2pDeliveries = results.filter((loaded) => loaded.source === 'p2p').length;
+    expect(p2pDeliveries).toBeGreaterThanOrEqual(results.length - 2);
+
+    const segmentBytes = segments.reduce((sum, s) => sum + (files.get(s.id)?.length ?? 0), 0);
+    const originBytes = origin.counters.mediaBytes('/vod/synthetic/');
+    const httpBytes = group.reduce((sum, engine) => sum + engine.getStats().httpBytes, 0);
+    const p2pBytes = group.reduce((sum, engine) => sum + engine.getStats().p2pBytes, 0);
+    expect(httpBytes).toBe(originBytes);
+    expect(originBytes).toBeLessThan(segmentBytes * 1.5);
+    expect(p2pBytes).toBeGreaterThanOrEqual(segmentBytes * 2.5);
+    const uploaded = group.reduce((sum, engine) => sum + engine.getStats().uploadBytes, 0);
+    expect(uploaded).toBe(p2pBytes);
+  }, 60_000);
+
+  it('completes a segment over HTTP when the peer sending it leaves mid-transfer', async () => {
+    const swarmId = `leave-${Math.random()}`;
+    const seeder = newEngine(swarmId, { p2pPrefetchSeconds: 0 });
+    const viewer = newEngine(swarmId, { p2pPrefetchSeconds: 0 });
+    await waitUntil(
+      () => (seeder.getStats().peers >= 1 && viewer.getStats().peers >= 1) || undefined,
+      {
+        timeoutMs: 20_000,
+        description: 'two engines connected',
+      },
+    );
+    const big = segmentsFor()[SEGMENT_COUNT - 1] as Segment;
+    seeder.setPlayback({ position: big.startTime, rate: 1, bufferedEnd: big.startTime });
+    await seeder.loadSegment(STREAM, big);
+
+    viewer.setPlayback({ position: 0, rate: 1, bufferedEnd: 60 });
+    let seederGone = false;
+    viewer.on('bytes-downloaded', ({ source }) => {
+      if (source === 'p2p' && !seederGone) {
+        seederGone = true;
+        seeder.destroy();
+      }
+    });
+    origin.counters.reset();
+    const loaded = await viewer.loadSegment(STREAM, big);
+    expect(Buffer.from(loaded.data).equals(files.get(big.id) ?? Buffer.alloc(0))).toBe(true);
+    const stats = viewer.getStats();
+    expect(stats.p2pBytes).toBeGreaterThan(0);
+    expect(stats.httpBytes).toBeGreaterThan(0);
+    // HTTP fetched only what the peer had not sent (a byte range), not the whole segment again.
+    expect(stats.p2pBytes + stats.httpBytes).toBeLessThan((files.get(big.id)?.length ?? 0) * 1.2);
+    const requests = origin.counters.requests({ pathPrefix: '/vod/synthetic/' });
+    expect(requests.some((r) => r.rangeHeader !== undefined)).toBe(true);
+  }, 60_000);
+});

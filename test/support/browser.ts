@@ -1,0 +1,175 @@
+/**
+ * Chromium for browser tests: one browser per test file (`launchBrowser`), one fresh context per
+ * viewer (`ViewerSet.open`), and a guard that aborts and records every request leaving the machine
+ * so a test fails instead of silently talking to the internet.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Browser executables tried when `CHROMIUM_PATH` is not set (same order as setup-machine.sh). */
+const CHROMIUM_CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+];
+
+/**
+ * Chromium flags. Besides the usual quiet-headless set:
+ * - `WebRtcHideLocalIpsWithMdns` off: by default Chromium replaces host candidates with random
+ *   `.local` mDNS names, which nothing resolves inside the test network namespace; peers there must
+ *   see the test host's real address.
+ * - `--disable-quic`, `--disable-background-networking`, `--disable-component-update`,
+ *   `--disable-sync`: no traffic of the browser's own.
+ */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--disable-extensions',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  // Viewers of one file share the browser; background tabs must not be throttled.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+/** The Chromium executable: `CHROMIUM_PATH`, else the first candidate that exists. */
+export function chromiumPath(): string {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  const found = CHROMIUM_CANDIDATES.find((candidate) => existsSync(candidate));
+  if (found === undefined) {
+    throw new Error('No Chromium found: run scripts/setup-machine.sh or set CHROMIUM_PATH');
+  }
+  return found;
+}
+
+/** Starts a headless Chromium; call it once per test file (`beforeAll`) and close it in `afterAll`. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Hosts a page may talk to: loopback, and the network namespace's test host (P2PML_TEST_HOST, set by
+ * scripts/netns-run.sh) which WebRTC uses.
+ */
+export function allowedHosts(): string[] {
+  const hosts = ['127.0.0.1', 'localhost', '[::1]'];
+  const testHost = process.env.P2PML_TEST_HOST;
+  if (testHost !== undefined && testHost !== '') hosts.push(testHost);
+  return hosts;
+}
+
+function isLocalUrl(url: URL, hosts: readonly string[]): boolean {
+  if (url.protocol === 'data:' || url.protocol === 'blob:' || url.protocol === 'about:') {
+    return true;
+  }
+  return hosts.includes(url.hostname);
+}
+
+/** One viewer: its own browser context (no shared cache, storage or connections) and page. */
+export interface Viewer {
+  /** A short name for messages. */
+  readonly name: string;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** URLs the page tried to reach outside the machine (aborted before leaving). */
+  readonly externalRequests: string[];
+  /** Console messages, as `[type] text`. */
+  readonly consoleMessages: string[];
+  /** Uncaught exceptions thrown in the page. */
+  readonly pageErrors: string[];
+  /** Closes the context. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `url` in a fresh context of `browser`. Every HTTP(S) request and WebSocket to a host other
+ * than {@link allowedHosts} is aborted and recorded in `externalRequests`.
+ */
+export async function newViewer(browser: Browser, url: string, name = url): Promise<Viewer> {
+  const hosts = allowedHosts();
+  const context = await browser.newContext();
+  const externalRequests: string[] = [];
+  const consoleMessages: string[] = [];
+  const pageErrors: string[] = [];
+
+  await context.route(
+    (requestUrl) => !isLocalUrl(requestUrl, hosts),
+    async (route) => {
+      externalRequests.push(route.request().url());
+      await route.abort('blockedbyclient');
+    },
+  );
+  await context.routeWebSocket(
+    (socketUrl) => !isLocalUrl(socketUrl, hosts),
+    async (socket) => {
+      externalRequests.push(socket.url());
+      await socket.close({ code: 1008, reason: 'blocked by the test guard' });
+    },
+  );
+
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    consoleMessages.push(`[${message.type()}] ${message.text()}`);
+  });
+  page.on('pageerror', (error) => {
+    pageErrors.push(error.stack ?? error.message);
+  });
+  await page.goto(url);
+
+  return {
+    name,
+    context,
+    page,
+    externalRequests,
+    consoleMessages,
+    pageErrors,
+    close: () => context.close(),
+  };
+}
+
+/**
+ * The viewers of one test file. `assertStayedLocal()` belongs in an `afterEach`, `closeAll()` in
+ * `afterAll` (or `afterEach` for per-test viewers).
+ */
+export class ViewerSet {
+  private readonly viewers: Viewer[] = [];
+
+  /** Opens a viewer (see {@link newViewer}) and tracks it. */
+  async open(browser: Browser, url: string, name?: string): Promise<Viewer> {
+    const viewer = await newViewer(browser, url, name);
+    this.viewers.push(viewer);
+    return viewer;
+  }
+
+  /** Throws when any viewer tried to reach a host outside the machine or threw an uncaught error. */
+  assertStayedLocal(): void {
+    const problems: string[] = [];
+    for (const viewer of this.viewers) {
+      for (const request of viewer.externalRequests) {
+        problems.push(`${viewer.name}: request left the machine: ${request}`);
+      }
+      for (const error of viewer.pageErrors) {
+        problems.push(`${viewer.name}: uncaught page error: ${error}`);
+      }
+    }
+    if (problems.length > 0) throw new Error(problems.join('\n'));
+  }
+
+  /** Closes every viewer's context. */
+  async closeAll(): Promise<void> {
+    const viewers = this.viewers.splice(0);
+    await Promise.all(viewers.map((viewer) => viewer.close()));
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The test page test/browser/pages/hlsjs.html, seen from the tests: how to build its URL and the
+ * shape of what its harness (hlsjs-harness.js) exposes, plus waits on it. The page runs the UMD
+ * bundles exactly as script-tag users load them.
+ */
+import type { Page } from 'playwright-core';
+import type { EngineConfig } from '../../core/engine/config.js';
+import type { EngineStats } from '../../core/model/stats.js';
+
+/** A fragment load hls.js started (through whichever fragment loader is configured). */
+export interface HarnessLoad {
+  readonly url: string;
+  /** Byte range [start, end) for EXT-X-BYTERANGE segments. */
+  readonly rangeStart?: number;
+  readonly rangeEnd?: number;
+  /** Media sequence number, or 'initSegment'. */
+  readonly sn: number | 'initSegment';
+  /** 'main' | 'audio' | 'subtitle'. */
+  readonly type: string;
+  readonly level: number;
+  readonly startedAtMs: number;
+  /** 'pending' | 'success' | 'aborted' | 'error <code>'. */
+  readonly outcome: string;
+}
+
+/** A fragment delivered to hls.js, with the SHA-256 of its bytes. */
+export interface HarnessSegment {
+  readonly url: string;
+  readonly rangeStart?: number;
+  readonly rangeEnd?: number;
+  readonly sn: number | 'initSegment';
+  readonly type: string;
+  readonly level: number;
+  readonly byteLength: number;
+  /** Hex digest; undefined while being computed. */
+  readonly sha256?: string;
+}
+
+/** An hls.js ERROR event. */
+export interface HarnessError {
+  readonly type: string;
+  readonly details: string;
+  readonly fatal: boolean;
+  readonly message?: string;
+  readonly url?: string;
+}
+
+/** What `window.__harness.snapshot()` returns. */
+export interface HarnessSnapshot {
+  /** The player was created and the source set. */
+  readonly ready: boolean;
+  /** Why the page could not start (script load failure, ...). */
+  readonly setupError?: string;
+  /** Seconds of media played (sum of `video.played` ranges): grows only while playing. */
+  readonly playedSeconds: number;
+  readonly currentTime: number;
+  /** `waiting` events during playback (not seeking), and their total duration so far. */
+  readonly stalls: { readonly count: number; readonly totalMs: number };
+  readonly fatalErrors: readonly HarnessError[];
+  readonly errors: readonly HarnessError[];
+  readonly loads: readonly HarnessLoad[];
+  readonly segments: readonly HarnessSegment[];
+  /** Digests still being computed. */
+  readonly hashesPending: number;
+  /** The engine's stats (undefined with `engine: 'none'`). */
+  readonly engineStats?: EngineStats;
+}
+
+/** The object the harness puts on `window`. */
+export interface HarnessApi {
+  snapshot(): HarnessSnapshot;
+  seek(seconds: number): void;
+  destroy(): void;
+}
+
+declare global {
+  interface Window {
+    __harness?: HarnessApi;
+  }
+}
+
+/** What the test page plays and how. */
+export interface HlsjsPageOptions {
+  /** Manifest URL. */
+  readonly src: string;
+  /** 'p2p' (default): through the engine's hls.js adapter (dist/umd bundle); 'none': plain hls.js. */
+  readonly engine?: 'p2p' | 'none';
+  /** Engine configuration (JSON-serialisable keys only). */
+  readonly p2p?: Partial<Omit<EngineConfig, 'httpRequestHook'>>;
+  /** Extra hls.js configuration (JSON-serialisable keys only). */
+  readonly hls?: Record<string, unknown>;
+}
+
+/** URL of the test page on `originUrl` (the origin serves it under /test-pages). */
+export function hlsjsPageUrl(originUrl: string, options: HlsjsPageOptions): string {
+  const url = new URL('/test-pages/hlsjs.html', originUrl);
+  url.searchParams.set('src', options.src);
+  url.searchParams.set('engine', options.engine ?? 'p2p');
+  if (options.p2p !== undefined) url.searchParams.set('p2p', JSON.stringify(options.p2p));
+  if (options.hls !== undefined) url.searchParams.set('hls', JSON.stringify(options.hls));
+  return url.toString();
+}
+
+/** The harness's current snapshot. */
+export async function readSnapshot(page: Page): Promise<HarnessSnapshot> {
+  const snapshot = await page.evaluate(() => window.__harness?.snapshot());
+  if (snapshot === undefined) throw new Error('the test page has no harness (did it load?)');
+  return snapshot;
+}
+
+/** Formats a snapshot's problems for failure messages. */
+export function describeProblems(snapshot: HarnessSnapshot): string {
+  const lines: string[] = [];
+  if (snapshot.setupError !== undefined) lines.push(`setup error: ${snapshot.setupError}`);
+  for (const error of snapshot.fatalErrors) {
+    lines.push(`fatal ${error.type}/${error.details}: ${error.message ?? ''} ${error.url ?? ''}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Waits until the page has played `seconds` of media, or fails as soon as the page reports a setup
+ * error or a fatal hls.js error (with those errors in the message), or after `timeoutMs`.
+ */
+export async function waitForPlayed(
+  page: Page,
+  seconds: number,
+  timeoutMs: number,
+): Promise<HarnessSnapshot> {
+  try {
+    await page.waitForFunction(
+      (target) => {
+        const snapshot = window.__harness?.snapshot();
+        if (snapshot === undefined) return false;
+        const failed = snapshot.setupError !== undefined || snapshot.fatalErrors.length > 0;
+        return failed || snapshot.playedSeconds >= target;
+      },
+      seconds,
+      { timeout: timeoutMs, polling: 250 },
+    );
+  } catch (error) {
+    const snapshot = await readSnapshot(page).catch(() => undefined);
+    const state =
+      snapshot === undefined
+        ? 'no harness'
+        : `played ${snapshot.playedSeconds.toFixed(1)} s, ${snapshot.segments.length} segments, ` +
+          `errors: ${JSON.stringify(snapshot.errors.slice(-5))}`;
+    throw new Error(`playback did not reach ${seconds} s (${state}): ${String(error)}`, {
+      cause: error,
+    });
+  }
+  const snapshot = await readSnapshot(page);
+  const problems = describeProblems(snapshot);
+  if (problems !== '') throw new Error(`the page failed:\n${problems}`);
+  return snapshot;
+}
+
+/** Waits until every delivered segment's digest is computed and returns the snapshot. */
+export async function waitForHashes(page: Page, timeoutMs = 10_000): Promise<HarnessSnapshot> {
+  await page.waitForFunction(() => window.__harness?.snapshot().hashesPending === 0, undefined, {
+    timeout: timeoutMs,
+    polling: 100,
+  });
+  return readSnapshot(page);
+}

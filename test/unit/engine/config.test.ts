@@ -1,0 +1,151 @@
+import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '../../../core/engine/config.js';
+import { defaultUploadDisabled, resolveEngineConfig } from '../../../core/engine/resolve-config.js';
+import { P2PMediaLoaderError } from '../../../core/errors.js';
+
+/** Calls resolveEngineConfig with an arbitrary (possibly ill-typed) object and returns its error. */
+function configError(user: Record<string, unknown>): P2PMediaLoaderError {
+  try {
+    resolveEngineConfig(user);
+  } catch (error) {
+    if (error instanceof P2PMediaLoaderError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${JSON.stringify(user)} to be rejected`);
+}
+
+describe('resolveEngineConfig', () => {
+  it('returns the defaults when given nothing, deciding uploadDisabled from the environment', () => {
+    const config = resolveEngineConfig();
+    expect(config).toEqual({ ...DEFAULT_ENGINE_CONFIG, uploadDisabled: defaultUploadDisabled() });
+    expect(typeof config.uploadDisabled).toBe('boolean');
+  });
+
+  it('merges user values over the defaults; undefined values take the default', () => {
+    const hook = (init: { url: string }) => init;
+    const config = resolveEngineConfig({
+      httpRetries: 0,
+      maxPeers: 50,
+      uploadDisabled: true,
+      swarmId: 'my-stream',
+      httpRequestHook: hook as EngineConfig['httpRequestHook'],
+      httpIdleTimeoutMs: undefined,
+    });
+    expect(config.httpRetries).toBe(0);
+    expect(config.maxPeers).toBe(50);
+    expect(config.uploadDisabled).toBe(true);
+    expect(config.swarmId).toBe('my-stream');
+    expect(config.httpRequestHook).toBe(hook);
+    expect(config.httpIdleTimeoutMs).toBe(DEFAULT_ENGINE_CONFIG.httpIdleTimeoutMs);
+    expect(config.storeBudgetBytes).toBe(DEFAULT_ENGINE_CONFIG.storeBudgetBytes);
+  });
+
+  it('copies the trackers array', () => {
+    const trackers = ['ws://127.0.0.1:8000'];
+    const config = resolveEngineConfig({ trackers });
+    trackers.push('wss://example.invalid');
+    expect(config.trackers).toEqual(['ws://127.0.0.1:8000']);
+  });
+
+  it('accepts boundary values of every range', () => {
+    expect(() =>
+      resolveEngineConfig({
+        httpRetries: 10,
+        httpRetryDelayMs: 0,
+        httpIdleTimeoutMs: 500,
+        storeBudgetBytes: 1024 * 1024,
+        liveEvictionMarginSeconds: 3600,
+        maxPeers: 1,
+        p2pPrefetchSeconds: 0,
+        httpSafetyMarginSeconds: 0.5,
+        peerIdleTimeoutMs: 60_000,
+        maxConcurrentUploads: 0,
+        uploadRateLimitBytesPerSecond: 0,
+      }),
+    ).not.toThrow();
+  });
+
+  it('allows an empty tracker list when P2P is disabled', () => {
+    expect(resolveEngineConfig({ p2pDisabled: true, trackers: [] }).trackers).toEqual([]);
+  });
+
+  // Each case: key, a bad value, what the message must say is allowed, how the value must appear.
+  const badValues: [keyof EngineConfig, unknown, RegExp, string][] = [
+    ['httpRetries', 11, /integer from 0 to 10/, 'got 11'],
+    ['httpRetries', 1.5, /integer from 0 to 10/, 'got 1.5'],
+    ['httpRetries', '3', /integer from 0 to 10/, 'got "3"'],
+    ['httpRetryDelayMs', -1, /number from 0 to 60000/, 'got -1'],
+    ['httpRetryDelayMs', Number.NaN, /number from 0 to 60000/, 'got NaN'],
+    ['httpIdleTimeoutMs', 499, /number from 500 to 120000/, 'got 499'],
+    ['httpRequestHook', 'sign', /a function or undefined/, 'got "sign"'],
+    ['storeBudgetBytes', 1000, /integer from 1 MiB/, 'got 1000'],
+    ['storeBudgetBytes', 5 * 1024 ** 3, /4 GiB/, `got ${5 * 1024 ** 3}`],
+    ['liveEvictionMarginSeconds', 3601, /number from 0 to 3600/, 'got 3601'],
+    ['p2pDisabled', 'yes', /a boolean/, 'got "yes"'],
+    ['uploadDisabled', 0, /a boolean or undefined/, 'got 0'],
+    ['trackers', [], /non-empty array of ws:\/\/ or wss:\/\/ URLs/, 'got an array of 0'],
+    ['trackers', 'wss://t.example', /array of ws:\/\//, 'got "wss://t.example"'],
+    ['trackers', ['https://t.example'], /"https:\/\/t.example" is not one/, 'got an array of 1'],
+    ['rtcConfig', null, /RTCConfiguration object/, 'got null'],
+    ['rtcConfig', [], /RTCConfiguration object/, 'got an array of 0'],
+    ['swarmId', '', /non-empty string or undefined/, 'got ""'],
+    ['maxPeers', 0, /integer from 1 to 50/, 'got 0'],
+    ['maxPeers', 51, /integer from 1 to 50/, 'got 51'],
+    ['p2pPrefetchSeconds', 601, /number from 0 to 600/, 'got 601'],
+    ['httpSafetyMarginSeconds', 0.4, /number from 0.5 to 60/, 'got 0.4'],
+    ['peerIdleTimeoutMs', 100, /number from 200 to 60000/, 'got 100'],
+    ['maxConcurrentUploads', 2.5, /integer from 0 to 50/, 'got 2.5'],
+    ['uploadRateLimitBytesPerSecond', -10, /number >= 0/, 'got -10'],
+    ['uploadRateLimitBytesPerSecond', Infinity, /number >= 0/, 'got Infinity'],
+  ];
+
+  it.each(badValues)(
+    'rejects %s = %p naming the key, the allowed values and the value',
+    (key, value, allowed, got) => {
+      const error = configError({ [key]: value });
+      expect(error.code).toBe('config-invalid');
+      expect(error.message).toContain(`"${key}"`);
+      expect(error.message).toMatch(allowed);
+      expect(error.message).toContain(got);
+    },
+  );
+
+  it('covers every config key in the bad-value cases', () => {
+    const tested = new Set(badValues.map(([key]) => key));
+    expect([...tested].sort()).toEqual(Object.keys(DEFAULT_ENGINE_CONFIG).sort());
+  });
+
+  it('rejects an unknown key and suggests the nearest known one', () => {
+    const error = configError({ httpRetrys: 2 });
+    expect(error.code).toBe('config-invalid');
+    expect(error.message).toBe(
+      'Unknown engine config key "httpRetrys". Did you mean "httpRetries"?',
+    );
+    expect(configError({ maxpeers: 3 }).message).toContain('Did you mean "maxPeers"?');
+  });
+
+  it('rejects an unknown key without a suggestion when nothing is close', () => {
+    const error = configError({ colour: 'blue' });
+    expect(error.message).toBe('Unknown engine config key "colour".');
+  });
+
+  it('rejects a non-object configuration', () => {
+    expect(() => resolveEngineConfig('fast' as unknown as Partial<EngineConfig>)).toThrow(
+      /expected an object, got "fast"/,
+    );
+  });
+});
+
+describe('defaultUploadDisabled', () => {
+  const withConnection = (connection: unknown) => ({ connection }) as unknown as Navigator;
+
+  it('disables upload when the browser asks to save data or reports a cellular link', () => {
+    expect(defaultUploadDisabled(withConnection({ saveData: true, type: 'wifi' }))).toBe(true);
+    expect(defaultUploadDisabled(withConnection({ saveData: false, type: 'cellular' }))).toBe(true);
+  });
+
+  it('keeps upload on for other links and when the browser says nothing', () => {
+    expect(defaultUploadDisabled(withConnection({ saveData: false, type: 'wifi' }))).toBe(false);
+    expect(defaultUploadDisabled(withConnection({}))).toBe(false);
+    expect(defaultUploadDisabled({} as Navigator)).toBe(false);
+  });
+});

@@ -1,0 +1,97 @@
+import {
+  planRequest,
+  type PeerCandidate,
+  type PlanInput,
+} from '../../../core/scheduler/request-plan.js';
+
+const peer = (overrides: Partial<PeerCandidate> & { peerId: string }): PeerCandidate => ({
+  has: false,
+  fetching: false,
+  throughputBps: undefined,
+  inFlight: 0,
+  ...overrides,
+});
+
+const base: PlanInput = {
+  slackSeconds: 4,
+  expectedBytes: 250_000,
+  httpBps: 20_000_000,
+  safetyMarginSeconds: 1.5,
+  peers: [],
+  p2pAllowed: true,
+  playerWaiting: true,
+  random: 0.5,
+};
+
+describe('planRequest', () => {
+  it('sends an urgent segment to HTTP at once even when a peer has it', () => {
+    const plan = planRequest({
+      ...base,
+      slackSeconds: 1,
+      peers: [peer({ peerId: 'a', has: true })],
+    });
+    expect(plan).toEqual({ kind: 'http', delaySeconds: 0 });
+  });
+
+  it('reserves the expected HTTP transfer time on top of the margin', () => {
+    // 250 kB at 1 Mbit/s takes 2 s: with 1.5 s margin, 3 s of slack leaves no time for peers.
+    const plan = planRequest({
+      ...base,
+      slackSeconds: 3,
+      httpBps: 1_000_000,
+      peers: [peer({ peerId: 'a', has: true })],
+    });
+    expect(plan.kind).toBe('http');
+  });
+
+  it('takes a live segment with a few seconds of slack from a peer that has it', () => {
+    const plan = planRequest({ ...base, peers: [peer({ peerId: 'a', has: true })] });
+    expect(plan).toEqual({ kind: 'p2p', peerId: 'a', deadlineSeconds: 4 - 1.5 - 0.1 });
+  });
+
+  it('prefers the peer expected to finish first', () => {
+    const plan = planRequest({
+      ...base,
+      peers: [
+        peer({ peerId: 'slow', has: true, throughputBps: 1_000_000 }),
+        peer({ peerId: 'fast', has: true, throughputBps: 50_000_000 }),
+        peer({ peerId: 'busy-fast', has: true, throughputBps: 50_000_000, inFlight: 3 }),
+      ],
+    });
+    expect(plan).toMatchObject({ kind: 'p2p', peerId: 'fast' });
+  });
+
+  it('waits for a peer that announced it is fetching the segment from the origin', () => {
+    const plan = planRequest({ ...base, peers: [peer({ peerId: 'a', fetching: true })] });
+    expect(plan).toEqual({ kind: 'wait-for-peer', deadlineSeconds: 4 - 1.5 - 0.1 });
+  });
+
+  it('fetches over HTTP after a random delay bounded by the slack when nobody has it', () => {
+    const early = planRequest({ ...base, random: 0 });
+    const late = planRequest({ ...base, random: 0.999 });
+    expect(early).toEqual({ kind: 'http', delaySeconds: 0 });
+    expect(late.kind).toBe('http');
+    if (late.kind !== 'http') throw new Error('unreachable');
+    expect(late.delaySeconds).toBeGreaterThan(0.2);
+    expect(late.delaySeconds).toBeLessThanOrEqual(0.25);
+    const tight = planRequest({ ...base, slackSeconds: 1.8, random: 0.999 });
+    if (tight.kind !== 'http') throw new Error('expected http');
+    expect(tight.delaySeconds).toBeLessThan(0.05);
+  });
+
+  it('gives up a prefetch that peers cannot serve instead of using HTTP', () => {
+    expect(planRequest({ ...base, playerWaiting: false })).toEqual({ kind: 'give-up' });
+    expect(planRequest({ ...base, playerWaiting: false, slackSeconds: 0.5 })).toEqual({
+      kind: 'give-up',
+    });
+  });
+
+  it('never uses peers when P2P is not allowed', () => {
+    const plan = planRequest({
+      ...base,
+      p2pAllowed: false,
+      peers: [peer({ peerId: 'a', has: true })],
+    });
+    expect(plan).toEqual({ kind: 'http', delaySeconds: 0 });
+  });
+});
