@@ -11,6 +11,7 @@ import type {
   PlaybackState,
   Segment,
   SegmentId,
+  SegmentSource,
   StreamDescriptor,
   StreamUpdate,
   TransferSource,
@@ -242,7 +243,7 @@ export class Engine implements SegmentEngine {
 
   private deliver(
     ref: { streamKey: string; segmentId: SegmentId },
-    result: DownloadResult,
+    result: Omit<DownloadResult, 'source'> & { readonly source: SegmentSource },
     requestStartMs: number,
   ): LoadedSegment {
     const endMs = performance.now();

@@ -42,10 +42,14 @@ export class SegmentDownload {
     readonly segment: Segment,
     run: DownloadRunner,
   ) {
-    this.result = run(this, this.controller.signal).finally(() => {
-      this.settled = true;
-      this.progressListeners.clear();
-    });
+    // Start on the next microtask: whoever created the download joins it synchronously first, so
+    // the runner's first decision already knows whether a player is waiting.
+    this.result = Promise.resolve()
+      .then(() => run(this, this.controller.signal))
+      .finally(() => {
+        this.settled = true;
+        this.progressListeners.clear();
+      });
     // The promise is observed by `join`; keep an unobserved failure from surfacing as unhandled.
     this.result.catch(() => undefined);
   }

@@ -27,7 +27,7 @@ export class TypedEmitter<M extends EventMap> {
       set = new Set();
       this.listeners.set(event, set);
     }
-    set.add(listener as (payload: never) => void);
+    set.add(listener);
     return () => {
       this.off(event, listener);
     };
@@ -35,7 +35,7 @@ export class TypedEmitter<M extends EventMap> {
 
   /** Unsubscribes `listener` from `event`. */
   off<K extends keyof M>(event: K, listener: Listener<M, K>): void {
-    this.listeners.get(event)?.delete(listener as (payload: never) => void);
+    this.listeners.get(event)?.delete(listener);
   }
 
   /** Calls every listener of `event` with `payload`, in subscription order. */

@@ -66,7 +66,12 @@
       errorLine.textContent = 'This browser has no Media Source Extensions: hls.js cannot play.';
       return;
     }
-    const p2p = new p2pml.hlsjs.HlsJsP2PEngine({ trackers: [trackerUrl] });
+    const p2p = new p2pml.hlsjs.HlsJsP2PEngine({
+      trackers: [trackerUrl],
+      // Peers of the demo share a machine or a LAN: host candidates suffice, and without STUN
+      // servers the page contacts nothing but the demo's own origin and tracker.
+      rtcConfig: { iceServers: [] },
+    });
     const hls = new Hls(p2p.getConfig());
     p2p.bindHls(hls);
     hls.on(Hls.Events.ERROR, (_event, data) => {

@@ -108,7 +108,7 @@ describe.each(cases)('hls.js, P2P disabled: $kind $mode', (playbackCase) => {
     expect(mismatches).toEqual([]);
   });
 
-  test("the engine's HTTP byte count equals the bytes the origin sent it", async () => {
+  test("the engine's HTTP byte count equals the bytes the origin sent it, and none came from peers", async () => {
     const { pathPrefix, viewer } = await resultOf(playbackCase);
     // hls.js keeps buffering while this runs: compare at a moment when no download is in flight.
     let last = '';
@@ -127,5 +127,8 @@ describe.each(cases)('hls.js, P2P disabled: $kind $mode', (playbackCase) => {
         lastSeen: () => last,
       },
     );
+    const stats = (await readSnapshot(viewer.page)).engineStats;
+    expect(stats).toMatchObject({ p2pBytes: 0, uploadBytes: 0, peers: 0 });
+    expect(stats?.segments.p2p).toBe(0);
   });
 });

@@ -27,6 +27,12 @@ export interface Stack {
   readonly tracker: TrackerServer | undefined;
   /** WebSocket URL of the tracker (undefined when started with `tracker: false`). */
   readonly trackerUrl: string | undefined;
+  /**
+   * Engine settings for P2P on this machine only: the embedded tracker and no STUN servers (host
+   * candidates are enough between local peers, and STUN would be traffic the route guard cannot
+   * see). Throws when the stack runs without a tracker.
+   */
+  localP2PConfig(): { trackers: string[]; rtcConfig: { iceServers: [] } };
   /** VOD master playlist URL of a generated stream kind. */
   vodUrl(stream: string): string;
   /** Live master playlist URL: `session` gets its own clock (its own live stream and swarm). */
@@ -71,6 +77,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     originUrl,
     tracker,
     trackerUrl: tracker?.url,
+    localP2PConfig: () => {
+      if (tracker === undefined) throw new Error('this stack was started without a tracker');
+      return { trackers: [tracker.url], rtcConfig: { iceServers: [] } };
+    },
     vodUrl: (stream) => `${originUrl}/vod/${stream}/master.m3u8`,
     liveUrl: (session, stream) => `${originUrl}/live/${session}/${stream}/master.m3u8`,
     stop: async () => {

@@ -18,6 +18,8 @@ export interface SimplePeerLike {
   off(event: 'data', listener: (data: Uint8Array) => void): unknown;
   off(event: 'close', listener: () => void): unknown;
   off(event: 'error', listener: (error: Error) => void): unknown;
+  /** True once destroyed. */
+  readonly destroyed?: boolean;
   /** simple-peer's `_channel.bufferedAmount` shortcut, used when `_channel` is not exposed. */
   readonly bufferSize?: number;
   readonly _channel?: RTCDataChannel | null;
@@ -68,12 +70,25 @@ export function simplePeerChannel(peer: SimplePeerLike): PeerChannel {
       };
     },
     onClose(listener) {
+      // simple-peer does not always emit 'close': when the REMOTE side closes, it tears itself down
+      // through its own path, which streamx never completes, so 'close' never comes (seen with
+      // @thaunknown/simple-peer 10.1 on @roamhq/wrtc). The data channel's own 'close' event does.
+      let fired = false;
       const onClose = (): void => {
+        if (fired) return;
+        fired = true;
         listener();
       };
+      const channel = peer._channel;
       peer.on('close', onClose);
+      channel?.addEventListener('close', onClose);
+      if (peer.destroyed === true || channel === null || channel?.readyState === 'closed') {
+        queueMicrotask(onClose);
+      }
       return () => {
+        fired = true;
         peer.off('close', onClose);
+        channel?.removeEventListener('close', onClose);
       };
     },
     close() {

@@ -1,9 +1,11 @@
 /**
  * Measures how fast a peer delivers, as the scheduler needs it: bytes per second over the time at
  * least one of our requests to it was in flight (so waiting for a slow first byte counts, idle time
- * between requests does not). Samples cover at least `minSampleMs` of that time, because single
- * chunks arrive in bursts and would give absurd instantaneous rates, and feed an exponentially
- * weighted moving average whose weight depends on the sample's duration.
+ * between requests does not). While busy, samples cover at least `minSampleMs`, because single
+ * chunks arrive in bursts and would give absurd instantaneous rates; when the peer goes idle, what
+ * was measured is a sample however short (a whole request is a meaningful measurement). Samples
+ * feed an exponentially weighted moving average whose weight grows with the sample's duration, so
+ * short samples move an established estimate little.
  */
 
 /** Tuning of {@link ThroughputMeter}. */
@@ -43,7 +45,7 @@ export class ThroughputMeter {
     if (this.busySinceMs === undefined) return;
     this.windowBusyMs += nowMs - this.busySinceMs;
     this.busySinceMs = undefined;
-    this.maybeSample(nowMs);
+    if (this.windowBytes > 0 && this.windowBusyMs > 0) this.sample(this.windowBusyMs);
   }
 
   /** `bytes` of payload arrived. */
@@ -56,12 +58,16 @@ export class ThroughputMeter {
     const busyMs =
       this.windowBusyMs + (this.busySinceMs === undefined ? 0 : nowMs - this.busySinceMs);
     if (busyMs < this.minSampleMs) return;
+    this.sample(busyMs);
+    if (this.busySinceMs !== undefined) this.busySinceMs = nowMs;
+  }
+
+  private sample(busyMs: number): void {
     const rate = (this.windowBytes * 1000) / busyMs;
     const weight = 1 - Math.pow(2, -busyMs / this.halfLifeMs);
     this.average =
       this.average === undefined ? rate : this.average + weight * (rate - this.average);
     this.windowBusyMs = 0;
     this.windowBytes = 0;
-    if (this.busySinceMs !== undefined) this.busySinceMs = nowMs;
   }
 }

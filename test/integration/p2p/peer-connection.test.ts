@@ -2,29 +2,21 @@
  * PeerConnection over a real WebRTC data channel: two @thaunknown/simple-peer instances (Node WebRTC
  * from @roamhq/wrtc through the webrtc-polyfill shim), signalled directly in-process, exchange a
  * 1 MB segment. Run inside the network namespace (WebRTC needs an interface besides loopback):
- *   bash /work/shared/netns-run.sh npx jest --selectProjects integration --testPathPatterns test/integration/p2p
+ *   bash scripts/netns-run.sh npx jest --selectProjects integration --testPathPatterns \
+ *     test/integration/p2p/peer-connection
  */
 import Peer from '@thaunknown/simple-peer/lite.js';
 
 import { PeerConnection } from '../../../core/p2p/peer/peer-connection.js';
-import {
-  simplePeerChannel,
-  type SimplePeerLike,
-} from '../../../core/p2p/peer/simple-peer-channel.js';
+import { simplePeerChannel } from '../../../core/p2p/peer/simple-peer-channel.js';
 
 jest.setTimeout(30_000);
 
-interface ConnectedPair {
-  readonly initiator: SimplePeerLike;
-  readonly responder: SimplePeerLike;
-}
-
-/** Two simple-peer instances whose signals are handed to each other directly. */
-async function connectSimplePeers(): Promise<ConnectedPair> {
+/** Two simple-peer instances whose signals are handed to each other directly, once connected. */
+async function connectSimplePeers(): Promise<{ initiator: Peer; responder: Peer }> {
   const options = { config: { iceServers: [] }, trickle: true };
-  const initiator = new Peer({ ...options, initiator: true }) as unknown as SimplePeerLike &
-    PeerEvents;
-  const responder = new Peer(options) as unknown as SimplePeerLike & PeerEvents;
+  const initiator = new Peer({ ...options, initiator: true });
+  const responder = new Peer(options);
   initiator.on('signal', (data) => {
     responder.signal(data);
   });
@@ -35,14 +27,7 @@ async function connectSimplePeers(): Promise<ConnectedPair> {
   return { initiator, responder };
 }
 
-interface PeerEvents {
-  on(event: 'signal', listener: (data: unknown) => void): unknown;
-  once(event: 'connect', listener: () => void): unknown;
-  once(event: 'error', listener: (error: Error) => void): unknown;
-  signal(data: unknown): void;
-}
-
-function connected(peer: PeerEvents): Promise<void> {
+function connected(peer: Peer): Promise<void> {
   return new Promise((resolve, reject) => {
     peer.once('connect', resolve);
     peer.once('error', reject);
@@ -70,7 +55,8 @@ describe('PeerConnection over WebRTC (simple-peer + wrtc)', () => {
       peerId: 'a',
       localPeerId: 'b',
       getLocalMap: () => ({ have: [2 ** 33 + 1], fetching: [] }),
-      // Small enough that a 1 MB upload must wait for buffered-amount-low on the real channel.
+      // Small, so a 1 MB upload runs into back-pressure on the real channel (wrtc fires no
+      // buffered-amount-low events: the drain poll resumes it there).
       bufferedAmountHighWaterBytes: 64 * 1024,
     });
     b.on('upload-request', (request) => {
@@ -97,6 +83,7 @@ describe('PeerConnection over WebRTC (simple-peer + wrtc)', () => {
     expect(b.uploadedBytes).toBe(segment.length);
     expect(a.throughputBytesPerSecond).toBeGreaterThan(0);
 
+    // Closing one side must close the other (through the data channel's close event).
     const closedB = nextClose(b);
     a.close();
     await closedB;

@@ -188,7 +188,7 @@ it('leaves no sockets, servers or timers behind after destroy() and stop()', asy
     lastSeen: () => JSON.stringify(activeHandleCounts()),
   });
   hook.disable();
-  if ((activeHandleCounts().Timeout ?? 0) > timersBefore) require('fs').writeFileSync('/tmp/timers.txt', [...live.values()].filter(([r]) => r.hasRef()).map(([, t]) => t).join('\n======\n'));
+  if ((activeHandleCounts().Timeout ?? 0) > timersBefore) require('fs').writeFileSync('/tmp/trkh/timers.txt', [...live.values()].filter(([r]) => r.hasRef()).map(([, t]) => t).join('\n======\n'));
   expect(activeHandleCounts().Timeout ?? 0).toBeLessThanOrEqual(timersBefore);
 });
 

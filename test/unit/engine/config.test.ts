@@ -27,7 +27,7 @@ describe('resolveEngineConfig', () => {
       maxPeers: 50,
       uploadDisabled: true,
       swarmId: 'my-stream',
-      httpRequestHook: hook as EngineConfig['httpRequestHook'],
+      httpRequestHook: hook as unknown as EngineConfig['httpRequestHook'],
       httpIdleTimeoutMs: undefined,
     });
     expect(config.httpRetries).toBe(0);

@@ -16,7 +16,13 @@ import {
   SLOW_SEGMENT_BYTES,
   type LoadedPlaylists,
 } from './hls-fixture.js';
-import { fragmentContext, fragmentLoaderConfig, startLoad, waitFor } from './loader-harness.js';
+import {
+  fragmentContext,
+  fragmentLoaderConfig,
+  loadPlaylist,
+  startLoad,
+  waitFor,
+} from './loader-harness.js';
 import { HTTP_ONLY_CONFIG, RecordingEngine } from './recording-engine.js';
 import { TestOrigin } from './test-origin.js';
 
@@ -37,17 +43,23 @@ afterAll(async () => {
   await origin.close();
 });
 
-beforeEach(() => {
-  origin.requests.length = 0;
+beforeEach(async () => {
   adapter = new HlsJsP2PEngine({
     ...HTTP_ONLY_CONFIG,
     createEngine: (config) => (engine = new RecordingEngine(config)),
   });
+  // As in a player: the manifest goes through the adapter's playlist loader first.
+  await loadPlaylist(adapter.getConfig().pLoader, vod.config, manifestUrl(), 'manifest');
+  origin.requests.length = 0;
 });
 
 afterEach(() => {
   adapter.destroy();
 });
+
+function manifestUrl(): string {
+  return origin.url(`${MASTER_PATH}?token=abc`);
+}
 
 function mainFragment(sn: number): Fragment {
   const frag = vod.main.fragments.find((candidate) => candidate.sn === sn);
@@ -63,6 +75,24 @@ function bytesOf(data: unknown): Buffer {
   if (!(data instanceof ArrayBuffer)) throw new Error('expected an ArrayBuffer');
   return Buffer.from(data);
 }
+
+describe('playlist loader', () => {
+  it('loads playlists with the default loader and tells the engine the source', async () => {
+    expect(engine.callsOf('setSource').map((call) => call.manifestUrl)).toEqual([manifestUrl()]);
+    const { pLoader } = adapter.getConfig();
+    const level = await loadPlaylist(
+      pLoader,
+      vod.config,
+      origin.url('/vod/v2/index.m3u8'),
+      'level',
+    );
+
+    expect(level.response.data).toContain('#EXT-X-MEDIA-SEQUENCE:10');
+    expect(level.loader.context?.url).toBe(origin.url('/vod/v2/index.m3u8'));
+    expect(level.loader.getCacheAge?.()).toBeNull();
+    expect(engine.callsOf('setSource')).toHaveLength(1);
+  });
+});
 
 describe('fragment loader: media segments through the engine', () => {
   it('delivers the origin bytes with the stats object hls.js holds, filled in', async () => {

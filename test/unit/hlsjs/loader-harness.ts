@@ -10,6 +10,7 @@ import type {
   LoaderConfiguration,
   LoaderResponse,
   LoaderStats,
+  PlaylistLoaderContext,
 } from 'hls.js';
 
 /** One callback hls.js would have received. */
@@ -142,4 +143,42 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promi
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Loads `url` as a playlist of `type` with `LoaderClass`, as hls.js's PlaylistLoader does. */
+export function loadPlaylist(
+  LoaderClass: new (config: HlsConfig) => Loader<PlaylistLoaderContext>,
+  hlsConfig: HlsConfig,
+  url: string,
+  type: 'manifest' | 'level',
+): Promise<{ response: LoaderResponse; loader: Loader<PlaylistLoaderContext> }> {
+  const loader = new LoaderClass(hlsConfig);
+  const context: PlaylistLoaderContext = {
+    // LoaderContextType.MANIFEST / LEVEL: hls.js's CommonJS build does not export its enums.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
+    type: type as PlaylistLoaderContext['type'],
+    url,
+    responseType: 'text',
+    level: type === 'manifest' ? null : 0,
+    id: type === 'manifest' ? null : 0,
+    deliveryDirectives: null,
+    levelOrTrack: null,
+  };
+  const config = fragmentLoaderConfig(
+    hlsConfig,
+    hlsConfig.manifestLoadPolicy.default.maxLoadTimeMs,
+  );
+  return new Promise((resolve, reject) => {
+    loader.load(context, config, {
+      onSuccess: (response) => {
+        resolve({ response, loader });
+      },
+      onError: (error) => {
+        reject(new Error(`playlist error ${error.code}`));
+      },
+      onTimeout: () => {
+        reject(new Error('playlist timeout'));
+      },
+    });
+  });
 }

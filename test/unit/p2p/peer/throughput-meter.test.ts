@@ -17,7 +17,17 @@ describe('ThroughputMeter', () => {
     meter.stop(50);
     meter.start(10_000); // ten idle seconds
     meter.addBytes(25_000, 10_050);
+    meter.stop(10_050);
     expect(meter.bytesPerSecond).toBe(500_000);
+  });
+
+  it('takes a whole short request as a sample when the peer goes idle', () => {
+    const meter = new ThroughputMeter({ minSampleMs: 200 });
+    meter.start(0);
+    meter.addBytes(30_000, 20);
+    expect(meter.bytesPerSecond).toBeUndefined();
+    meter.stop(30);
+    expect(meter.bytesPerSecond).toBe(1_000_000);
   });
 
   it('includes the wait for the first byte', () => {
