@@ -83,6 +83,8 @@ const config: Configuration = {
     mainFields: ['browser', 'module', 'main'],
     // No Node core polyfills: browser code must not need them (see scripts/bundle-size.ts report).
     fallback: {},
+    // Dependencies' debug logging cannot be switched on by script-tag users: drop it (~2 KB gzip).
+    alias: { debug$: path.join(rootDir, 'shims', 'debug-noop.js') },
   },
   module: {
     rules: [
@@ -101,7 +103,9 @@ const config: Configuration = {
   },
   optimization: {
     minimize: true,
-    minimizer: [new TerserPlugin({ terserOptions: { ecma: 2020 } })],
+    minimizer: [
+      new TerserPlugin({ terserOptions: { ecma: 2020, compress: { passes: 2 } } }),
+    ],
   },
   // Sizes are reported by `npm run size` instead of webpack's generic hints.
   performance: { hints: false },

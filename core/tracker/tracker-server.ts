@@ -91,20 +91,26 @@ export async function startTrackerServer(
     respondToHttp(request, response, url, stats);
   });
 
+  // One listener for the server's whole life: a listen error arrives twice (the WebSocket server
+  // re-emits the HTTP server's errors), and an 'error' without a listener would crash the process.
+  let failStartup: ((error: Error) => void) | undefined;
+  server.on('error', (error: Error) => {
+    if (failStartup) failStartup(error);
+    else onWarning(error);
+  });
+  server.on('warning', onWarning);
   await new Promise<void>((resolve, reject) => {
-    const onListenError = (error: Error) => {
+    failStartup = (error) => {
+      failStartup = undefined;
       server.close();
       reject(error);
     };
-    server.once('error', onListenError);
     server.listen(options.port ?? 0, host, () => {
-      server.off('error', onListenError);
+      failStartup = undefined;
       resolve();
     });
   });
   startedAtMs = Date.now();
-  server.on('error', onWarning);
-  server.on('warning', onWarning);
 
   const port = (http.address() as AddressInfo).port;
   const urlHost = connectableHost(host);

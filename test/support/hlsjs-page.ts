@@ -21,6 +21,12 @@ export interface HarnessLoad {
   readonly startedAtMs: number;
   /** 'pending' | 'success' | 'aborted' | 'error <code>'. */
   readonly outcome: string;
+  /** Start of the fragment on the media timeline, s (undefined for init segments). */
+  readonly fragStart?: number;
+  /** `video.currentTime` when the load started, s. */
+  readonly playhead?: number;
+  /** End of the buffered range holding the playhead when the load started, s (none: undefined). */
+  readonly bufferedEnd?: number;
 }
 
 /** A fragment delivered to hls.js, with the SHA-256 of its bytes. */
@@ -45,6 +51,40 @@ export interface HarnessError {
   readonly url?: string;
 }
 
+/** Startup timing, `performance.now()` ms of the page. */
+export interface HarnessStartup {
+  /** When the harness started, before loading any player or engine script. */
+  readonly startedAtMs: number;
+  /** The first `playing` event; undefined until playback starts. */
+  readonly playingAtMs?: number;
+}
+
+/** One entry of the harness's timeline: an engine event (with its payload) or a level switch. */
+export interface HarnessTraceEntry {
+  /** `performance.now()` ms. */
+  readonly atMs: number;
+  /** Engine event name (`segment-loaded`, `peer-connected`, ...) or `level-switching`. */
+  readonly event: string;
+  /** The event's payload fields (errors reduced to their `code`). */
+  readonly [field: string]: unknown;
+}
+
+/** What `window.__harness.sample()` returns: a small summary for frequent polling. */
+export interface HarnessSample {
+  readonly playedSeconds: number;
+  readonly currentTime: number;
+  readonly stalls: { readonly count: number; readonly totalMs: number };
+  readonly startup: HarnessStartup;
+  /** Bytes of media segments (init segments excluded) delivered to the player. */
+  readonly mediaBytes: number;
+  /** Media segments delivered to the player. */
+  readonly mediaSegments: number;
+  /** Number of fatal hls.js errors. */
+  readonly fatalErrors: number;
+  readonly setupError?: string;
+  readonly engineStats?: EngineStats;
+}
+
 /** What `window.__harness.snapshot()` returns. */
 export interface HarnessSnapshot {
   /** The player was created and the source set. */
@@ -64,11 +104,15 @@ export interface HarnessSnapshot {
   readonly hashesPending: number;
   /** The engine's stats (undefined with `engine: 'none'`). */
   readonly engineStats?: EngineStats;
+  readonly startup: HarnessStartup;
+  /** Engine events and level switches, oldest first (empty with `engine: 'none'` but for levels). */
+  readonly trace: readonly HarnessTraceEntry[];
 }
 
 /** The object the harness puts on `window`. */
 export interface HarnessApi {
   snapshot(): HarnessSnapshot;
+  sample(): HarnessSample;
   seek(seconds: number): void;
   destroy(): void;
 }
@@ -89,6 +133,8 @@ export interface HlsjsPageOptions {
   readonly p2p?: Partial<Omit<EngineConfig, 'httpRequestHook'>>;
   /** Extra hls.js configuration (JSON-serialisable keys only). */
   readonly hls?: Record<string, unknown>;
+  /** Highest level index hls.js's ABR may choose (`hls.autoLevelCapping`); default: no cap. */
+  readonly capLevel?: number;
 }
 
 /** URL of the test page on `originUrl` (the origin serves it under /test-pages). */
@@ -98,6 +144,7 @@ export function hlsjsPageUrl(originUrl: string, options: HlsjsPageOptions): stri
   url.searchParams.set('engine', options.engine ?? 'p2p');
   if (options.p2p !== undefined) url.searchParams.set('p2p', JSON.stringify(options.p2p));
   if (options.hls !== undefined) url.searchParams.set('hls', JSON.stringify(options.hls));
+  if (options.capLevel !== undefined) url.searchParams.set('capLevel', String(options.capLevel));
   return url.toString();
 }
 
@@ -106,6 +153,13 @@ export async function readSnapshot(page: Page): Promise<HarnessSnapshot> {
   const snapshot = await page.evaluate(() => window.__harness?.snapshot());
   if (snapshot === undefined) throw new Error('the test page has no harness (did it load?)');
   return snapshot;
+}
+
+/** The harness's current summary (see {@link HarnessSample}). */
+export async function readSample(page: Page): Promise<HarnessSample> {
+  const sample = await page.evaluate(() => window.__harness?.sample());
+  if (sample === undefined) throw new Error('the test page has no harness (did it load?)');
+  return sample;
 }
 
 /** Formats a snapshot's problems for failure messages. */

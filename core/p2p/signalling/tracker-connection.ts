@@ -21,6 +21,7 @@ import WebSocketTracker, {
 
 import { reconnectDelayMs } from './announce-policy.js';
 import { hexToBinaryString } from './peer-id.js';
+import { acquireSocketUrl, releaseSocketUrl } from './socket-sharing.js';
 import type { SimplePeer } from './simple-peer.js';
 
 /** What a {@link TrackerConnection} reports to its owner. */
@@ -132,6 +133,9 @@ export class TrackerConnection {
   private isConnected = false;
   private destroyed = false;
   private readonly facade: ClientFacade;
+  private readonly peerId: string;
+  /** The URL our socket is pooled under (see socket-sharing.ts). */
+  private socketUrl: string | undefined;
 
   /**
    * @param url - a validated ws: or wss: URL
@@ -144,6 +148,7 @@ export class TrackerConnection {
     private readonly announceOptions: () => AnnounceOptions,
   ) {
     this.facade = new ClientFacade(identity, this);
+    this.peerId = identity.peerId;
   }
 
   /** True while the WebSocket to the tracker is open. */
@@ -171,6 +176,7 @@ export class TrackerConnection {
     if (this.destroyed) return Promise.resolve();
     this.destroyed = true;
     clearTimeout(this.reconnectTimer);
+    if (this.socketUrl !== undefined) releaseSocketUrl(this.socketUrl, this.peerId);
     const tracker = this.tracker;
     this.tracker = undefined;
     const wasConnected = this.isConnected;
@@ -234,7 +240,8 @@ export class TrackerConnection {
   private open(): void {
     if (this.destroyed) return;
     try {
-      this.tracker = new HookedWebSocketTracker(this.facade, this.url);
+      this.socketUrl ??= acquireSocketUrl(this.url, this.peerId);
+      this.tracker = new HookedWebSocketTracker(this.facade, this.socketUrl);
       this.tracker.announce({ ...this.announceOptions(), event: 'started' });
     } catch (error) {
       // Not expected (URLs are validated first), but a tracker must never break the caller.

@@ -76,6 +76,11 @@ interface PeerEntry {
 export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
   readonly infoHash: string;
   readonly peerId: string;
+  /**
+   * Connections closed because another one to the same remote peer was kept (a diagnostic count;
+   * see duplicate-connections.ts for the rule).
+   */
+  duplicatesClosed = 0;
   private maxPeers: number;
   private readonly offersPerAnnounce: number;
   private readonly intervals: { announceIntervalMs: number; fewPeersAnnounceIntervalMs: number };
@@ -240,6 +245,7 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
     }
     if (existing) {
       const keep = connectionToKeep(existing.peer, peer, this.peerId, remotePeerId);
+      this.duplicatesClosed++;
       if (keep === 'existing') {
         peer.destroy();
         return;

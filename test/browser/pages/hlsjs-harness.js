@@ -8,11 +8,16 @@
 //   engine  'p2p' (default): hls.js through the P2P engine adapter; 'none': plain hls.js
 //   p2p     engine config as JSON (e.g. {"p2pDisabled":true})
 //   hls     extra hls.js config as JSON
+//   capLevel highest level index ABR may pick (sets hls.autoLevelCapping), e.g. 0 for the lowest
 //
 // window.__harness.snapshot() returns (JSON-serialisable, see test/support/hlsjs-page.ts):
 //   ready, playedSeconds (sum of video.played), currentTime, stalls {count, totalMs}, fatalErrors,
 //   errors, loads (fragment loads started), segments (fragments delivered to hls.js, with SHA-256),
-//   hashesPending, engineStats.
+//   hashesPending, engineStats, startup {startedAtMs, playingAtMs} (performance.now() when the harness
+//   started, before any script load, and at the first 'playing' event), trace (engine events and
+//   hls.js level switches, with performance.now() timestamps; the last MAX_TRACE entries).
+// window.__harness.sample() returns a small summary (see HarnessSample in test/support/hlsjs-page.ts)
+//   for polling every second without copying every load and segment record.
 // window.__harness.seek(seconds) seeks.
 'use strict';
 
@@ -22,6 +27,9 @@
   const engineMode = params.get('engine') ?? 'p2p';
   const p2pConfig = JSON.parse(params.get('p2p') ?? '{}');
   const hlsConfig = JSON.parse(params.get('hls') ?? '{}');
+  const capLevel = params.has('capLevel') ? Number(params.get('capLevel')) : undefined;
+  // Enough for a few minutes of segment, peer and level events of one viewer.
+  const MAX_TRACE = 2000;
   const video = document.getElementById('video');
 
   const state = {
@@ -33,7 +41,10 @@
     loads: [],
     segments: [],
     hashesPending: 0,
+    startup: { startedAtMs: performance.now(), playingAtMs: undefined },
+    trace: [],
   };
+  let mediaBytesDelivered = 0;
   let adapter;
   let hls;
   let hasPlayed = false;
@@ -61,6 +72,7 @@
   function recordDelivered(context, data) {
     const record = { ...describeLoad(context), byteLength: data.byteLength, sha256: undefined };
     state.segments.push(record);
+    if (record.sn !== 'initSegment') mediaBytesDelivered += data.byteLength;
     state.hashesPending += 1;
     // digest() copies the bytes synchronously, so hls.js may transfer `data` to its worker next.
     crypto.subtle
@@ -90,10 +102,16 @@
         return this.inner.context;
       }
       load(context, config, callbacks) {
+        const frag = context.frag ?? {};
         const load = {
           ...describeLoad(context),
           startedAtMs: performance.now(),
           outcome: 'pending',
+          // What the scheduler's deadline is made of: where the segment starts on the media
+          // timeline, the playhead, and how far the buffer reaches.
+          fragStart: frag.start,
+          playhead: video.currentTime,
+          bufferedEnd: bufferedEndAtPlayhead(),
         };
         state.loads.push(load);
         this.load_ = load;
@@ -136,10 +154,40 @@
     });
   }
 
+  function addTrace(event, details) {
+    state.trace.push({ atMs: performance.now(), event, ...details });
+    if (state.trace.length > MAX_TRACE) state.trace.splice(0, state.trace.length - MAX_TRACE);
+  }
+
+  // Engine events worth a timeline when diagnosing where segments came from and when peers came.
+  const TRACED_ENGINE_EVENTS = [
+    'segment-loaded',
+    'segment-error',
+    'segment-aborted',
+    'peer-connected',
+    'peer-disconnected',
+    'peer-error',
+    'tracker-connected',
+    'tracker-error',
+  ];
+
+  function traceEngine(engine) {
+    for (const name of TRACED_ENGINE_EVENTS) {
+      engine.on(name, (payload) => {
+        const details = {};
+        for (const [key, value] of Object.entries(payload)) {
+          details[key] = key === 'error' || key === 'reason' ? String(value && value.code) : value;
+        }
+        addTrace(name, details);
+      });
+    }
+  }
+
   async function createHls() {
     if (engineMode === 'none') return new Hls(hlsConfig);
     await loadScript('/dist/umd/p2p-media-loader-hlsjs.min.js');
     adapter = new p2pml.hlsjs.HlsJsP2PEngine(p2pConfig);
+    traceEngine(adapter.engine);
     const player = new Hls({ ...hlsConfig, ...adapter.getConfig() });
     adapter.bindHls(player);
     return player;
@@ -148,6 +196,7 @@
   function watchVideo() {
     video.addEventListener('playing', () => {
       hasPlayed = true;
+      if (state.startup.playingAtMs === undefined) state.startup.playingAtMs = performance.now();
       if (stallStartedAtMs !== undefined) {
         state.stalls.totalMs += performance.now() - stallStartedAtMs;
         stallStartedAtMs = undefined;
@@ -159,6 +208,21 @@
       state.stalls.count += 1;
       stallStartedAtMs = performance.now();
     });
+  }
+
+  function bufferedEndAtPlayhead() {
+    const { buffered, currentTime } = video;
+    for (let index = 0; index < buffered.length; index += 1) {
+      if (buffered.start(index) <= currentTime + 0.1 && currentTime <= buffered.end(index)) {
+        return buffered.end(index);
+      }
+    }
+    return undefined;
+  }
+
+  function stallsNow() {
+    const ongoingMs = stallStartedAtMs === undefined ? 0 : performance.now() - stallStartedAtMs;
+    return { count: state.stalls.count, totalMs: state.stalls.totalMs + ongoingMs };
   }
 
   function playedSeconds() {
@@ -174,6 +238,10 @@
     if (!Hls.isSupported()) throw new Error('hls.js reports MSE unsupported');
     hls = await createHls();
     hls.config.fLoader = tapFragmentLoader(hls.config.fLoader ?? hls.config.loader);
+    if (capLevel !== undefined) hls.autoLevelCapping = capLevel;
+    hls.on(Hls.Events.LEVEL_SWITCHING, (_event, data) => {
+      addTrace('level-switching', { level: data.level });
+    });
     hls.on(Hls.Events.ERROR, (_event, data) => {
       const error = {
         type: data.type,
@@ -199,14 +267,22 @@
     snapshot() {
       return {
         ...state,
-        stalls: {
-          count: state.stalls.count,
-          totalMs:
-            state.stalls.totalMs +
-            (stallStartedAtMs === undefined ? 0 : performance.now() - stallStartedAtMs),
-        },
+        stalls: stallsNow(),
         playedSeconds: playedSeconds(),
         currentTime: video.currentTime,
+        engineStats: adapter ? adapter.engine.getStats() : undefined,
+      };
+    },
+    sample() {
+      return {
+        playedSeconds: playedSeconds(),
+        currentTime: video.currentTime,
+        stalls: stallsNow(),
+        startup: { ...state.startup },
+        mediaBytes: mediaBytesDelivered,
+        mediaSegments: state.segments.filter((segment) => segment.sn !== 'initSegment').length,
+        fatalErrors: state.fatalErrors.length,
+        setupError: state.setupError,
         engineStats: adapter ? adapter.engine.getStats() : undefined,
       };
     },

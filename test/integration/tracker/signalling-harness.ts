@@ -3,6 +3,7 @@
  * webrtc-polyfill shim) that record what their TrackerSignalling reports.
  * Run inside the network namespace (shared/netns-run.sh): ICE then uses its veth test host.
  */
+import { createHook } from 'node:async_hooks';
 import { createServer } from 'node:net';
 
 import { createPeerId } from '../../../core/p2p/signalling/peer-id.js';
@@ -87,7 +88,11 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   return port;
 }
 
@@ -96,4 +101,33 @@ export function activeHandleCounts(): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
   return counts;
+}
+
+/**
+ * Starts recording the timers created from now on (by our code and the libraries under test, not
+ * by Jest or the test's own polling). `leftover()` stops recording and lists the creation stacks of
+ * those still pending and keeping the process alive.
+ */
+export function recordTimers(): { leftover(): Promise<string[]> } {
+  const pending = new Map<number, { timer: { hasRef(): boolean }; stack: string }>();
+  const hook = createHook({
+    init(id, type, _triggerId, resource) {
+      if (type !== 'Timeout') return;
+      const stack = new Error().stack ?? '';
+      if (/node_modules\/@?jest|test\/support\/wait/.test(stack)) return;
+      pending.set(id, { timer: resource as { hasRef(): boolean }, stack });
+    },
+    destroy(id) {
+      pending.delete(id);
+    },
+  }).enable();
+  return {
+    async leftover() {
+      // Destroy hooks of cleared or fired timers run asynchronously, after the current tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      hook.disable();
+      return [...pending.values()].filter(({ timer }) => timer.hasRef()).map(({ stack }) => stack);
+    },
+  };
 }

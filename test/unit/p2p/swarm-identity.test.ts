@@ -94,10 +94,14 @@ describe('infoHashFor', () => {
     expect(infoHashFor('1:a', '')).not.toBe(infoHashFor('', '1:a'));
   });
 
-  it('is stable: the documented example vector never changes', () => {
-    // docs/SWARM-IDENTITY.md publishes this value; changing it breaks swarms across versions.
+  it('is stable: the example vectors of docs/SWARM-IDENTITY.md never change', () => {
+    // Changing any of these breaks swarms between library versions.
     expect(infoHashFor('https://example.com/live/master.m3u8', 'main-0')).toBe(
       '403af28e76d50e7e0749c92165d4b97e9790e8a8',
     );
+    expect(infoHashFor('https://example.com/live/master.m3u8', 'audio-0')).toBe(
+      'f4cc1f69a1da14084c8977db7bbd538a2899a00a',
+    );
+    expect(infoHashFor('', '')).toBe('23aab5404681c48ce656a337a9b4c7fb46247c2e');
   });
 });

@@ -1,0 +1,220 @@
+/**
+ * Runs one arm of a scenario: N viewers of one stream join a few seconds apart, each in its own
+ * browser context; every second the origin's counters and every viewer's summary are sampled; when
+ * the last viewer has watched its share, all players stop and the final numbers are read at rest.
+ */
+import type { Browser } from 'playwright-core';
+import { newViewer, type Viewer } from '../../test/support/browser.js';
+import type {
+  HarnessSample,
+  HarnessSnapshot,
+  HarnessTraceEntry,
+} from '../../test/support/hlsjs-page.js';
+import type { OriginServer } from '../../examples/server/origin.js';
+import type { PageSetup, PlayerPage } from './player-pages.js';
+
+/** Time between two samples of the origin and the viewers, ms. */
+const SAMPLE_INTERVAL_MS = 1000;
+/** Longest wait for the origin's in-flight responses to end once the players stopped, ms. */
+const SETTLE_TIMEOUT_MS = 10_000;
+
+/** What one arm runs. */
+export interface ArmSetup {
+  /** Label for viewer names, e.g. 'live p2p'. */
+  readonly label: string;
+  readonly browser: Browser;
+  readonly origin: OriginServer;
+  readonly page: PlayerPage;
+  readonly pageSetup: PageSetup;
+  /** Origin path prefix that only this arm's requests use (a live session) or that it shares. */
+  readonly pathPrefix: string;
+  readonly viewers: number;
+  readonly staggerMs: number;
+  /** How long each viewer watches after it joins, ms. */
+  readonly watchMs: number;
+  /** Called after each sample (progress output). */
+  readonly onSample?: (point: TimelinePoint) => void;
+}
+
+/** The state of the arm at one moment; byte counts are cumulative since the arm started. */
+export interface TimelinePoint {
+  /** Seconds since the first viewer joined. */
+  readonly atSeconds: number;
+  /** Media segment bytes the origin sent for this arm. */
+  readonly originBytes: number;
+  /** Sum over viewers of the engine's P2P / HTTP download counters (0 without the engine). */
+  readonly p2pBytes: number;
+  readonly httpBytes: number;
+  /** Media segment bytes delivered to the players. */
+  readonly playedBytes: number;
+  /** Connected peers per viewer that has joined. */
+  readonly peers: readonly number[];
+  /** Stalls per viewer that has joined. */
+  readonly stalls: readonly number[];
+}
+
+/** One viewer's outcome. */
+export interface ViewerOutcome {
+  readonly name: string;
+  /** Seconds after the first viewer it joined. */
+  readonly joinedAtSeconds: number;
+  /** Playback as it was just before the players stopped (stopping clears the video element). */
+  readonly playback: HarnessSample;
+  /** Counters after the player stopped (bytes are final). */
+  readonly final: HarnessSample;
+  /** Engine events and level switches, with `atMs` converted to ms since the epoch. */
+  readonly trace: readonly HarnessTraceEntry[];
+  /** Delivered media segments (level, sn, bytes). */
+  readonly segments: HarnessSnapshot['segments'];
+  /** Fragment loads the player started, with playhead and buffer at the start (`startedAtMs` in epoch ms). */
+  readonly loads: HarnessSnapshot['loads'];
+  /** Setup error, fatal errors, page errors, requests that tried to leave the machine. */
+  readonly problems: readonly string[];
+}
+
+/** Everything an arm measured. */
+export interface ArmResult {
+  readonly viewers: readonly ViewerOutcome[];
+  /** Media segment bytes the origin sent for this arm (final, after every response ended). */
+  readonly originBytes: number;
+  readonly timeline: readonly TimelinePoint[];
+  /** Epoch ms when the first viewer joined. */
+  readonly startedAtEpochMs: number;
+}
+
+interface JoinedViewer {
+  readonly viewer: Viewer;
+  readonly joinedAtMs: number;
+  latest: HarnessSample | undefined;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+async function sampleOf(viewer: Viewer): Promise<HarnessSample | undefined> {
+  try {
+    return await viewer.page.evaluate(() => window.__harness?.sample());
+  } catch {
+    return undefined; // page still loading or navigating: no sample this second
+  }
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+/** Runs the arm to completion and closes its viewers. */
+export async function runArm(setup: ArmSetup): Promise<ArmResult> {
+  const { origin, pathPrefix } = setup;
+  const originBytesBefore = origin.counters.mediaBytes(pathPrefix);
+  const url = setup.page.url(origin.url, setup.pageSetup);
+  // Indexed by join order; a slot stays empty until that viewer's page is open.
+  const joined: (JoinedViewer | undefined)[] = [];
+  const startedAtMs = Date.now();
+  const timeline: TimelinePoint[] = [];
+
+  // Joins run on their own schedule; sampling never waits for a page to load.
+  const joins = Array.from({ length: setup.viewers }, async (_, index) => {
+    await delay(startedAtMs + index * setup.staggerMs - Date.now());
+    const joinedAtMs = Date.now();
+    const viewer = await newViewer(setup.browser, url, `${setup.label} viewer ${index}`);
+    joined[index] = { viewer, joinedAtMs, latest: undefined };
+  });
+  const joinsDone = Promise.allSettled(joins);
+  const endAtMs = startedAtMs + (setup.viewers - 1) * setup.staggerMs + setup.watchMs;
+
+  try {
+    for (let tick = 1; ; tick++) {
+      await delay(startedAtMs + tick * SAMPLE_INTERVAL_MS - Date.now());
+      const present = joined.filter((entry): entry is JoinedViewer => entry !== undefined);
+      await Promise.all(
+        present.map(async (entry) => {
+          entry.latest = (await sampleOf(entry.viewer)) ?? entry.latest;
+        }),
+      );
+      const samples = present.map((entry) => entry.latest);
+      const point: TimelinePoint = {
+        atSeconds: (Date.now() - startedAtMs) / 1000,
+        originBytes: origin.counters.mediaBytes(pathPrefix) - originBytesBefore,
+        p2pBytes: sum(samples.map((sample) => sample?.engineStats?.p2pBytes ?? 0)),
+        httpBytes: sum(samples.map((sample) => sample?.engineStats?.httpBytes ?? 0)),
+        playedBytes: sum(samples.map((sample) => sample?.mediaBytes ?? 0)),
+        peers: samples.map((sample) => sample?.engineStats?.peers ?? 0),
+        stalls: samples.map((sample) => sample?.stalls.count ?? 0),
+      };
+      timeline.push(point);
+      setup.onSample?.(point);
+      if (Date.now() >= endAtMs && present.length === setup.viewers) break;
+      if (Date.now() >= endAtMs + 60_000) throw new Error(`${setup.label}: viewers did not open`);
+    }
+    for (const join of await joinsDone) {
+      if (join.status === 'rejected') throw join.reason;
+    }
+    const everyone = joined.filter((entry): entry is JoinedViewer => entry !== undefined);
+    return await finish(setup, everyone, originBytesBefore, timeline, startedAtMs);
+  } finally {
+    await joinsDone;
+    const open = joined.filter((entry): entry is JoinedViewer => entry !== undefined);
+    await Promise.all(open.map((entry) => entry.viewer.close().catch(() => undefined)));
+  }
+}
+
+/** Stops every player, waits for the origin to finish answering, and reads final numbers. */
+async function finish(
+  setup: ArmSetup,
+  joined: readonly JoinedViewer[],
+  originBytesBefore: number,
+  timeline: TimelinePoint[],
+  startedAtMs: number,
+): Promise<ArmResult> {
+  const playback = await Promise.all(joined.map((entry) => sampleOf(entry.viewer)));
+  await Promise.all(
+    joined.map((entry) =>
+      entry.viewer.page.evaluate(() => {
+        window.__harness?.destroy();
+      }),
+    ),
+  );
+  await setup.origin.counters.settled({ pathPrefix: setup.pathPrefix }, SETTLE_TIMEOUT_MS);
+
+  const viewers = await Promise.all(
+    joined.map(async (entry, index): Promise<ViewerOutcome> => {
+      const { page } = entry.viewer;
+      const [final, snapshot, timeOrigin] = await Promise.all([
+        sampleOf(entry.viewer),
+        page.evaluate(() => window.__harness?.snapshot()),
+        page.evaluate(() => performance.timeOrigin),
+      ]);
+      const before = playback[index] ?? entry.latest;
+      if (final === undefined || before === undefined || snapshot === undefined) {
+        throw new Error(`${entry.viewer.name}: the page has no harness`);
+      }
+      const problems = [
+        ...(final.setupError === undefined ? [] : [`setup error: ${final.setupError}`]),
+        ...snapshot.fatalErrors.map((error) => `fatal ${error.type}/${error.details}`),
+        ...entry.viewer.pageErrors.map((error) => `page error: ${error}`),
+        ...entry.viewer.externalRequests.map((request) => `request left the machine: ${request}`),
+      ];
+      return {
+        name: entry.viewer.name,
+        joinedAtSeconds: (entry.joinedAtMs - startedAtMs) / 1000,
+        playback: before,
+        final,
+        trace: snapshot.trace.map((item) => ({ ...item, atMs: item.atMs + timeOrigin })),
+        segments: snapshot.segments,
+        loads: snapshot.loads.map((load) => ({
+          ...load,
+          startedAtMs: load.startedAtMs + timeOrigin,
+        })),
+        problems,
+      };
+    }),
+  );
+  return {
+    viewers,
+    originBytes: setup.origin.counters.mediaBytes(setup.pathPrefix) - originBytesBefore,
+    timeline,
+    startedAtEpochMs: startedAtMs,
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * Why a scenario's offload is what it is: per viewer, where its segments came from and with how
+ * much slack it asked for them; across viewers, which origin fetches were necessary (nobody had the
+ * segment), duplicated (another viewer was fetching it over HTTP at the same time) or avoidable (a
+ * peer already held it when the request started). Built from the harness's event traces.
+ */
+import type { HarnessLoad, HarnessTraceEntry } from '../../test/support/hlsjs-page.js';
+import type { ArmResult, ViewerOutcome } from './arm-runner.js';
+import { median, startupMs } from './scenario-report.js';
+
+/** Count, bytes, and a time distribution (ms) of a set of segment deliveries. */
+export interface DeliveryGroup {
+  count: number;
+  bytes: number;
+}
+
+/** One segment handed to a viewer's player, as the engine reported it. */
+export interface DeliveredSegment {
+  readonly segmentId: number;
+  readonly streamKey: string;
+  readonly source: string;
+  readonly bytes: number;
+  readonly durationMs: number;
+  /** Epoch ms the player asked for it and got it. */
+  readonly requestedAtMs: number;
+  readonly loadedAtMs: number;
+  /** Seconds until playback needed it when the player asked (the scheduler's deadline), if known. */
+  readonly slackSeconds: number | undefined;
+}
+
+/** Diagnostics of one viewer. */
+export interface ViewerDiagnostics {
+  readonly name: string;
+  readonly joinedAtSeconds: number;
+  readonly startupMs: number | undefined;
+  readonly playedSeconds: number;
+  readonly stalls: number;
+  readonly stallMs: number;
+  readonly httpBytes: number;
+  readonly p2pBytes: number;
+  readonly uploadBytes: number;
+  readonly segments: { readonly http: number; readonly p2p: number; readonly cache: number };
+  readonly levelSwitches: readonly { readonly atSeconds: number; readonly level: unknown }[];
+  /** Connected peers at every 5th sample. */
+  readonly peersEvery5s: readonly number[];
+  /** Median slack (s) at request time of segments that came over HTTP / from peers / the store. */
+  readonly medianSlackSeconds: Readonly<Record<string, number | null>>;
+  /** Median request-to-delivery time (ms) by source. */
+  readonly medianDeliveryMs: Readonly<Record<string, number | null>>;
+  readonly segmentErrors: number;
+  readonly segmentAborts: number;
+  readonly peerDisconnects: number;
+  readonly trackerErrors: number;
+  /** Compact per-segment log: `sn:source:slack s:delivery ms`. */
+  readonly deliveries: readonly string[];
+}
+
+/** Origin fetches of the P2P arm, classified by what the other viewers had at the time. */
+export interface OriginFetchBreakdown {
+  /** No other viewer had or was fetching the segment: the origin was needed. */
+  readonly first: DeliveryGroup;
+  /** Another viewer was fetching the same segment over HTTP at the same time. */
+  readonly concurrentDuplicate: DeliveryGroup;
+  /** Another viewer had already received the whole segment before this request started. */
+  readonly peerHadIt: DeliveryGroup & { readonly medianGapMs: number | null };
+}
+
+/** Diagnostics of one P2P arm. */
+export interface ArmDiagnostics {
+  readonly viewers: readonly ViewerDiagnostics[];
+  readonly originFetches: OriginFetchBreakdown;
+}
+
+function numberField(entry: HarnessTraceEntry, field: string): number {
+  const value = entry[field];
+  return typeof value === 'number' ? value : 0;
+}
+
+function stringField(entry: HarnessTraceEntry, field: string): string {
+  const value = entry[field];
+  return typeof value === 'string' ? value : '';
+}
+
+/** The scheduler's view of a load's deadline: time until the segment or the buffer end is reached. */
+function slackOf(load: HarnessLoad | undefined): number | undefined {
+  if (load?.fragStart === undefined || load.playhead === undefined) return undefined;
+  const { fragStart, playhead, bufferedEnd } = load;
+  const neededAt =
+    bufferedEnd === undefined ? fragStart : Math.min(fragStart, Math.max(bufferedEnd, playhead));
+  return Math.max(0, neededAt - playhead);
+}
+
+/** The player's load of `segmentId` that started closest to `requestedAtMs`. */
+function matchingLoad(
+  loads: readonly HarnessLoad[],
+  segmentId: number,
+  requestedAtMs: number,
+): HarnessLoad | undefined {
+  let best: HarnessLoad | undefined;
+  for (const load of loads) {
+    if (load.sn !== segmentId) continue;
+    const distance = Math.abs(load.startedAtMs - requestedAtMs);
+    if (distance > 1000) continue;
+    if (!best || distance < Math.abs(best.startedAtMs - requestedAtMs)) best = load;
+  }
+  return best;
+}
+
+/** The engine's `segment-loaded` events of a viewer, matched with the player's loads. */
+export function deliveredSegments(viewer: ViewerOutcome): DeliveredSegment[] {
+  return viewer.trace
+    .filter((entry) => entry.event === 'segment-loaded')
+    .map((entry) => {
+      const durationMs = numberField(entry, 'durationMs');
+      const segmentId = numberField(entry, 'segmentId');
+      const requestedAtMs = entry.atMs - durationMs;
+      return {
+        segmentId,
+        streamKey: stringField(entry, 'streamKey'),
+        source: stringField(entry, 'source'),
+        bytes: numberField(entry, 'bytes'),
+        durationMs,
+        requestedAtMs,
+        loadedAtMs: entry.atMs,
+        slackSeconds: slackOf(matchingLoad(viewer.loads, segmentId, requestedAtMs)),
+      };
+    });
+}
+
+function roundedMedian(values: readonly number[], digits: number): number | null {
+  const middle = median(values);
+  if (middle === null) return null;
+  const scale = 10 ** digits;
+  return Math.round(middle * scale) / scale;
+}
+
+function bySource(
+  delivered: readonly DeliveredSegment[],
+  pick: (segment: DeliveredSegment) => number | undefined,
+  digits: number,
+): Record<string, number | null> {
+  const result: Record<string, number | null> = {};
+  for (const source of ['http', 'p2p', 'cache']) {
+    const values = delivered
+      .filter((segment) => segment.source === source)
+      .map(pick)
+      .filter((value): value is number => value !== undefined);
+    result[source] = roundedMedian(values, digits);
+  }
+  return result;
+}
+
+function viewerDiagnostics(
+  arm: ArmResult,
+  viewer: ViewerOutcome,
+  index: number,
+): ViewerDiagnostics {
+  const delivered = deliveredSegments(viewer);
+  const count = (event: string): number =>
+    viewer.trace.filter((entry) => entry.event === event).length;
+  const stats = viewer.final.engineStats;
+  return {
+    name: viewer.name,
+    joinedAtSeconds: Math.round(viewer.joinedAtSeconds * 10) / 10,
+    startupMs:
+      roundedMedian(
+        [startupMs(viewer)].filter((v): v is number => v !== undefined),
+        0,
+      ) ?? undefined,
+    playedSeconds: Math.round(viewer.playback.playedSeconds * 10) / 10,
+    stalls: viewer.playback.stalls.count,
+    stallMs: Math.round(viewer.playback.stalls.totalMs),
+    httpBytes: stats?.httpBytes ?? 0,
+    p2pBytes: stats?.p2pBytes ?? 0,
+    uploadBytes: stats?.uploadBytes ?? 0,
+    segments: stats?.segments ?? { http: 0, p2p: 0, cache: 0 },
+    levelSwitches: viewer.trace
+      .filter((entry) => entry.event === 'level-switching')
+      .map((entry) => ({
+        atSeconds: Math.round((entry.atMs - arm.startedAtEpochMs) / 100) / 10,
+        level: entry.level,
+      })),
+    peersEvery5s: arm.timeline
+      .filter((_, sample) => sample % 5 === 4)
+      .map((point) => point.peers[index] ?? 0),
+    medianSlackSeconds: bySource(delivered, (segment) => segment.slackSeconds, 2),
+    medianDeliveryMs: bySource(delivered, (segment) => segment.durationMs, 0),
+    segmentErrors: count('segment-error'),
+    segmentAborts: count('segment-aborted'),
+    peerDisconnects: count('peer-disconnected'),
+    trackerErrors: count('tracker-error'),
+    deliveries: delivered.map(
+      (segment) =>
+        `${segment.segmentId}:${segment.source}:` +
+        `${segment.slackSeconds === undefined ? '?' : segment.slackSeconds.toFixed(1)}s:` +
+        `${Math.round(segment.durationMs)}ms`,
+    ),
+  };
+}
+
+/** Classifies every HTTP delivery of the arm against the other viewers' deliveries. */
+export function classifyOriginFetches(arm: ArmResult): OriginFetchBreakdown {
+  const all = arm.viewers.map(deliveredSegments);
+  const first: DeliveryGroup = { count: 0, bytes: 0 };
+  const concurrentDuplicate: DeliveryGroup = { count: 0, bytes: 0 };
+  const peerHadIt: DeliveryGroup = { count: 0, bytes: 0 };
+  const gaps: number[] = [];
+  all.forEach((delivered, viewerIndex) => {
+    for (const segment of delivered) {
+      if (segment.source !== 'http') continue;
+      const others = all
+        .filter((_, other) => other !== viewerIndex)
+        .flat()
+        .filter(
+          (other) => other.streamKey === segment.streamKey && other.segmentId === segment.segmentId,
+        );
+      const heldBefore = others.filter((other) => other.loadedAtMs <= segment.requestedAtMs);
+      const overlapping = others.some(
+        (other) =>
+          other.source === 'http' &&
+          other.requestedAtMs < segment.loadedAtMs &&
+          other.loadedAtMs > segment.requestedAtMs,
+      );
+      if (heldBefore.length > 0) {
+        peerHadIt.count++;
+        peerHadIt.bytes += segment.bytes;
+        gaps.push(segment.requestedAtMs - Math.min(...heldBefore.map((other) => other.loadedAtMs)));
+      } else if (overlapping) {
+        concurrentDuplicate.count++;
+        concurrentDuplicate.bytes += segment.bytes;
+      } else {
+        first.count++;
+        first.bytes += segment.bytes;
+      }
+    }
+  });
+  return {
+    first,
+    concurrentDuplicate,
+    peerHadIt: { ...peerHadIt, medianGapMs: roundedMedian(gaps, 0) },
+  };
+}
+
+/** Diagnostics of a P2P arm. */
+export function armDiagnostics(arm: ArmResult): ArmDiagnostics {
+  return {
+    viewers: arm.viewers.map((viewer, index) => viewerDiagnostics(arm, viewer, index)),
+    originFetches: classifyOriginFetches(arm),
+  };
+}
+
+/** A few lines for the console. */
+export function formatDiagnostics(diagnostics: ArmDiagnostics): string {
+  const { first, concurrentDuplicate, peerHadIt } = diagnostics.originFetches;
+  const mb = (bytes: number): string => `${(bytes / 1_000_000).toFixed(2)} MB`;
+  const lines = [
+    `origin fetches: ${first.count} first (${mb(first.bytes)}), ` +
+      `${concurrentDuplicate.count} concurrent duplicates (${mb(concurrentDuplicate.bytes)}), ` +
+      `${peerHadIt.count} while a peer already had it (${mb(peerHadIt.bytes)}, ` +
+      `median ${peerHadIt.medianGapMs ?? 'n/a'} ms after)`,
+  ];
+  for (const viewer of diagnostics.viewers) {
+    lines.push(
+      `${viewer.name}: joined ${viewer.joinedAtSeconds} s, startup ${viewer.startupMs ?? 'never'} ms, ` +
+        `played ${viewer.playedSeconds} s, stalls ${viewer.stalls} (${viewer.stallMs} ms), ` +
+        `http ${mb(viewer.httpBytes)} / p2p ${mb(viewer.p2pBytes)} / up ${mb(viewer.uploadBytes)}, ` +
+        `segments ${JSON.stringify(viewer.segments)}, peers ${viewer.peersEvery5s.join(' ')}, ` +
+        `slack ${JSON.stringify(viewer.medianSlackSeconds)}, levels ${viewer.levelSwitches.length}`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,58 @@
+/**
+ * The pages the bench can drive, by player name. Every page plays `src` with one player on top of
+ * one streaming engine, with or without our P2P loaders, and exposes the same harness contract on
+ * `window.__harness` (`sample()`, `snapshot()`, `destroy()`; see test/support/hlsjs-page.ts). A
+ * player plugin joins the bench by adding its page here: the driver needs nothing else.
+ */
+import { hlsjsPageUrl } from '../../test/support/hlsjs-page.js';
+
+/** What one viewer's page should play. */
+export interface PageSetup {
+  /** Manifest URL. */
+  readonly src: string;
+  /** Streaming engine under the player (e.g. 'hlsjs'). */
+  readonly engine: string;
+  /** Engine configuration for the P2P arm; undefined for the baseline (the player alone). */
+  readonly p2p: Record<string, unknown> | undefined;
+  /** Highest rendition index ABR may choose; undefined = no cap. */
+  readonly capLevel: number | undefined;
+}
+
+/** A page of one player. */
+export interface PlayerPage {
+  /** Name on the command line (`--player`). */
+  readonly name: string;
+  /** Streaming engines the page can run the player on (`--engine`). */
+  readonly engines: readonly string[];
+  /** URL of the page on the origin. */
+  url(originUrl: string, setup: PageSetup): string;
+}
+
+/** Bare hls.js: test/browser/pages/hlsjs.html, through our adapter or (baseline) without it. */
+const hlsjsPage: PlayerPage = {
+  name: 'hlsjs',
+  engines: ['hlsjs'],
+  url: (originUrl, setup) =>
+    hlsjsPageUrl(originUrl, {
+      src: setup.src,
+      ...(setup.p2p === undefined ? { engine: 'none' as const } : { p2p: setup.p2p }),
+      ...(setup.capLevel === undefined ? {} : { capLevel: setup.capLevel }),
+    }),
+};
+
+/** Every page the bench knows, by name. */
+export const PLAYER_PAGES: ReadonlyMap<string, PlayerPage> = new Map([[hlsjsPage.name, hlsjsPage]]);
+
+/** The page for `player` on `engine`, or an error naming what exists. */
+export function playerPageFor(player: string, engine: string): PlayerPage {
+  const page = PLAYER_PAGES.get(player);
+  if (page === undefined) {
+    throw new Error(`unknown --player '${player}' (known: ${[...PLAYER_PAGES.keys()].join(', ')})`);
+  }
+  if (!page.engines.includes(engine)) {
+    throw new Error(
+      `--player ${player} does not run on --engine '${engine}' (it runs on: ${page.engines.join(', ')})`,
+    );
+  }
+  return page;
+}

@@ -1,0 +1,66 @@
+/** The bench's human-readable output: one block per scenario, P2P arm beside the baseline. */
+import type { ScenarioReport } from './scenario-report.js';
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1_000_000).toFixed(2)} MB`;
+}
+
+function percent(ratio: number): string {
+  return `${(ratio * 100).toFixed(1)} %`;
+}
+
+function milliseconds(value: number | null): string {
+  return value === null ? 'n/a' : `${value} ms`;
+}
+
+function verdict(met: boolean): string {
+  return met ? 'met' : 'MISSED';
+}
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, index) => {
+      widths[index] = Math.max(widths[index] ?? 0, cell.length);
+    });
+  }
+  return rows
+    .map((row) => row.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join('  '))
+    .join('\n');
+}
+
+/** Formats one scenario as a small table with its targets. */
+export function formatScenario(report: ScenarioReport): string {
+  const cap = report.capLevel === null ? 'ABR uncapped' : `ABR capped at level ${report.capLevel}`;
+  const title =
+    `${report.mode} ${report.stream}: ${report.peers} viewers x ${report.seconds} s, ` +
+    `joining ${report.staggerSeconds} s apart (${report.player} on ${report.engine}, ${cap})`;
+  const rows = [
+    ['', 'P2P', 'baseline (no engine)'],
+    ['origin bytes', megabytes(report.originBytes), megabytes(report.baselineOriginBytes)],
+    ['played bytes', megabytes(report.playedBytes), megabytes(report.baselinePlayedBytes)],
+    [
+      'origin offload',
+      `${percent(report.originOffload)} (ideal ${percent(report.idealOffload)})`,
+      '',
+    ],
+    ['engine http / p2p', `${megabytes(report.httpBytes)} / ${megabytes(report.p2pBytes)}`, ''],
+    ['uploaded to peers', megabytes(report.uploadBytes), ''],
+    [
+      'stalls',
+      `${report.stalls} (${report.stallMs} ms)`,
+      `${report.baselineStalls} (${report.baselineStallMs} ms)`,
+    ],
+    [
+      'startup median',
+      milliseconds(report.startupMsMedian),
+      milliseconds(report.baselineStartupMsMedian),
+    ],
+    ['never started', String(report.notStarted), String(report.baselineNotStarted)],
+  ];
+  const targets =
+    `targets: offload ${verdict(report.targetsMet.offload)}, ` +
+    `stalls ${verdict(report.targetsMet.stalls)}, startup ${verdict(report.targetsMet.startup)}`;
+  const problems = report.problems.map((problem) => `  problem: ${problem}`);
+  return [title, table(rows), targets, ...problems].join('\n');
+}

@@ -1,0 +1,171 @@
+/**
+ * One scenario's result line: the P2P arm against the baseline arm (the same player without our
+ * engine), and whether the project's targets are met. Pure functions of the two arms' results.
+ */
+import type { ArmResult, ViewerOutcome } from './arm-runner.js';
+import type { BenchMode } from './bench-options.js';
+
+/** Share of the ideal offload a scenario must reach: live edges leave less room than VOD. */
+export const OFFLOAD_TARGET_FACTOR: Readonly<Record<BenchMode, number>> = { live: 0.9, vod: 0.95 };
+/** Median startup with P2P may be at most this times the baseline's. */
+export const STARTUP_TARGET_FACTOR = 1.1;
+
+/** What identifies a scenario. */
+export interface ScenarioSpec {
+  readonly mode: BenchMode;
+  readonly peers: number;
+  readonly stream: string;
+  readonly seconds: number;
+  readonly staggerSeconds: number;
+  readonly player: string;
+  readonly engine: string;
+  readonly capLevel: number | undefined;
+}
+
+/** The JSON line of one scenario (byte counts are media segment bytes, init segments excluded). */
+export interface ScenarioReport {
+  readonly mode: BenchMode;
+  readonly peers: number;
+  readonly stream: string;
+  readonly seconds: number;
+  readonly staggerSeconds: number;
+  readonly player: string;
+  readonly engine: string;
+  /** Rendition cap used in both arms, or null for none. */
+  readonly capLevel: number | null;
+  /** Bytes the origin served to the P2P arm (its own counters). */
+  readonly originBytes: number;
+  /** Bytes the P2P arm's players received. */
+  readonly playedBytes: number;
+  /** 1 - originBytes / playedBytes. */
+  readonly originOffload: number;
+  /** 1 - 1/peers: every segment fetched from the origin exactly once. */
+  readonly idealOffload: number;
+  /** Stalls over viewers after first play, not caused by seeking, and their total duration. */
+  readonly stalls: number;
+  readonly stallMs: number;
+  /** Median over viewers of the time from page start to the first 'playing' event. */
+  readonly startupMsMedian: number | null;
+  readonly baselineStartupMsMedian: number | null;
+  readonly baselineStalls: number;
+  readonly baselineStallMs: number;
+  readonly baselineOriginBytes: number;
+  readonly baselinePlayedBytes: number;
+  /** Engine-reported download bytes over viewers. */
+  readonly p2pBytes: number;
+  readonly httpBytes: number;
+  readonly uploadBytes: number;
+  /** Viewers of the P2P arm / baseline that never started playing. */
+  readonly notStarted: number;
+  readonly baselineNotStarted: number;
+  /** Setup errors, fatal errors, page errors and escaped requests, over both arms. */
+  readonly problems: readonly string[];
+  readonly targetsMet: {
+    readonly offload: boolean;
+    readonly stalls: boolean;
+    readonly startup: boolean;
+  };
+}
+
+/** The median, or null for no values. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const upper = sorted[middle] ?? 0;
+  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? 0) + upper) / 2;
+}
+
+/** Startup of a viewer in ms, or undefined when it never played. */
+export function startupMs(viewer: ViewerOutcome): number | undefined {
+  const { startedAtMs, playingAtMs } = viewer.playback.startup;
+  return playingAtMs === undefined ? undefined : playingAtMs - startedAtMs;
+}
+
+interface ArmFigures {
+  readonly playedBytes: number;
+  readonly stalls: number;
+  readonly stallMs: number;
+  readonly startups: readonly number[];
+  readonly notStarted: number;
+  readonly p2pBytes: number;
+  readonly httpBytes: number;
+  readonly uploadBytes: number;
+}
+
+function figuresOf(arm: ArmResult): ArmFigures {
+  const startups = arm.viewers
+    .map(startupMs)
+    .filter((value): value is number => value !== undefined);
+  const total = (pick: (viewer: ViewerOutcome) => number): number =>
+    arm.viewers.reduce((sum, viewer) => sum + pick(viewer), 0);
+  return {
+    playedBytes: total((viewer) => viewer.final.mediaBytes),
+    stalls: total((viewer) => viewer.playback.stalls.count),
+    stallMs: Math.round(total((viewer) => viewer.playback.stalls.totalMs)),
+    startups,
+    notStarted: arm.viewers.length - startups.length,
+    p2pBytes: total((viewer) => viewer.final.engineStats?.p2pBytes ?? 0),
+    httpBytes: total((viewer) => viewer.final.engineStats?.httpBytes ?? 0),
+    uploadBytes: total((viewer) => viewer.final.engineStats?.uploadBytes ?? 0),
+  };
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+/** Builds the scenario's report from its two arms. */
+export function scenarioReport(
+  spec: ScenarioSpec,
+  p2p: ArmResult,
+  baseline: ArmResult,
+): ScenarioReport {
+  const withP2P = figuresOf(p2p);
+  const without = figuresOf(baseline);
+  const originOffload = withP2P.playedBytes > 0 ? 1 - p2p.originBytes / withP2P.playedBytes : 0;
+  const idealOffload = 1 - 1 / spec.peers;
+  const startupMsMedian = median(withP2P.startups);
+  const baselineStartupMsMedian = median(without.startups);
+  const problems = [...p2p.viewers, ...baseline.viewers].flatMap((viewer) =>
+    viewer.problems.map((problem) => `${viewer.name}: ${problem}`),
+  );
+  return {
+    mode: spec.mode,
+    peers: spec.peers,
+    stream: spec.stream,
+    seconds: spec.seconds,
+    staggerSeconds: spec.staggerSeconds,
+    player: spec.player,
+    engine: spec.engine,
+    capLevel: spec.capLevel ?? null,
+    originBytes: p2p.originBytes,
+    playedBytes: withP2P.playedBytes,
+    originOffload: round(originOffload, 4),
+    idealOffload: round(idealOffload, 4),
+    stalls: withP2P.stalls,
+    stallMs: withP2P.stallMs,
+    startupMsMedian: startupMsMedian === null ? null : Math.round(startupMsMedian),
+    baselineStartupMsMedian:
+      baselineStartupMsMedian === null ? null : Math.round(baselineStartupMsMedian),
+    baselineStalls: without.stalls,
+    baselineStallMs: without.stallMs,
+    baselineOriginBytes: baseline.originBytes,
+    baselinePlayedBytes: without.playedBytes,
+    p2pBytes: withP2P.p2pBytes,
+    httpBytes: withP2P.httpBytes,
+    uploadBytes: withP2P.uploadBytes,
+    notStarted: withP2P.notStarted,
+    baselineNotStarted: without.notStarted,
+    problems,
+    targetsMet: {
+      offload: originOffload >= OFFLOAD_TARGET_FACTOR[spec.mode] * idealOffload,
+      stalls: withP2P.stalls === 0 && withP2P.notStarted === 0,
+      startup:
+        startupMsMedian !== null &&
+        baselineStartupMsMedian !== null &&
+        startupMsMedian <= STARTUP_TARGET_FACTOR * baselineStartupMsMedian,
+    },
+  };
+}
