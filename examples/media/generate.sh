@@ -5,7 +5,8 @@
 # Usage: examples/media/generate.sh [--force] [--out DIR] [STREAM...]
 #   --force   regenerate the named streams even if they exist (no names: everything, sources too)
 #   --out     output root (default: examples/media/streams next to this script)
-#   STREAM    only these kinds (hls-ts hls-fmp4 hls-byterange hls-audio; default: all)
+#   STREAM    only these kinds (hls-ts hls-fmp4 hls-byterange hls-audio dash-number dash-timeline
+#             dash-list dash-base; default: all)
 #
 # How it works, and why:
 # 1. The picture and sound are encoded ONCE into "sources" (one H.264 MP4 per video rendition, one
@@ -48,7 +49,7 @@ AUDIO_TRACKS=(
   'fr 660 French'
 )
 # Every kind this script can generate, in manifest order. Each needs a `generate_<kind>` function.
-STREAM_KINDS=(hls-ts hls-fmp4 hls-byterange hls-audio)
+STREAM_KINDS=(hls-ts hls-fmp4 hls-byterange hls-audio dash-number dash-timeline dash-list dash-base)
 
 log() { printf '[generate] %s\n' "$*" >&2; }
 die() {
@@ -264,6 +265,75 @@ verify_hls_stream() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# DASH building blocks
+# ---------------------------------------------------------------------------------------------
+
+# Video renditions of every DASH kind (Representation ids 0 and 1) and its audio track (id 2, in
+# its own AdaptationSet: ffmpeg's DASH muxer never muxes audio into a video Representation).
+DASH_VIDEO_RENDITIONS=(144p 360p)
+
+# Remuxes the sources into `manifest.mpd` in directory $1 with ffmpeg's DASH muxer.
+# $2: addressing: number (SegmentTemplate + $Number$) | timeline (SegmentTemplate +
+#     SegmentTimeline + $Time$) | list (SegmentList) | base (SegmentBase: one file per
+#     Representation, segments addressed by byte ranges from its sidx)
+dash_stream() {
+  local dir=$1 addressing=$2 inputs=() maps=() index=0 rendition
+  for rendition in "${DASH_VIDEO_RENDITIONS[@]}"; do
+    inputs+=(-i "$(sources_dir)/video-$rendition.mp4")
+    maps+=(-map "$index:v")
+    index=$((index + 1))
+  done
+  inputs+=(-i "$(sources_dir)/audio-${AUDIO_TRACKS[0]%% *}.m4a")
+  maps+=(-map "$index:a")
+  local options=(-init_seg_name 'init-$RepresentationID$.m4s')
+  case $addressing in
+    number)
+      options+=(-use_template 1 -use_timeline 0
+        -media_seg_name 'seg-$RepresentationID$-$Number%03d$.m4s')
+      ;;
+    timeline)
+      options+=(-use_template 1 -use_timeline 1 -media_seg_name 'seg-$RepresentationID$-$Time$.m4s')
+      ;;
+    list)
+      options+=(-use_template 0 -use_timeline 0
+        -media_seg_name 'seg-$RepresentationID$-$Number%03d$.m4s')
+      ;;
+    base) options=(-single_file 1 -single_file_name 'media-$RepresentationID$.mp4') ;;
+    *) die "unknown DASH addressing '$addressing'" ;;
+  esac
+  mkdir -p "$dir"
+  (
+    cd "$dir"
+    ffmpeg -hide_banner -loglevel error -nostdin -y "${inputs[@]}" "${maps[@]}" -c copy \
+      -f dash -seg_duration "$SEGMENT_SEC" -adaptation_sets 'id=0,streams=v id=1,streams=a' \
+      "${options[@]}" manifest.mpd
+  )
+}
+
+# A DASH stream kind: $1 dir, $2 name, $3 addressing (see dash_stream).
+generate_dash_kind() {
+  local dir=$1 name=$2 addressing=$3 renditions=() rendition id=0 width height codecs
+  dash_stream "$dir" "$addressing"
+  for rendition in "${DASH_VIDEO_RENDITIONS[@]}"; do
+    read -r _ width height _ <<<"$(ladder_entry "$rendition")"
+    codecs="$(avc_codec_string "$(sources_dir)/video-$rendition.mp4")"
+    renditions+=("{\"type\":\"video\",\"representationId\":\"$id\",\"resolution\":\"${width}x${height}\",\"codecs\":\"$codecs\"}")
+    id=$((id + 1))
+  done
+  renditions+=("{\"type\":\"audio\",\"representationId\":\"$id\",\"language\":\"${AUDIO_TRACKS[0]%% *}\",\"codecs\":\"$AUDIO_CODEC\"}")
+  write_stream_json "$dir" "$name" dash fmp4 manifest.mpd "${renditions[@]}"
+  verify_dash_stream "$dir"
+}
+
+# Fails unless ffprobe reads about DURATION_SEC of media from the MPD.
+verify_dash_stream() {
+  local duration
+  duration="$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$1/manifest.mpd")"
+  awk -v d="$duration" -v want="$DURATION_SEC" 'BEGIN { exit !(d > want - 0.5 && d < want + 0.5) }' ||
+    die "$1/manifest.mpd: ffprobe duration '$duration', expected ${DURATION_SEC}s"
+}
+
+# ---------------------------------------------------------------------------------------------
 # Stream kinds: one function each, filling the empty directory $1.
 # ---------------------------------------------------------------------------------------------
 
@@ -313,6 +383,18 @@ generate_hls_audio() {
   write_stream_json "$dir" "$name" hls fmp4 master.m3u8 "${renditions[@]}"
   verify_hls_stream "$dir"
 }
+
+# DASH, SegmentTemplate with @duration and $Number$ URLs; video and audio AdaptationSets.
+generate_dash_number() { generate_dash_kind "$1" dash-number number; }
+
+# DASH, SegmentTemplate with a SegmentTimeline and $Time$ URLs.
+generate_dash_timeline() { generate_dash_kind "$1" dash-timeline timeline; }
+
+# DASH, SegmentList (one SegmentURL per segment).
+generate_dash_list() { generate_dash_kind "$1" dash-list list; }
+
+# DASH, SegmentBase: one file per Representation, segments are byte ranges listed in its sidx.
+generate_dash_base() { generate_dash_kind "$1" dash-base base; }
 
 # ---------------------------------------------------------------------------------------------
 # Driver
