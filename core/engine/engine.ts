@@ -37,6 +37,13 @@ import { swarmIdFor } from './swarm-id.js';
 const PROTECT_AHEAD_SECONDS = 30;
 /** How often the engine looks for segments to prefetch from peers. */
 const PREFETCH_TICK_MS = 250;
+/**
+ * Joining swarms creates several RTCPeerConnections and offers at once, which costs the main thread
+ * tens of milliseconds: done during startup it delays the first frame. Swarms are joined once the
+ * first segment has been delivered, or after this long, whichever comes first. Startup segments
+ * are urgent and come over HTTP anyway.
+ */
+const SWARM_JOIN_DELAY_MS = 1500;
 
 /** What the engine gives the P2P half when it starts one for a source. */
 export interface PeerNetworkContext {
@@ -80,6 +87,8 @@ export class Engine implements SegmentEngine {
   private readonly prefetch = new PrefetchPlanner();
   private network: PeerNetwork | undefined;
   private prefetchTimer: ReturnType<typeof setInterval> | undefined;
+  private joinTimer: ReturnType<typeof setTimeout> | undefined;
+  private networkJoined = false;
   private manifestUrl: string | undefined;
   private swarmIdValue: string | undefined;
   private destroyed = false;
@@ -129,7 +138,23 @@ export class Engine implements SegmentEngine {
       this.prefetchTimer = setInterval(() => {
         this.prefetchFromPeers();
       }, PREFETCH_TICK_MS);
+      this.joinTimer = setTimeout(() => {
+        this.joinSwarms();
+      }, SWARM_JOIN_DELAY_MS);
     }
+  }
+
+  /** Lets the P2P network join the swarms of the active streams (see {@link SWARM_JOIN_DELAY_MS}). */
+  private joinSwarms(): void {
+    clearTimeout(this.joinTimer);
+    this.joinTimer = undefined;
+    this.networkJoined = true;
+    this.syncActiveStreams();
+  }
+
+  private syncActiveStreams(): void {
+    if (!this.networkJoined) return;
+    this.network?.setActiveStreams(this.streams.activeStreams().map((s) => s.descriptor.key));
   }
 
   updateStream(stream: StreamDescriptor, update: StreamUpdate): void {
@@ -142,13 +167,13 @@ export class Engine implements SegmentEngine {
     this.streams.remove(streamKey);
     this.store.removeStream(streamKey);
     this.profiles.delete(streamKey);
-    this.network?.setActiveStreams(this.streams.activeStreams().map((s) => s.descriptor.key));
+    this.syncActiveStreams();
   }
 
   setActiveStream(stream: StreamDescriptor): void {
     this.assertAlive();
     this.streams.setActive(stream);
-    this.network?.setActiveStreams(this.streams.activeStreams().map((s) => s.descriptor.key));
+    this.syncActiveStreams();
   }
 
   setPlayback(state: PlaybackState): void {
@@ -230,6 +255,9 @@ export class Engine implements SegmentEngine {
   private resetSource(): void {
     clearInterval(this.prefetchTimer);
     this.prefetchTimer = undefined;
+    clearTimeout(this.joinTimer);
+    this.joinTimer = undefined;
+    this.networkJoined = false;
     for (const download of this.downloads.values()) download.abort();
     this.downloads.clear();
     this.network?.destroy();
@@ -292,6 +320,7 @@ export class Engine implements SegmentEngine {
             result.data,
           );
           this.learnProfile(streamKey, result);
+          if (!this.networkJoined && this.network) this.joinSwarms();
         },
         () => undefined,
       )

@@ -47,11 +47,13 @@ export type RequestPlan =
 /** Throughput assumed for a peer not yet measured: optimistic but finite (4 Mbit/s). */
 const UNMEASURED_PEER_BPS = 4_000_000;
 /**
- * Upper bound of the random delay before an HTTP fetch nobody else announced. Two viewers who see a
- * new live segment within this window rarely both fetch it: the first one's "fetching" announcement
- * reaches the other before its delay runs out. 250 ms is many times a LAN/metro data-channel hop.
+ * Upper bound of the random delay before an HTTP fetch nobody else announced. Viewers who want the
+ * same segment within this window rarely both fetch it: the first one's "fetching" announcement
+ * reaches the others (a data-channel hop: milliseconds to tens of ms) before their delays run out.
+ * The delay never takes more than a quarter of the time left before HTTP must take over, so it costs
+ * nothing when it matters: at the live edge (2-4 s of slack) it is at most ~0.6 s.
  */
-const MAX_HTTP_JITTER_SECONDS = 0.25;
+const MAX_HTTP_JITTER_SECONDS = 1;
 
 /** Seconds HTTP is expected to need for `bytes`, plus the safety margin. */
 export function httpReserveSeconds(

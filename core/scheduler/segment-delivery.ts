@@ -185,12 +185,14 @@ export async function deliverSegment(
       }
       const range = remainingRange(segment, partial.byteLength, totalBytes);
       if (partial.byteLength > 0 && range === undefined) partial.reset();
-      peers?.announceHttpFetch(segment.id, true);
+      peers?.announceHttpFetch(segment.id, 'started');
       try {
         await context.http(range, signal, received('http'));
-      } finally {
-        peers?.announceHttpFetch(segment.id, false);
+      } catch (error) {
+        peers?.announceHttpFetch(segment.id, 'failed');
+        throw error;
       }
+      peers?.announceHttpFetch(segment.id, 'succeeded');
       const data = partial.concat();
       const digest = await segmentDigest(data);
       if (knownDigest && digest && !digestsEqual(knownDigest, digest)) {

@@ -6,6 +6,9 @@ import type { P2PMediaLoaderError } from '../errors.js';
 import type { SegmentId } from '../model/segment.js';
 import type { PeerCandidate } from './request-plan.js';
 
+/** Progress of our own origin download of a segment, as announced to peers. */
+export type HttpFetchState = 'started' | 'succeeded' | 'failed';
+
 /** Options of one request to a peer. */
 export interface PeerRequestOptions {
   /** Resume from this byte of the segment (bytes before it are already held). */
@@ -29,8 +32,12 @@ export interface SegmentPeers {
   candidates(segmentId: SegmentId): PeerCandidate[];
   /** Requests the segment from a peer; chunks flow through `onChunk`. */
   request(peerId: string, segmentId: SegmentId, options: PeerRequestOptions): Promise<PeerResponse>;
-  /** Tells the peers that we started (`true`) or stopped (`false`) fetching the segment from the origin. */
-  announceHttpFetch(segmentId: SegmentId, fetching: boolean): void;
+  /**
+   * Tells the peers about our origin download of the segment: `started`; `failed` (or abandoned);
+   * `succeeded`, after which the swarm announces the end of the fetch together with "have" once
+   * the segment is stored, so no peer ever sees a moment where nobody has nor fetches it.
+   */
+  announceHttpFetch(segmentId: SegmentId, state: HttpFetchState): void;
   /** Calls `listener` when a peer gets, starts fetching or stops fetching the segment, or leaves. */
   onAvailabilityChange(segmentId: SegmentId, listener: () => void): () => void;
   /** Stops choosing a peer for a while because it failed us (slow, silent, corrupt data). */

@@ -271,11 +271,12 @@ verify_hls_stream() {
 # Video renditions of every DASH kind (Representation ids 0 and 1) and its audio track (id 2, in
 # its own AdaptationSet: ffmpeg's DASH muxer never muxes audio into a video Representation).
 DASH_VIDEO_RENDITIONS=(144p 360p)
+# One AAC frame (1024 samples at 48 kHz), the encoder's priming delay.
+AAC_PRIMING_SEC=0.021333333
 
 # Remuxes the sources into `manifest.mpd` in directory $1 with ffmpeg's DASH muxer.
 # $2: addressing: number (SegmentTemplate + $Number$) | timeline (SegmentTemplate +
-#     SegmentTimeline + $Time$) | list (SegmentList) | base (SegmentBase: one file per
-#     Representation, segments addressed by byte ranges from its sidx)
+#     SegmentTimeline + $Time$) | list (SegmentList)
 dash_stream() {
   local dir=$1 addressing=$2 inputs=() maps=() index=0 rendition
   for rendition in "${DASH_VIDEO_RENDITIONS[@]}"; do
@@ -283,7 +284,9 @@ dash_stream() {
     maps+=(-map "$index:v")
     index=$((index + 1))
   done
-  inputs+=(-i "$(sources_dir)/audio-${AUDIO_TRACKS[0]%% *}.m4a")
+  # The AAC priming frame starts at -1024 samples; ffmpeg's DASH muxer then names the first audio
+  # segment `...--1024.m4s` while its MPD says t=0. Shifting audio by one frame starts it at 0.
+  inputs+=(-itsoffset "$AAC_PRIMING_SEC" -i "$(sources_dir)/audio-${AUDIO_TRACKS[0]%% *}.m4a")
   maps+=(-map "$index:a")
   local options=(-init_seg_name 'init-$RepresentationID$.m4s')
   case $addressing in
@@ -298,7 +301,6 @@ dash_stream() {
       options+=(-use_template 0 -use_timeline 0
         -media_seg_name 'seg-$RepresentationID$-$Number%03d$.m4s')
       ;;
-    base) options=(-single_file 1 -single_file_name 'media-$RepresentationID$.mp4') ;;
     *) die "unknown DASH addressing '$addressing'" ;;
   esac
   mkdir -p "$dir"
@@ -310,10 +312,78 @@ dash_stream() {
   )
 }
 
-# A DASH stream kind: $1 dir, $2 name, $3 addressing (see dash_stream).
+# "offset size" of the top-level MP4 box of type $2 in file $1 (fails when there is none).
+mp4_box() {
+  local file=$1 wanted=$2 offset=0 total size type
+  total="$(stat -c %s "$file")"
+  while ((offset + 8 <= total)); do
+    size="$(od -An -tu4 --endian=big -j "$offset" -N4 "$file" | tr -d ' ')"
+    type="$(od -An -c -j $((offset + 4)) -N4 "$file" | tr -d ' ')"
+    if [[ $type == "$wanted" ]]; then
+      printf '%d %d' "$offset" "$size"
+      return
+    fi
+    ((size >= 8)) || die "$file: bad box size $size at $offset"
+    offset=$((offset + size))
+  done
+  die "$file: no $wanted box"
+}
+
+# SegmentBase: one fragmented MP4 per Representation with one global `sidx` listing its 2 s
+# fragments; the MPD gives the byte ranges of the init part (ftyp+moov) and of the sidx. ffmpeg's
+# DASH muxer cannot write SegmentBase (its single-file mode writes a SegmentList), so the files come
+# from the MP4 muxer and the MPD is written here.
+dash_segment_base_stream() {
+  local dir=$1 mpd="$1/manifest.mpd" rendition id=0 width height codecs file sidx sidx_offset
+  local sidx_size bandwidth
+  mkdir -p "$dir"
+  representation_xml() { # $1 id, $2 file, $3 attributes, $4 inner XML before BaseURL
+    file=$2
+    read -r sidx_offset sidx_size <<<"$(mp4_box "$dir/$file" sidx)"
+    bandwidth=$(($(stat -c %s "$dir/$file") * 8 / DURATION_SEC))
+    printf '      <Representation id="%s" bandwidth="%d" %s>\n%b        <BaseURL>%s</BaseURL>\n' \
+      "$1" "$bandwidth" "$3" "$4" "$file"
+    printf '        <SegmentBase indexRange="%d-%d"><Initialization range="0-%d" /></SegmentBase>\n' \
+      "$sidx_offset" $((sidx_offset + sidx_size - 1)) $((sidx_offset - 1))
+    printf '      </Representation>\n'
+  }
+  {
+    printf '<?xml version="1.0" encoding="utf-8"?>\n'
+    printf '<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" profiles="urn:mpeg:dash:profile:isoff-on-demand:2011" type="static" mediaPresentationDuration="PT%dS" minBufferTime="PT4S">\n' "$DURATION_SEC"
+    printf '  <Period id="0" start="PT0S">\n'
+    printf '    <AdaptationSet id="0" contentType="video" mimeType="video/mp4" segmentAlignment="true" startWithSAP="1">\n'
+    for rendition in "${DASH_VIDEO_RENDITIONS[@]}"; do
+      read -r _ width height _ <<<"$(ladder_entry "$rendition")"
+      codecs="$(avc_codec_string "$(sources_dir)/video-$rendition.mp4")"
+      ffmpeg -hide_banner -loglevel error -nostdin -y -i "$(sources_dir)/video-$rendition.mp4" \
+        -map 0:v -c copy -movflags frag_keyframe+empty_moov+default_base_moof+global_sidx \
+        -f mp4 "$dir/media-$id.mp4"
+      representation_xml "$id" "media-$id.mp4" \
+        "codecs=\"$codecs\" width=\"$width\" height=\"$height\" frameRate=\"$FPS\"" ''
+      id=$((id + 1))
+    done
+    printf '    </AdaptationSet>\n'
+    printf '    <AdaptationSet id="1" contentType="audio" mimeType="audio/mp4" lang="%s" segmentAlignment="true" startWithSAP="1">\n' \
+      "${AUDIO_TRACKS[0]%% *}"
+    ffmpeg -hide_banner -loglevel error -nostdin -y -itsoffset "$AAC_PRIMING_SEC" \
+      -i "$(sources_dir)/audio-${AUDIO_TRACKS[0]%% *}.m4a" -map 0:a -c copy \
+      -movflags empty_moov+default_base_moof+global_sidx -frag_duration "${SEGMENT_SEC}000000" \
+      -f mp4 "$dir/media-$id.mp4"
+    representation_xml "$id" "media-$id.mp4" "codecs=\"$AUDIO_CODEC\" audioSamplingRate=\"$AUDIO_SAMPLE_RATE\"" \
+      '        <AudioChannelConfiguration schemeIdUri="urn:mpeg:dash:23003:3:audio_channel_configuration:2011" value="1" />\n'
+    printf '    </AdaptationSet>\n  </Period>\n</MPD>\n'
+  } >"$mpd"
+}
+
+# A DASH stream kind: $1 dir, $2 name, $3 addressing: number | timeline | list (see dash_stream)
+# or base (see dash_segment_base_stream).
 generate_dash_kind() {
   local dir=$1 name=$2 addressing=$3 renditions=() rendition id=0 width height codecs
-  dash_stream "$dir" "$addressing"
+  if [[ $addressing == base ]]; then
+    dash_segment_base_stream "$dir"
+  else
+    dash_stream "$dir" "$addressing"
+  fi
   for rendition in "${DASH_VIDEO_RENDITIONS[@]}"; do
     read -r _ width height _ <<<"$(ladder_entry "$rendition")"
     codecs="$(avc_codec_string "$(sources_dir)/video-$rendition.mp4")"

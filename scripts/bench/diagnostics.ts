@@ -53,6 +53,10 @@ export interface ViewerDiagnostics {
   readonly trackerErrors: number;
   /** Compact per-segment log: `sn:source:slack s:delivery ms`. */
   readonly deliveries: readonly string[];
+  /** Every delivery, with times in ms since the arm started. */
+  readonly segmentLog: readonly DeliveredSegment[];
+  /** The raw trace (engine events, level switches), times in ms since the arm started. */
+  readonly trace: readonly HarnessTraceEntry[];
 }
 
 /** Origin fetches of the P2P arm, classified by what the other viewers had at the time. */
@@ -195,6 +199,15 @@ function viewerDiagnostics(
         `${segment.slackSeconds === undefined ? '?' : segment.slackSeconds.toFixed(1)}s:` +
         `${Math.round(segment.durationMs)}ms`,
     ),
+    segmentLog: delivered.map((segment) => ({
+      ...segment,
+      requestedAtMs: Math.round(segment.requestedAtMs - arm.startedAtEpochMs),
+      loadedAtMs: Math.round(segment.loadedAtMs - arm.startedAtEpochMs),
+    })),
+    trace: viewer.trace.map((entry) => ({
+      ...entry,
+      atMs: Math.round(entry.atMs - arm.startedAtEpochMs),
+    })),
   };
 }
 

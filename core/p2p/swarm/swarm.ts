@@ -8,6 +8,7 @@ import type { EngineEventMap } from '../../events/engine-events.js';
 import type { SegmentId } from '../../model/segment.js';
 import type { PeerCandidate } from '../../scheduler/request-plan.js';
 import type {
+  HttpFetchState,
   PeerRequestOptions,
   PeerResponse,
   SegmentPeers,
@@ -24,6 +25,9 @@ import type { SimplePeer } from '../signalling/simple-peer.js';
 import type { DigestBook } from './digest-book.js';
 import { PeerPenalties, isMisbehaviour } from './peer-penalties.js';
 import type { UploadLimiter } from './upload-limiter.js';
+
+/** How long after a successful origin download the fetch is announced as ended without "have". */
+const FETCH_END_GRACE_MS = 2000;
 
 /** What a swarm needs from its engine. */
 export interface SwarmOptions {
@@ -60,6 +64,7 @@ export class Swarm implements SegmentPeers {
   private readonly availability = new Map<SegmentId, Set<() => void>>();
   private readonly unsubscribeStore: () => void;
   private readonly uploadTimers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly fetchEndTimers = new Map<SegmentId, ReturnType<typeof setTimeout>>();
   private destroyed = false;
 
   constructor(private readonly options: SwarmOptions) {
@@ -81,10 +86,12 @@ export class Swarm implements SegmentPeers {
     });
     this.unsubscribeStore = options.store.onChange((change) => {
       if (change.streamKey !== options.streamKey) return;
-      const delta =
-        change.type === 'added' ? { added: [change.segmentId] } : { removed: [change.segmentId] };
+      if (change.type === 'added') {
+        this.endFetch(change.segmentId, true);
+        return;
+      }
       this.broadcast((peer) => {
-        peer.announce(delta);
+        peer.announce({ removed: [change.segmentId] });
       });
     });
     this.signalling.start();
@@ -143,11 +150,36 @@ export class Swarm implements SegmentPeers {
     };
   }
 
-  announceHttpFetch(segmentId: SegmentId, fetching: boolean): void {
-    if (fetching === this.fetching.has(segmentId)) return;
-    if (fetching) this.fetching.add(segmentId);
-    else this.fetching.delete(segmentId);
-    const delta = fetching ? { fetchStarted: [segmentId] } : { fetchEnded: [segmentId] };
+  announceHttpFetch(segmentId: SegmentId, state: HttpFetchState): void {
+    if (state === 'started') {
+      if (this.fetching.has(segmentId)) return;
+      this.fetching.add(segmentId);
+      this.broadcast((peer) => {
+        peer.announce({ fetchStarted: [segmentId] });
+      });
+    } else if (state === 'failed') {
+      this.endFetch(segmentId, false);
+    } else if (this.fetching.has(segmentId) && !this.fetchEndTimers.has(segmentId)) {
+      // The store adds the segment a moment later (after its digest is computed): "have" and the
+      // end of the fetch then go out in one message. Without a store entry, end it anyway.
+      const timer = setTimeout(() => {
+        this.endFetch(segmentId, false);
+      }, FETCH_END_GRACE_MS);
+      this.fetchEndTimers.set(segmentId, timer);
+    }
+  }
+
+  /** Announces the end of our origin download, with "have" when the segment was just stored. */
+  private endFetch(segmentId: SegmentId, stored: boolean): void {
+    const timer = this.fetchEndTimers.get(segmentId);
+    if (timer !== undefined) clearTimeout(timer);
+    this.fetchEndTimers.delete(segmentId);
+    const wasFetching = this.fetching.delete(segmentId);
+    if (!wasFetching && !stored) return;
+    const delta = {
+      ...(stored ? { added: [segmentId] } : {}),
+      ...(wasFetching ? { fetchEnded: [segmentId] } : {}),
+    };
     this.broadcast((peer) => {
       peer.announce(delta);
     });
@@ -180,6 +212,8 @@ export class Swarm implements SegmentPeers {
     this.destroyed = true;
     this.unsubscribeStore();
     for (const timer of this.uploadTimers) clearTimeout(timer);
+    for (const timer of this.fetchEndTimers.values()) clearTimeout(timer);
+    this.fetchEndTimers.clear();
     this.uploadTimers.clear();
     void this.signalling.destroy();
     for (const peer of [...this.peers.values()]) peer.destroy();

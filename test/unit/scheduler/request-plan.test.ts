@@ -72,9 +72,13 @@ describe('planRequest', () => {
     expect(early).toEqual({ kind: 'http', delaySeconds: 0 });
     expect(late.kind).toBe('http');
     if (late.kind !== 'http') throw new Error('unreachable');
-    expect(late.delaySeconds).toBeGreaterThan(0.2);
-    expect(late.delaySeconds).toBeLessThanOrEqual(0.25);
-    const tight = planRequest({ ...base, slackSeconds: 1.8, random: 0.999 });
+    // A quarter of the 2.4 s left for peers.
+    expect(late.delaySeconds).toBeGreaterThan(0.55);
+    expect(late.delaySeconds).toBeLessThanOrEqual(0.6);
+    const vod = planRequest({ ...base, slackSeconds: 30, random: 0.999 });
+    if (vod.kind !== 'http') throw new Error('expected http');
+    expect(vod.delaySeconds).toBeLessThanOrEqual(1);
+    const tight = planRequest({ ...base, slackSeconds: 1.75, random: 0.999 });
     if (tight.kind !== 'http') throw new Error('expected http');
     expect(tight.delaySeconds).toBeLessThan(0.05);
   });

@@ -4,6 +4,7 @@ import type { ByteRange, Segment, SegmentId } from '../../../core/model/segment.
 import type { PeerCandidate } from '../../../core/scheduler/request-plan.js';
 import { deliverSegment, type DeliveryContext } from '../../../core/scheduler/segment-delivery.js';
 import type {
+  HttpFetchState,
   PeerRequestOptions,
   PeerResponse,
   SegmentPeers,
@@ -26,7 +27,7 @@ type PeerBehaviour = 'good' | 'stall-half' | 'corrupt' | 'absent';
 /** Peers of a swarm, each serving the segment in its own way (in memory, chunked, async). */
 class ScriptedPeers implements SegmentPeers {
   readonly penalized: string[] = [];
-  readonly announcements: boolean[] = [];
+  readonly announcements: HttpFetchState[] = [];
   private readonly listeners = new Set<() => void>();
   constructor(private readonly behaviours: Record<string, PeerBehaviour>) {}
 
@@ -75,8 +76,8 @@ class ScriptedPeers implements SegmentPeers {
     return { totalBytes: ORIGIN_BYTES.byteLength, digest };
   }
 
-  announceHttpFetch(_id: SegmentId, fetching: boolean): void {
-    this.announcements.push(fetching);
+  announceHttpFetch(_id: SegmentId, state: HttpFetchState): void {
+    this.announcements.push(state);
   }
 
   onAvailabilityChange(_id: SegmentId, listener: () => void): () => void {
@@ -148,7 +149,7 @@ describe('deliverSegment', () => {
     expect(range?.start).toBeGreaterThan(0);
     expect(range?.end).toBe(ORIGIN_BYTES.byteLength);
     expect(bytesBySource.p2p + bytesBySource.http).toBe(ORIGIN_BYTES.byteLength);
-    expect(peers.announcements).toEqual([true, false]);
+    expect(peers.announcements).toEqual(['started', 'succeeded']);
   });
 
   it('drops corrupt bytes from a peer, penalizes it and uses a good peer', async () => {
