@@ -28,6 +28,11 @@ const UMD_BUNDLES: readonly UmdBundle[] = [
     entry: './core/hlsjs/index.ts',
     globalName: ['p2pml', 'hlsjs'],
   },
+  {
+    file: 'p2p-media-loader-shaka',
+    entry: './core/shaka/index.ts',
+    globalName: ['p2pml', 'shaka'],
+  },
 ];
 
 /**
@@ -36,6 +41,12 @@ const UMD_BUNDLES: readonly UmdBundle[] = [
  */
 const PLAYER_EXTERNALS: Configuration['externals'] = {
   'hls.js': { root: 'Hls', commonjs: 'hls.js', commonjs2: 'hls.js', amd: 'hls.js' },
+  'shaka-player': {
+    root: 'shaka',
+    commonjs: 'shaka-player',
+    commonjs2: 'shaka-player',
+    amd: 'shaka-player',
+  },
 };
 
 /** The language level of the bundles: every browser with WebRTC data channels and MSE supports it. */
@@ -84,7 +95,11 @@ const config: Configuration = {
     // No Node core polyfills: browser code must not need them (see scripts/bundle-size.ts report).
     fallback: {},
     // Dependencies' debug logging cannot be switched on by script-tag users: drop it (~2 KB gzip).
-    alias: { debug$: path.join(rootDir, 'shims', 'debug-noop.js') },
+    alias: {
+      debug$: path.join(rootDir, 'shims', 'debug-noop.js'),
+      // simple-peer only needs a small part of streamx's Duplex (~10 KB gzip): see the shim.
+      streamx$: path.join(rootDir, 'shims', 'streamx-duplex.js'),
+    },
   },
   module: {
     rules: [
@@ -103,9 +118,7 @@ const config: Configuration = {
   },
   optimization: {
     minimize: true,
-    minimizer: [
-      new TerserPlugin({ terserOptions: { ecma: 2020, compress: { passes: 2 } } }),
-    ],
+    minimizer: [new TerserPlugin({ terserOptions: { ecma: 2020, compress: { passes: 2 } } })],
   },
   // Sizes are reported by `npm run size` instead of webpack's generic hints.
   performance: { hints: false },

@@ -1,7 +1,8 @@
 // Stand-in for `streamx` in our UMD bundles (~10 KB gzip smaller). simple-peer's lite build extends
 // streamx's Duplex but our engine never uses it as a stream: it calls `send()` and listens to
 // 'data', 'connect', 'close' and 'error'. This Duplex keeps exactly what simple-peer relies on:
-// `push` (data events in order, `push(null)` ends the readable side), `write`/`_write`, `end` →
+// `push` (data events in order; like a stream, data pushed before anyone listens is held until the
+// first 'data' listener arrives; `push(null)` ends the readable side), `write`/`_write`, `end` →
 // `_final` → 'finish', and `destroy` → `_destroy` → 'error'/'close', with `destroyed` set.
 // The ESM build keeps the real streamx; browser tests run this bundle.
 import { EventEmitter } from 'events';
@@ -13,6 +14,23 @@ export class Duplex extends EventEmitter {
     this._writableState = { ended: false };
     this.destroyed = false;
     this._destroyRequested = false;
+    this._heldData = [];
+  }
+
+  on(event, listener) {
+    super.on(event, listener);
+    if (event === 'data' && this._heldData.length > 0) {
+      queueMicrotask(() => {
+        while (this._heldData.length > 0 && this.listenerCount('data') > 0) {
+          this.emit('data', this._heldData.shift());
+        }
+      });
+    }
+    return this;
+  }
+
+  addListener(event, listener) {
+    return this.on(event, listener);
   }
 
   push(data) {
@@ -24,7 +42,8 @@ export class Duplex extends EventEmitter {
       }
       return false;
     }
-    this.emit('data', data);
+    if (this._heldData.length > 0 || this.listenerCount('data') === 0) this._heldData.push(data);
+    else this.emit('data', data);
     return true;
   }
 

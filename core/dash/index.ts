@@ -7,4 +7,8 @@ export {
   readMpdAddressing,
   type RepresentationAddressing,
 } from './mpd-addressing.js';
-export { compileSegmentTemplate, type CompiledTemplate, type TemplateMatch } from './segment-template.js';
+export {
+  compileSegmentTemplate,
+  type CompiledTemplate,
+  type TemplateMatch,
+} from './segment-template.js';

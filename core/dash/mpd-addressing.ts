@@ -32,9 +32,10 @@ function childrenNamed(parent: Element, name: string): Element[] {
 /** Parses an ISO 8601 duration like `PT1H2M3.5S` into seconds (0 when absent or malformed). */
 export function parseIsoDurationSeconds(text: string | null): number {
   if (!text) return 0;
-  const match = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
-    text.trim(),
-  );
+  const match =
+    /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+      text.trim(),
+    );
   if (!match) return 0;
   const [, days = '0', hours = '0', minutes = '0', seconds = '0'] = match;
   return Number(days) * 86400 + Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds);

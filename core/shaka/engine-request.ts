@@ -13,6 +13,9 @@ import {
   type ShakaResponse,
 } from './shaka-types.js';
 
+/** Response header naming where an engine-served segment came from: `http`, `p2p` or `cache`. */
+export const SOURCE_HEADER = 'x-p2p-media-loader-source';
+
 /**
  * What Shaka's bandwidth estimator is told about a delivery. Shaka samples `bytes / timeMs` of
  * every segment response; a segment from the store or from peers "downloads" in a few ms (or slowly
@@ -36,11 +39,22 @@ export function bandwidthReport(
 }
 
 /** The `shaka.util.Error` Shaka's HTTP plugins would raise for the same failure. */
-function shakaError(shaka: ShakaNamespace, error: unknown, uri: string, requestType: number): Error {
+function shakaError(
+  shaka: ShakaNamespace,
+  error: unknown,
+  uri: string,
+  requestType: number,
+): Error {
   const { SEVERITY_RECOVERABLE: severity, CATEGORY_NETWORK: category } = ShakaErrorCode;
   if (error instanceof P2PMediaLoaderError) {
     if (error.code === 'aborted' || error.code === 'destroyed') {
-      return new shaka.util.Error(severity, category, ShakaErrorCode.OPERATION_ABORTED, uri, requestType);
+      return new shaka.util.Error(
+        severity,
+        category,
+        ShakaErrorCode.OPERATION_ABORTED,
+        uri,
+        requestType,
+      );
     }
     if (error.code === 'http-timeout') {
       return new shaka.util.Error(severity, category, ShakaErrorCode.TIMEOUT, uri, requestType);
@@ -59,7 +73,14 @@ function shakaError(shaka: ShakaNamespace, error: unknown, uri: string, requestT
       );
     }
   }
-  return new shaka.util.Error(severity, category, ShakaErrorCode.HTTP_ERROR, uri, error, requestType);
+  return new shaka.util.Error(
+    severity,
+    category,
+    ShakaErrorCode.HTTP_ERROR,
+    uri,
+    error,
+    requestType,
+  );
 }
 
 /** Starts the engine load of `target` for Shaka's `request`; aborting the operation aborts it. */
@@ -92,7 +113,8 @@ export function serveFromEngine(
       originalUri: uri,
       data: loaded.data,
       status: target.segment.byteRange ? 206 : 200,
-      headers: {},
+      // Like Shaka's `x-shaka-from-cache`: lets response filters tell engine deliveries apart.
+      headers: { [SOURCE_HEADER]: loaded.source },
       timeMs: report.timeMs,
       fromCache: report.fromCache,
       originalRequest: request,

@@ -5,6 +5,7 @@
  * the global one of script-tag builds.
  */
 export { attach, type ShakaP2PHandle, type ShakaP2POptions } from './shaka-p2p.js';
+export { SOURCE_HEADER } from './engine-request.js';
 export type { ShakaNamespace, ShakaPlayerLike } from './shaka-types.js';
 export type { SegmentEngine, LoadedSegment, DeliveryTimings } from '../engine/engine-api.js';
 export type { EngineConfig } from '../engine/config.js';

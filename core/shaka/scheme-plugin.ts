@@ -34,11 +34,6 @@ export function tagRequest(request: ShakaRequest, handler: TaggedRequestHandler)
   (request as TaggedRequest)[HANDLER] = handler;
 }
 
-/** Removes the mark (e.g. when a retry must go to HTTP). */
-export function untagRequest(request: ShakaRequest): void {
-  delete (request as TaggedRequest)[HANDLER];
-}
-
 /** Shaka's default HTTP plugin in this build: fetch when available, else XHR. */
 export function defaultHttpPlugin(shaka: ShakaNamespace): ShakaSchemePlugin {
   const { HttpFetchPlugin, HttpXHRPlugin } = shaka.net;

@@ -106,7 +106,10 @@ export class SegmentMapper {
         duration: endTime - startTime,
       });
       if (!segment) return undefined;
-      return { stream: describe(hlsStreamKey(kind, location.playlistUrl, this.manifestUrl)), segment };
+      return {
+        stream: describe(hlsStreamKey(kind, location.playlistUrl, this.manifestUrl)),
+        segment,
+      };
     }
     return undefined;
   }

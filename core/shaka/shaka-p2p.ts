@@ -163,7 +163,11 @@ class ShakaP2PAdapter implements ShakaP2PHandle {
     );
   }
 
-  private filterResponse(type: number, response: ShakaResponse, context?: ShakaRequestContext): void {
+  private filterResponse(
+    type: number,
+    response: ShakaResponse,
+    context?: ShakaRequestContext,
+  ): void {
     if (this.destroyed || type !== this.shaka.net.NetworkingEngine.RequestType.MANIFEST) return;
     const requestUrl = response.originalRequest?.uris[0] ?? response.originalUri ?? response.uri;
     const advanced = context?.type;
@@ -274,7 +278,8 @@ class ShakaP2PAdapter implements ShakaP2PHandle {
  * const p2p = attach(player, { trackers: ['wss://tracker.example'] });
  * await player.load(manifestUrl);
  * ```
- * @param player - the player, before or after `load()` (attach before to share from the start)
+ * @param player - the player, before `load()`: segments are named from the manifests and playlists
+ *   the adapter sees Shaka download, so a source loaded earlier plays over plain HTTP
  * @param options - engine configuration and adapter options
  * @throws P2PMediaLoaderError `config-invalid` for an invalid engine configuration
  */
@@ -286,10 +291,7 @@ export function attach(player: ShakaPlayerLike, options: ShakaP2POptions = {}): 
   }
   const engine = createEngine ? createEngine(engineConfig) : new Engine(engineConfig);
   try {
-    const adapter = new ShakaP2PAdapter(shaka, player, engine);
-    const assetUri = player.getAssetUri();
-    if (assetUri) adapter['sourceRequested'](assetUri);
-    return adapter;
+    return new ShakaP2PAdapter(shaka, player, engine);
   } catch (error) {
     engine.destroy();
     throw error;

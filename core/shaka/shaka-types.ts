@@ -58,11 +58,7 @@ export interface ShakaRequestContext {
 }
 
 /** `shaka.extern.ProgressUpdated`. */
-export type ShakaProgressUpdated = (
-  timeMs: number,
-  bytes: number,
-  bytesRemaining: number,
-) => void;
+export type ShakaProgressUpdated = (timeMs: number, bytes: number, bytesRemaining: number) => void;
 
 /** `shaka.util.AbortableOperation` instance. */
 export interface ShakaAbortableOperation<T> {
@@ -134,7 +130,12 @@ export interface ShakaNamespace {
       promise: Promise<T>,
       onAbort: () => Promise<unknown>,
     ) => ShakaAbortableOperation<T>;
-    readonly Error: new (severity: number, category: number, code: number, ...data: unknown[]) => Error;
+    readonly Error: new (
+      severity: number,
+      category: number,
+      code: number,
+      ...data: unknown[]
+    ) => Error;
   };
 }
 

@@ -13,7 +13,8 @@ import { systemClock, type Clock } from './clock.js';
 import { createControlRoute } from './control-api.js';
 import { OriginCounters, type RequestTracker } from './counters.js';
 import { FaultInjector, type InjectedFault } from './faults.js';
-import { createLiveRoute } from './live-route.js';
+import { renderDashLiveManifest } from './dash-live-manifest.js';
+import { createLiveRoute, renderHlsLiveManifest } from './live-route.js';
 import { LiveSessions } from './live-sessions.js';
 import { emptyReply, textReply, type Reply } from './reply.js';
 import { writeReply } from './response-writer.js';
@@ -105,6 +106,7 @@ function buildRoutes(
       mediaDir: path.resolve(options.mediaDir),
       sessions: targets.sessions,
       segmentsInWindow: options.liveSegmentsInWindow ?? DEFAULT_SEGMENTS_IN_WINDOW,
+      renderers: { '.m3u8': renderHlsLiveManifest, '.mpd': renderDashLiveManifest },
     }),
     createControlRoute(targets),
     ...staticRoutes,

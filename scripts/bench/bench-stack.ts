@@ -3,6 +3,9 @@
  * the origin (streams, our dist/ bundles, hls.js, the test pages) and the embedded tracker. The
  * origin's own counters are the ground truth for "bytes the CDN served".
  */
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTrackerServer, type TrackerServer } from '../../core/tracker/index.js';
@@ -15,37 +18,63 @@ export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export interface BenchStack {
   readonly origin: OriginServer;
   readonly tracker: TrackerServer;
+  /** First 12 hex digits of the SHA-256 of the hls.js bundle served: which build was measured. */
+  readonly bundleDigest: string;
   /** Engine settings for P2P on this machine only: the local tracker and no STUN servers. */
   readonly p2pConfig: { readonly trackers: string[]; readonly rtcConfig: { iceServers: [] } };
   /** Stops both servers. */
   stop(): Promise<void>;
 }
 
+/**
+ * Copies dist/umd to a private directory: a rebuild while the bench runs (a few minutes) must not
+ * hand later viewers a different bundle than earlier ones.
+ */
+function snapshotBundles(): { dir: string; digest: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'p2pml-bench-dist-'));
+  cpSync(path.join(ROOT_DIR, 'dist/umd'), path.join(dir, 'umd'), { recursive: true });
+  const bundle = readFileSync(path.join(dir, 'umd/p2p-media-loader-hlsjs.min.js'));
+  return { dir, digest: createHash('sha256').update(bundle).digest('hex').slice(0, 12) };
+}
+
 /** Starts the origin and the tracker. */
 export async function startBenchStack(): Promise<BenchStack> {
-  const origin = await startOrigin({
-    port: 0,
-    host: '127.0.0.1',
-    mediaDir: path.join(ROOT_DIR, 'examples/media/streams'),
-    staticDirs: {
-      '/dist': path.join(ROOT_DIR, 'dist'),
-      '/node_modules/hls.js/dist': path.join(ROOT_DIR, 'node_modules/hls.js/dist'),
-      '/test-pages': path.join(ROOT_DIR, 'test/browser/pages'),
-    },
-  });
+  const bundles = snapshotBundles();
+  const removeBundles = (): void => {
+    rmSync(bundles.dir, { recursive: true, force: true });
+  };
+  let origin: OriginServer;
+  try {
+    origin = await startOrigin({
+      port: 0,
+      host: '127.0.0.1',
+      mediaDir: path.join(ROOT_DIR, 'examples/media/streams'),
+      staticDirs: {
+        '/dist': bundles.dir,
+        '/node_modules/hls.js/dist': path.join(ROOT_DIR, 'node_modules/hls.js/dist'),
+        '/test-pages': path.join(ROOT_DIR, 'test/browser/pages'),
+      },
+    });
+  } catch (error) {
+    removeBundles();
+    throw error;
+  }
   let tracker: TrackerServer;
   try {
     tracker = await startTrackerServer({ port: 0, host: '127.0.0.1' });
   } catch (error) {
     await origin.stop();
+    removeBundles();
     throw error;
   }
   return {
     origin,
     tracker,
+    bundleDigest: bundles.digest,
     p2pConfig: { trackers: [tracker.url], rtcConfig: { iceServers: [] } },
     stop: async () => {
       await Promise.all([origin.stop(), tracker.stop()]);
+      removeBundles();
     },
   };
 }

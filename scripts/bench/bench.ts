@@ -21,7 +21,7 @@ import {
   type BenchOptions,
 } from './bench-options.js';
 import { ROOT_DIR, startBenchStack, type BenchStack } from './bench-stack.js';
-import { armDiagnostics, formatDiagnostics } from './diagnostics.js';
+import { armDiagnostics, formatDiagnostics, startupBreakdown } from './diagnostics.js';
 import { playerPageFor, type PlayerPage } from './player-pages.js';
 import { formatScenario } from './report-table.js';
 import { scenarioReport, type ScenarioReport, type ScenarioSpec } from './scenario-report.js';
@@ -136,6 +136,7 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
     player: options.player,
     engine: options.engine,
     capLevel: options.capLevel,
+    build: context.stack.bundleDigest,
   };
   progress(`${mode}: P2P arm (${options.peers} viewers)`);
   const p2p = await runScenarioArm(context, mode, true);
@@ -144,18 +145,27 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
 
   const report = scenarioReport(spec, p2p, baseline);
   const diagnostics = armDiagnostics(p2p);
+  const startup = { p2p: startupBreakdown(p2p), baseline: startupBreakdown(baseline) };
   const name = `${mode}-${options.stream}-${options.peers}p`;
   const chartFile = path.join(options.outDir, `${name}.svg`);
   writeChart(chartFile, spec, p2p, baseline);
   writeFileSync(
     path.join(options.outDir, `${name}-diagnostics.json`),
     JSON.stringify(
-      { report, diagnostics, baseline: armDiagnostics(baseline).viewers, timeline: p2p.timeline },
+      {
+        report,
+        startup,
+        diagnostics,
+        baseline: armDiagnostics(baseline).viewers,
+        timeline: p2p.timeline,
+      },
       null,
       1,
     ),
   );
   progress(formatDiagnostics(diagnostics));
+  progress(`startup milestones (median ms): P2P ${JSON.stringify(startup.p2p)}`);
+  progress(`startup milestones (median ms): baseline ${JSON.stringify(startup.baseline)}`);
   progress(`chart: ${chartFile}`);
   return report;
 }

@@ -4,7 +4,11 @@
  * segment), duplicated (another viewer was fetching it over HTTP at the same time) or avoidable (a
  * peer already held it when the request started). Built from the harness's event traces.
  */
-import type { HarnessLoad, HarnessTraceEntry } from '../../test/support/hlsjs-page.js';
+import type {
+  HarnessLoad,
+  HarnessStartup,
+  HarnessTraceEntry,
+} from '../../test/support/hlsjs-page.js';
 import type { ArmResult, ViewerOutcome } from './arm-runner.js';
 import { median, startupMs } from './scenario-report.js';
 
@@ -260,6 +264,26 @@ export function armDiagnostics(arm: ArmResult): ArmDiagnostics {
     viewers: arm.viewers.map((viewer, index) => viewerDiagnostics(arm, viewer, index)),
     originFetches: classifyOriginFetches(arm),
   };
+}
+
+/** Median ms from the page's start to each startup milestone, over the arm's viewers. */
+export function startupBreakdown(arm: ArmResult): Record<string, number | null> {
+  const milestones: readonly (keyof HarnessStartup)[] = [
+    'playerCreatedAtMs',
+    'manifestParsedAtMs',
+    'firstSegmentAtMs',
+    'playingAtMs',
+  ];
+  const result: Record<string, number | null> = {};
+  for (const milestone of milestones) {
+    const values = arm.viewers.flatMap((viewer) => {
+      const { startup } = viewer.playback;
+      const at = startup[milestone];
+      return at === undefined ? [] : [at - startup.startedAtMs];
+    });
+    result[milestone.replace(/AtMs$/, '')] = roundedMedian(values, 0);
+  }
+  return result;
 }
 
 /** A few lines for the console. */

@@ -20,6 +20,8 @@ export interface ScenarioSpec {
   readonly player: string;
   readonly engine: string;
   readonly capLevel: number | undefined;
+  /** Digest of the bundle measured (see BenchStack.bundleDigest). */
+  readonly build: string;
 }
 
 /** The JSON line of one scenario (byte counts are media segment bytes, init segments excluded). */
@@ -33,6 +35,8 @@ export interface ScenarioReport {
   readonly engine: string;
   /** Rendition cap used in both arms, or null for none. */
   readonly capLevel: number | null;
+  /** Digest of the hls.js bundle measured. */
+  readonly build: string;
   /** Bytes the origin served to the P2P arm (its own counters). */
   readonly originBytes: number;
   /** Bytes the P2P arm's players received. */
@@ -140,6 +144,7 @@ export function scenarioReport(
     player: spec.player,
     engine: spec.engine,
     capLevel: spec.capLevel ?? null,
+    build: spec.build,
     originBytes: p2p.originBytes,
     playedBytes: withP2P.playedBytes,
     originOffload: round(originOffload, 4),

@@ -55,6 +55,12 @@ export interface HarnessError {
 export interface HarnessStartup {
   /** When the harness started, before loading any player or engine script. */
   readonly startedAtMs: number;
+  /** The player (and the P2P adapter, when used) exists: their scripts are loaded. */
+  readonly playerCreatedAtMs?: number;
+  /** hls.js parsed the manifest. */
+  readonly manifestParsedAtMs?: number;
+  /** The first media segment (not an init segment) reached hls.js. */
+  readonly firstSegmentAtMs?: number;
   /** The first `playing` event; undefined until playback starts. */
   readonly playingAtMs?: number;
 }
@@ -65,7 +71,7 @@ export interface HarnessTraceEntry {
   readonly atMs: number;
   /** Engine event name (`segment-loaded`, `peer-connected`, ...) or `level-switching`. */
   readonly event: string;
-  /** The event's payload fields (errors reduced to their `code`). */
+  /** The event's payload fields (errors reduced to `'<code>: <message>'`). */
   readonly [field: string]: unknown;
 }
 

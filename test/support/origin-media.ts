@@ -12,6 +12,17 @@ export const MEDIA_DIR = path.resolve(__dirname, '../../examples/media/streams')
 /** Stream kinds the generator produces, by directory name. */
 export const HLS_STREAM_KINDS = ['hls-ts', 'hls-fmp4', 'hls-byterange', 'hls-audio'] as const;
 
+/** DASH stream kinds the generator produces: one per segment addressing mode. */
+export const DASH_STREAM_KINDS = [
+  'dash-number',
+  'dash-timeline',
+  'dash-list',
+  'dash-base',
+] as const;
+
+/** One of {@link DASH_STREAM_KINDS}. */
+export type DashStreamKind = (typeof DASH_STREAM_KINDS)[number];
+
 /** One of {@link HLS_STREAM_KINDS}. */
 export type HlsStreamKind = (typeof HLS_STREAM_KINDS)[number];
 

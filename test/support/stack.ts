@@ -14,6 +14,7 @@ const ROOT_DIR = path.resolve(__dirname, '../..');
 const STATIC_DIRS: Record<string, string> = {
   '/dist': path.join(ROOT_DIR, 'dist'),
   '/node_modules/hls.js/dist': path.join(ROOT_DIR, 'node_modules/hls.js/dist'),
+  '/node_modules/shaka-player/dist': path.join(ROOT_DIR, 'node_modules/shaka-player/dist'),
   '/test-pages': path.join(ROOT_DIR, 'test/browser/pages'),
   '/examples': path.join(ROOT_DIR, 'examples'),
 };
@@ -37,6 +38,8 @@ export interface Stack {
   vodUrl(stream: string): string;
   /** Live master playlist URL: `session` gets its own clock (its own live stream and swarm). */
   liveUrl(session: string, stream: string): string;
+  /** VOD or live manifest URL of any generated stream kind (HLS master playlist or DASH MPD). */
+  manifestUrl(stream: string, live?: { readonly session: string }): string;
   /** Stops every server. */
   stop(): Promise<void>;
 }
@@ -83,6 +86,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     vodUrl: (stream) => `${originUrl}/vod/${stream}/master.m3u8`,
     liveUrl: (session, stream) => `${originUrl}/live/${session}/${stream}/master.m3u8`,
+    manifestUrl: (stream, live) => {
+      const file = stream.startsWith('dash-') ? 'manifest.mpd' : 'master.m3u8';
+      return live === undefined
+        ? `${originUrl}/vod/${stream}/${file}`
+        : `${originUrl}/live/${live.session}/${stream}/${file}`;
+    },
     stop: async () => {
       await Promise.all([origin.stop(), tracker?.stop()]);
     },

@@ -13,8 +13,9 @@
 // window.__harness.snapshot() returns (JSON-serialisable, see test/support/hlsjs-page.ts):
 //   ready, playedSeconds (sum of video.played), currentTime, stalls {count, totalMs}, fatalErrors,
 //   errors, loads (fragment loads started), segments (fragments delivered to hls.js, with SHA-256),
-//   hashesPending, engineStats, startup {startedAtMs, playingAtMs} (performance.now() when the harness
-//   started, before any script load, and at the first 'playing' event), trace (engine events and
+//   hashesPending, engineStats, startup (performance.now() milestones: startedAtMs before any script
+//   load, playerCreatedAtMs, manifestParsedAtMs, firstSegmentAtMs when the first media segment
+//   reached hls.js, playingAtMs at the first 'playing' event), trace (engine events and
 //   hls.js level switches, with performance.now() timestamps; the last MAX_TRACE entries).
 // window.__harness.sample() returns a small summary (see HarnessSample in test/support/hlsjs-page.ts)
 //   for polling every second without copying every load and segment record.
@@ -120,6 +121,7 @@
           onSuccess: (response, stats, successContext, details) => {
             load.outcome = 'success';
             if (response.data instanceof ArrayBuffer) recordDelivered(context, response.data);
+            if (load.sn !== 'initSegment') state.startup.firstSegmentAtMs ??= performance.now();
             callbacks.onSuccess(response, stats, successContext, details);
           },
           onError: (error, errorContext, details, stats) => {
@@ -171,12 +173,18 @@
     'tracker-error',
   ];
 
+  // Engine errors are objects with a stable `code`; the trace keeps code and message as text.
+  function describeError(error) {
+    if (!error) return String(error);
+    return `${String(error.code)}: ${String(error.message)}`;
+  }
+
   function traceEngine(engine) {
     for (const name of TRACED_ENGINE_EVENTS) {
       engine.on(name, (payload) => {
         const details = {};
         for (const [key, value] of Object.entries(payload)) {
-          details[key] = key === 'error' || key === 'reason' ? String(value && value.code) : value;
+          details[key] = key === 'error' || key === 'reason' ? describeError(value) : value;
         }
         addTrace(name, details);
       });
@@ -237,6 +245,7 @@
     if (!src) throw new Error('missing ?src=');
     if (!Hls.isSupported()) throw new Error('hls.js reports MSE unsupported');
     hls = await createHls();
+    state.startup.playerCreatedAtMs = performance.now();
     hls.config.fLoader = tapFragmentLoader(hls.config.fLoader ?? hls.config.loader);
     if (capLevel !== undefined) hls.autoLevelCapping = capLevel;
     hls.on(Hls.Events.LEVEL_SWITCHING, (_event, data) => {
@@ -256,6 +265,7 @@
     hls.loadSource(src);
     hls.attachMedia(video);
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
+      state.startup.manifestParsedAtMs ??= performance.now();
       video.play().catch((error) => {
         state.errors.push({ type: 'play', details: String(error), fatal: false });
       });

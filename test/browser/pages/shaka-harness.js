@@ -1,0 +1,295 @@
+/* global window, document, URL, URLSearchParams, crypto, performance, shaka, p2pml */
+// Test harness for shaka.html: plays a stream with Shaka Player and records what tests assert on.
+// Plain browser script (no bundler) so the page runs exactly what script-tag users load: Shaka's
+// compiled build and our dist/umd bundle. Mirrors hlsjs-harness.js (same window.__harness shape).
+//
+// Query parameters:
+//   src     manifest URL (required): DASH MPD or HLS playlist
+//   engine  'p2p' (default): Shaka through the P2P adapter; 'none': plain Shaka
+//   p2p     engine config as JSON (e.g. {"p2pDisabled":true})
+//   shaka   Shaka player configuration as JSON (player.configure)
+//
+// window.__harness.snapshot(): ready, setupError, playedSeconds, currentTime, stalls, fatalErrors,
+//   errors, loads (segment requests), segments (segment responses with SHA-256 and `source`: 'http',
+//   'p2p', 'cache' from the engine, or 'shaka' for Shaka's own HTTP plugin), hashesPending,
+//   engineStats, startup, trace, delegatedMediaBytes (bytes of media files Shaka fetched itself,
+//   counted like the origin counts media: any segment file whose name does not start with `init`).
+// window.__harness.sample(): a small summary for polling (see HarnessSample in shaka-page.ts).
+// window.__harness.seek(seconds), selectHeight(height) (turns ABR off), destroy().
+'use strict';
+
+(function startHarness() {
+  const params = new URLSearchParams(window.location.search);
+  const src = params.get('src');
+  const engineMode = params.get('engine') ?? 'p2p';
+  const p2pConfig = JSON.parse(params.get('p2p') ?? '{}');
+  const shakaConfig = JSON.parse(params.get('shaka') ?? '{}');
+  const MAX_TRACE = 2000;
+  const SOURCE_HEADER = 'x-p2p-media-loader-source';
+  const video = document.getElementById('video');
+
+  const state = {
+    ready: false,
+    setupError: undefined,
+    stalls: { count: 0, totalMs: 0 },
+    fatalErrors: [],
+    errors: [],
+    loads: [],
+    segments: [],
+    hashesPending: 0,
+    startup: { startedAtMs: performance.now(), playingAtMs: undefined },
+    trace: [],
+    delegatedMediaBytes: 0,
+  };
+  let mediaBytesDelivered = 0;
+  let handle;
+  let player;
+  let hasPlayed = false;
+  let stallStartedAtMs;
+
+  function toHex(buffer) {
+    return Array.from(new Uint8Array(buffer), (byte) => byte.toString(16).padStart(2, '0')).join(
+      '',
+    );
+  }
+
+  function loadScript(url) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = url;
+      script.onload = () => resolve();
+      script.onerror = () => reject(new Error(`cannot load ${url}`));
+      document.head.appendChild(script);
+    });
+  }
+
+  function addTrace(event, details) {
+    state.trace.push({ atMs: performance.now(), event, ...details });
+    if (state.trace.length > MAX_TRACE) state.trace.splice(0, state.trace.length - MAX_TRACE);
+  }
+
+  const TRACED_ENGINE_EVENTS = [
+    'segment-loaded',
+    'segment-error',
+    'segment-aborted',
+    'peer-connected',
+    'peer-disconnected',
+    'peer-error',
+    'tracker-connected',
+    'tracker-error',
+  ];
+
+  function traceEngine(engine) {
+    for (const name of TRACED_ENGINE_EVENTS) {
+      engine.on(name, (payload) => {
+        const details = {};
+        for (const [key, value] of Object.entries(payload)) {
+          details[key] = key === 'error' || key === 'reason' ? String(value && value.code) : value;
+        }
+        addTrace(name, details);
+      });
+    }
+  }
+
+  // Range header `bytes=a-b` -> [a, b + 1), like the engine's ByteRange.
+  function requestRange(request) {
+    const headers = (request && request.headers) || {};
+    const value = headers.Range ?? headers.range;
+    const match = /^bytes=(\d+)-(\d*)$/.exec(value ?? '');
+    if (!match) return {};
+    return {
+      rangeStart: Number(match[1]),
+      rangeEnd: match[2] === '' ? undefined : Number(match[2]) + 1,
+    };
+  }
+
+  function fileName(url) {
+    const path = new URL(url).pathname;
+    return path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  }
+
+  const MEDIA_EXTENSIONS = ['.ts', '.m4s', '.mp4', '.m4v', '.m4a', '.aac'];
+
+  function isOriginMediaFile(url) {
+    const name = fileName(url);
+    return !name.startsWith('init') && MEDIA_EXTENSIONS.some((ext) => name.endsWith(ext));
+  }
+
+  function recordResponse(response, context) {
+    const isInit = context && context.type === 0;
+    const stream = (context && context.stream) || {};
+    const source = response.headers[SOURCE_HEADER] ?? 'shaka';
+    const data = response.data;
+    const record = {
+      url: response.uri,
+      ...requestRange(response.originalRequest),
+      sn: isInit ? 'initSegment' : 'media',
+      type: stream.type ?? 'unknown',
+      level: stream.id ?? -1,
+      byteLength: data.byteLength,
+      source,
+      // False for requests Shaka makes outside playback (HLS probes, DASH sidx index ranges).
+      withReference: Boolean(context && context.segment),
+      advancedType: context ? context.type : undefined,
+      sha256: undefined,
+    };
+    state.segments.push(record);
+    if (!isInit) mediaBytesDelivered += data.byteLength;
+    if (source === 'shaka' && isOriginMediaFile(response.uri)) {
+      state.delegatedMediaBytes += data.byteLength;
+    }
+    state.hashesPending += 1;
+    crypto.subtle
+      .digest('SHA-256', data)
+      .then((digest) => {
+        record.sha256 = toHex(digest);
+      })
+      .catch((error) => {
+        record.sha256 = `hash failed: ${String(error)}`;
+      })
+      .finally(() => {
+        state.hashesPending -= 1;
+      });
+  }
+
+  function watchNetworking() {
+    const { RequestType } = shaka.net.NetworkingEngine;
+    const networking = player.getNetworkingEngine();
+    networking.registerRequestFilter((type, request, context) => {
+      if (type !== RequestType.SEGMENT) return;
+      state.loads.push({
+        url: request.uris[0],
+        ...requestRange(request),
+        sn: context && context.type === 0 ? 'initSegment' : 'media',
+        type: (context && context.stream && context.stream.type) ?? 'unknown',
+        startedAtMs: performance.now(),
+        playhead: video.currentTime,
+      });
+    });
+    // Registered after the adapter's filters, so it sees the bytes handed to the player.
+    networking.registerResponseFilter((type, response, context) => {
+      if (type === RequestType.SEGMENT) recordResponse(response, context);
+    });
+  }
+
+  function watchVideo() {
+    video.addEventListener('playing', () => {
+      hasPlayed = true;
+      if (state.startup.playingAtMs === undefined) state.startup.playingAtMs = performance.now();
+      if (stallStartedAtMs !== undefined) {
+        state.stalls.totalMs += performance.now() - stallStartedAtMs;
+        stallStartedAtMs = undefined;
+      }
+    });
+    video.addEventListener('waiting', () => {
+      if (!hasPlayed || video.seeking || stallStartedAtMs !== undefined) return;
+      state.stalls.count += 1;
+      stallStartedAtMs = performance.now();
+    });
+  }
+
+  function stallsNow() {
+    const ongoingMs = stallStartedAtMs === undefined ? 0 : performance.now() - stallStartedAtMs;
+    return { count: state.stalls.count, totalMs: state.stalls.totalMs + ongoingMs };
+  }
+
+  function playedSeconds() {
+    let total = 0;
+    for (let index = 0; index < video.played.length; index += 1) {
+      total += video.played.end(index) - video.played.start(index);
+    }
+    return total;
+  }
+
+  function describeError(error) {
+    return {
+      type: `shaka-${String(error.category)}`,
+      details: String(error.code),
+      fatal: error.severity === 2,
+      message: JSON.stringify(error.data ?? []).slice(0, 300),
+      url:
+        Array.isArray(error.data) && typeof error.data[0] === 'string' ? error.data[0] : undefined,
+    };
+  }
+
+  async function start() {
+    if (!src) throw new Error('missing ?src=');
+    shaka.polyfill.installAll();
+    if (!shaka.Player.isBrowserSupported())
+      throw new Error('Shaka reports the browser unsupported');
+    player = new shaka.Player();
+    await player.attach(video);
+    player.configure(shakaConfig);
+    if (engineMode !== 'none') {
+      await loadScript('/dist/umd/p2p-media-loader-shaka.min.js');
+      handle = p2pml.shaka.attach(player, { ...p2pConfig, shaka });
+      traceEngine(handle.engine);
+    }
+    watchNetworking();
+    player.addEventListener('error', (event) => {
+      const error = describeError(event.detail);
+      (error.fatal ? state.fatalErrors : state.errors).push(error);
+    });
+    player.addEventListener('variantchanged', () => {
+      const active = player.getVariantTracks().find((track) => track.active);
+      addTrace('level-switching', { level: active ? active.height : undefined });
+    });
+    watchVideo();
+    state.ready = true;
+    await player.load(src);
+    await video.play().catch((error) => {
+      state.errors.push({ type: 'play', details: String(error), fatal: false });
+    });
+  }
+
+  window.__harness = {
+    snapshot() {
+      return {
+        ...state,
+        stalls: stallsNow(),
+        playedSeconds: playedSeconds(),
+        currentTime: video.currentTime,
+        engineStats: handle ? handle.getStats() : undefined,
+      };
+    },
+    sample() {
+      return {
+        playedSeconds: playedSeconds(),
+        currentTime: video.currentTime,
+        stalls: stallsNow(),
+        startup: { ...state.startup },
+        mediaBytes: mediaBytesDelivered,
+        mediaSegments: state.segments.filter((segment) => segment.sn !== 'initSegment').length,
+        fatalErrors: state.fatalErrors.length,
+        setupError: state.setupError,
+        engineStats: handle ? handle.getStats() : undefined,
+      };
+    },
+    seek(seconds) {
+      video.currentTime = seconds;
+    },
+    // Plays the video variant of this height from now on (ABR off); false when there is none.
+    selectHeight(height) {
+      const track = player.getVariantTracks().find((candidate) => candidate.height === height);
+      if (!track) return false;
+      player.configure({ abr: { enabled: false } });
+      player.selectVariantTrack(track, true);
+      return true;
+    },
+    activeHeight() {
+      const active = player ? player.getVariantTracks().find((track) => track.active) : undefined;
+      return active ? active.height : undefined;
+    },
+    destroy() {
+      if (handle) handle.destroy();
+      if (player) return player.destroy();
+      return undefined;
+    },
+  };
+
+  start().catch((error) => {
+    const detail =
+      error && error.code ? ` (shaka ${String(error.code)} ${JSON.stringify(error.data)})` : '';
+    state.setupError = String(error && error.stack ? error.stack : error) + detail;
+  });
+})();
