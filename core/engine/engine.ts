@@ -18,7 +18,6 @@ import type {
 } from '../model/segment.js';
 import type { EngineStats } from '../model/stats.js';
 import { createP2PNetwork } from '../p2p/swarm/p2p-network.js';
-import { sniffContainer, type ContainerKind } from '../p2p/integrity/container-check.js';
 import { PlaybackClock } from '../scheduler/playback-clock.js';
 import { deliverSegment, type DeliveryContext } from '../scheduler/segment-delivery.js';
 import { BandwidthEstimator } from '../stats/bandwidth-estimator.js';
@@ -27,7 +26,8 @@ import { SegmentStore } from '../storage/segment-store.js';
 import type { EngineConfig } from './config.js';
 import type { LoadSegmentOptions, LoadedSegment, SegmentEngine } from './engine-api.js';
 import type { PeerNetwork } from './peer-network.js';
-import { PrefetchPlanner } from './prefetch-planner.js';
+import { nextPrefetch } from './prefetch-planner.js';
+import { StreamProfiles } from './stream-profiles.js';
 import { resolveEngineConfig } from './resolve-config.js';
 import { SegmentDownload, type DownloadResult } from './segment-download.js';
 import { StreamRegistry } from './stream-registry.js';
@@ -62,11 +62,6 @@ export interface EngineDependencies {
   readonly fetch?: typeof fetch;
 }
 
-interface StreamProfile {
-  averageBytes: number | undefined;
-  container: ContainerKind | undefined;
-}
-
 function downloadKey(streamKey: string, segmentId: SegmentId): string {
   return `${streamKey}\u0000${segmentId}`;
 }
@@ -83,8 +78,7 @@ export class Engine implements SegmentEngine {
   private readonly httpBandwidth = new BandwidthEstimator();
   private readonly clock = new PlaybackClock();
   private readonly downloads = new Map<string, SegmentDownload>();
-  private readonly profiles = new Map<string, StreamProfile>();
-  private readonly prefetch = new PrefetchPlanner();
+  private readonly profiles = new StreamProfiles();
   private network: PeerNetwork | undefined;
   private prefetchTimer: ReturnType<typeof setInterval> | undefined;
   private joinTimer: ReturnType<typeof setTimeout> | undefined;
@@ -319,7 +313,7 @@ export class Engine implements SegmentEngine {
             },
             result.data,
           );
-          this.learnProfile(streamKey, result);
+          this.profiles.learn(streamKey, result.data, result.source);
           if (!this.networkJoined && this.network) this.joinSwarms();
         },
         () => undefined,
@@ -351,11 +345,11 @@ export class Engine implements SegmentEngine {
         return response.data;
       },
       slackSeconds: () => this.clock.slackSeconds(segment.startTime, performance.now()),
-      expectedBytes: () => this.profiles.get(streamKey)?.averageBytes,
+      expectedBytes: () => this.profiles.averageBytes(streamKey),
       httpBps: () => this.httpBandwidth.estimateBitsPerSecond(),
       safetyMarginSeconds: this.config.httpSafetyMarginSeconds,
       playerWaiting: () => task.interestCount > 0,
-      expectedContainer: () => this.profiles.get(streamKey)?.container,
+      expectedContainer: () => this.profiles.container(streamKey),
       onBytes: (source, bytes, peerId) => {
         if (source === 'p2p') task.source = 'p2p';
         this.recordDownload(source, bytes, peerId);
@@ -370,21 +364,6 @@ export class Engine implements SegmentEngine {
     return delivery;
   }
 
-  /** Learns typical segment size and container of a stream from what the origin or peers sent. */
-  private learnProfile(streamKey: string, result: DownloadResult): void {
-    let profile = this.profiles.get(streamKey);
-    if (!profile) {
-      profile = { averageBytes: undefined, container: undefined };
-      this.profiles.set(streamKey, profile);
-    }
-    const bytes = result.data.byteLength;
-    profile.averageBytes =
-      profile.averageBytes === undefined ? bytes : profile.averageBytes * 0.7 + bytes * 0.3;
-    // Only origin bytes define what the stream's segments look like.
-    if (result.source === 'http' && profile.container === undefined)
-      profile.container = sniffContainer(result.data);
-  }
-
   /** Starts background P2P downloads of segments peers have, ahead of the playhead. */
   private prefetchFromPeers(): void {
     const network = this.network;
@@ -393,7 +372,7 @@ export class Engine implements SegmentEngine {
     for (const stream of this.streams.activeStreams()) {
       const peers = network.peersFor(stream.descriptor.key);
       if (!peers) continue;
-      const candidate = this.prefetch.next({
+      const candidate = nextPrefetch({
         segments: stream.segments.values(),
         position: this.clock.positionAt(now),
         horizonSeconds: this.config.p2pPrefetchSeconds,

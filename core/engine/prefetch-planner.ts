@@ -19,20 +19,17 @@ export interface PrefetchInput {
   readonly inFlight: (streamKey: string) => number;
 }
 
-/** Chooses prefetch candidates. */
-export class PrefetchPlanner {
-  /** The segment to prefetch now, if any. */
-  next(input: PrefetchInput): Segment | undefined {
-    if (input.horizonSeconds <= 0 || input.inFlight(input.streamKey) >= MAX_PREFETCHES_PER_STREAM) {
-      return undefined;
-    }
-    let best: Segment | undefined;
-    const horizon = input.position + input.horizonSeconds;
-    for (const segment of input.segments) {
-      if (segment.endTime <= input.position || segment.startTime >= horizon) continue;
-      if (best && segment.startTime >= best.startTime) continue;
-      if (input.isWanted(segment) && input.peersHave(segment)) best = segment;
-    }
-    return best;
+/** The segment to prefetch now, if any. */
+export function nextPrefetch(input: PrefetchInput): Segment | undefined {
+  if (input.horizonSeconds <= 0 || input.inFlight(input.streamKey) >= MAX_PREFETCHES_PER_STREAM) {
+    return undefined;
   }
+  let best: Segment | undefined;
+  const horizon = input.position + input.horizonSeconds;
+  for (const segment of input.segments) {
+    if (segment.endTime <= input.position || segment.startTime >= horizon) continue;
+    if (best && segment.startTime >= best.startTime) continue;
+    if (input.isWanted(segment) && input.peersHave(segment)) best = segment;
+  }
+  return best;
 }
