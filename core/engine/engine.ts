@@ -38,12 +38,14 @@ const PROTECT_AHEAD_SECONDS = 30;
 /** How often the engine looks for segments to prefetch from peers. */
 const PREFETCH_TICK_MS = 250;
 /**
- * Joining swarms creates several RTCPeerConnections and offers at once, which costs the main thread
- * tens of milliseconds: done during startup it delays the first frame. Swarms are joined once the
- * first segment has been delivered, or after this long, whichever comes first. Startup segments
- * are urgent and come over HTTP anyway.
+ * Joining swarms creates several RTCPeerConnections and offers at once, and the first peers then
+ * push segments at a fast pace: tens of milliseconds of main-thread work that would delay the first
+ * frame. Startup segments are urgent and come over HTTP anyway, so swarms are joined a moment after
+ * the first segment was delivered (when playback has typically started), or after a longer delay
+ * when no segment was delivered yet (paused, autoplay blocked).
  */
-const SWARM_JOIN_DELAY_MS = 1500;
+const SWARM_JOIN_AFTER_FIRST_SEGMENT_MS = 1000;
+const SWARM_JOIN_DELAY_MS = 3000;
 
 /** What the engine gives the P2P half when it starts one for a source. */
 export interface PeerNetworkContext {
@@ -83,6 +85,7 @@ export class Engine implements SegmentEngine {
   private prefetchTimer: ReturnType<typeof setInterval> | undefined;
   private joinTimer: ReturnType<typeof setTimeout> | undefined;
   private networkJoined = false;
+  private firstSegmentDelivered = false;
   private manifestUrl: string | undefined;
   private swarmIdValue: string | undefined;
   private destroyed = false;
@@ -252,6 +255,7 @@ export class Engine implements SegmentEngine {
     clearTimeout(this.joinTimer);
     this.joinTimer = undefined;
     this.networkJoined = false;
+    this.firstSegmentDelivered = false;
     for (const download of this.downloads.values()) download.abort();
     this.downloads.clear();
     this.network?.destroy();
@@ -314,7 +318,13 @@ export class Engine implements SegmentEngine {
             result.data,
           );
           this.profiles.learn(streamKey, result.data, result.source);
-          if (!this.networkJoined && this.network) this.joinSwarms();
+          if (!this.networkJoined && this.network && !this.firstSegmentDelivered) {
+            this.firstSegmentDelivered = true;
+            clearTimeout(this.joinTimer);
+            this.joinTimer = setTimeout(() => {
+              this.joinSwarms();
+            }, SWARM_JOIN_AFTER_FIRST_SEGMENT_MS);
+          }
         },
         () => undefined,
       )

@@ -11,6 +11,7 @@ import type {
   HarnessTraceEntry,
 } from '../../test/support/hlsjs-page.js';
 import type { OriginServer } from '../../examples/server/origin.js';
+import { CpuMeter } from './cpu-meter.js';
 import type { PageSetup, PlayerPage } from './player-pages.js';
 
 /** Time between two samples of the origin and the viewers, ms. */
@@ -51,6 +52,8 @@ export interface TimelinePoint {
   readonly peers: readonly number[];
   /** Stalls per viewer that has joined. */
   readonly stalls: readonly number[];
+  /** Fraction of the machine's CPU time busy since the previous sample (undefined off Linux). */
+  readonly cpuBusy: number | undefined;
 }
 
 /** One viewer's outcome. */
@@ -113,6 +116,7 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
   const joined: (JoinedViewer | undefined)[] = [];
   const startedAtMs = Date.now();
   const timeline: TimelinePoint[] = [];
+  const cpu = new CpuMeter();
 
   // Joins run on their own schedule; sampling never waits for a page to load.
   const joins = Array.from({ length: setup.viewers }, async (_, index) => {
@@ -142,6 +146,7 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
         playedBytes: sum(samples.map((sample) => sample?.mediaBytes ?? 0)),
         peers: samples.map((sample) => sample?.engineStats?.peers ?? 0),
         stalls: samples.map((sample) => sample?.stalls.count ?? 0),
+        cpuBusy: cpu.busySinceLast(),
       };
       timeline.push(point);
       setup.onSample?.(point);

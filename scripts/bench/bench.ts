@@ -90,7 +90,8 @@ function runScenarioArm(
       progress(
         `  ${label} t=${Math.round(point.atSeconds)} s: origin ${megabytes(point.originBytes)} MB, ` +
           `p2p ${megabytes(point.p2pBytes)} MB, played ${megabytes(point.playedBytes)} MB, ` +
-          `peers [${point.peers.join(' ')}], stalls [${point.stalls.join(' ')}]`,
+          `peers [${point.peers.join(' ')}], stalls [${point.stalls.join(' ')}], ` +
+          `cpu ${point.cpuBusy === undefined ? 'n/a' : `${Math.round(point.cpuBusy * 100)} %`}`,
       );
     },
   });

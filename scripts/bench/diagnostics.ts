@@ -37,6 +37,10 @@ export interface ViewerDiagnostics {
   readonly name: string;
   readonly joinedAtSeconds: number;
   readonly startupMs: number | undefined;
+  /** Ms from the page's start to each startup milestone (see HarnessStartup). */
+  readonly startupMilestones: Readonly<Record<string, number>>;
+  /** Machine CPU busy fraction in the second after this viewer joined. */
+  readonly cpuBusyAtJoin: number | undefined;
   readonly playedSeconds: number;
   readonly stalls: number;
   readonly stallMs: number;
@@ -175,6 +179,9 @@ function viewerDiagnostics(
         [startupMs(viewer)].filter((v): v is number => v !== undefined),
         0,
       ) ?? undefined,
+    startupMilestones: milestonesOf(viewer.playback.startup),
+    cpuBusyAtJoin: arm.timeline.find((point) => point.atSeconds > viewer.joinedAtSeconds + 1)
+      ?.cpuBusy,
     playedSeconds: Math.round(viewer.playback.playedSeconds * 10) / 10,
     stalls: viewer.playback.stalls.count,
     stallMs: Math.round(viewer.playback.stalls.totalMs),
@@ -266,16 +273,28 @@ export function armDiagnostics(arm: ArmResult): ArmDiagnostics {
   };
 }
 
+const STARTUP_MILESTONES: readonly (keyof HarnessStartup)[] = [
+  'playerCreatedAtMs',
+  'manifestParsedAtMs',
+  'firstSegmentAtMs',
+  'playingAtMs',
+];
+
+/** Ms from the page's start to each milestone reached, keyed without the `AtMs` suffix. */
+function milestonesOf(startup: HarnessStartup): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const milestone of STARTUP_MILESTONES) {
+    const at = startup[milestone];
+    if (at !== undefined)
+      result[milestone.replace(/AtMs$/, '')] = Math.round(at - startup.startedAtMs);
+  }
+  return result;
+}
+
 /** Median ms from the page's start to each startup milestone, over the arm's viewers. */
 export function startupBreakdown(arm: ArmResult): Record<string, number | null> {
-  const milestones: readonly (keyof HarnessStartup)[] = [
-    'playerCreatedAtMs',
-    'manifestParsedAtMs',
-    'firstSegmentAtMs',
-    'playingAtMs',
-  ];
   const result: Record<string, number | null> = {};
-  for (const milestone of milestones) {
+  for (const milestone of STARTUP_MILESTONES) {
     const values = arm.viewers.flatMap((viewer) => {
       const { startup } = viewer.playback;
       const at = startup[milestone];
@@ -298,7 +317,8 @@ export function formatDiagnostics(diagnostics: ArmDiagnostics): string {
   ];
   for (const viewer of diagnostics.viewers) {
     lines.push(
-      `${viewer.name}: joined ${viewer.joinedAtSeconds} s, startup ${viewer.startupMs ?? 'never'} ms, ` +
+      `${viewer.name}: joined ${viewer.joinedAtSeconds} s, startup ${viewer.startupMs ?? 'never'} ms ` +
+        `${JSON.stringify(viewer.startupMilestones)} (cpu ${viewer.cpuBusyAtJoin?.toFixed(2) ?? 'n/a'}), ` +
         `played ${viewer.playedSeconds} s, stalls ${viewer.stalls} (${viewer.stallMs} ms), ` +
         `http ${mb(viewer.httpBytes)} / p2p ${mb(viewer.p2pBytes)} / up ${mb(viewer.uploadBytes)}, ` +
         `segments ${JSON.stringify(viewer.segments)}, peers ${viewer.peersEvery5s.join(' ')}, ` +

@@ -57,6 +57,11 @@ export function formatScenario(report: ScenarioReport): string {
       milliseconds(report.baselineStartupMsMedian),
     ],
     ['never started', String(report.notStarted), String(report.baselineNotStarted)],
+    [
+      'machine CPU busy',
+      report.cpuBusyMedian === null ? 'n/a' : percent(report.cpuBusyMedian),
+      report.baselineCpuBusyMedian === null ? 'n/a' : percent(report.baselineCpuBusyMedian),
+    ],
   ];
   const targets =
     `targets: offload ${verdict(report.targetsMet.offload)}, ` +

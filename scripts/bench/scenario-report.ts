@@ -59,6 +59,9 @@ export interface ScenarioReport {
   readonly p2pBytes: number;
   readonly httpBytes: number;
   readonly uploadBytes: number;
+  /** Median over the arm's samples of the machine's busy CPU fraction (null off Linux). */
+  readonly cpuBusyMedian: number | null;
+  readonly baselineCpuBusyMedian: number | null;
   /** Viewers of the P2P arm / baseline that never started playing. */
   readonly notStarted: number;
   readonly baselineNotStarted: number;
@@ -120,6 +123,14 @@ function round(value: number, digits: number): number {
   return Math.round(value * scale) / scale;
 }
 
+function cpuMedian(arm: ArmResult): number | null {
+  const values = arm.timeline
+    .map((point) => point.cpuBusy)
+    .filter((value): value is number => value !== undefined);
+  const middle = median(values);
+  return middle === null ? null : round(middle, 2);
+}
+
 /** Builds the scenario's report from its two arms. */
 export function scenarioReport(
   spec: ScenarioSpec,
@@ -161,6 +172,8 @@ export function scenarioReport(
     p2pBytes: withP2P.p2pBytes,
     httpBytes: withP2P.httpBytes,
     uploadBytes: withP2P.uploadBytes,
+    cpuBusyMedian: cpuMedian(p2p),
+    baselineCpuBusyMedian: cpuMedian(baseline),
     notStarted: withP2P.notStarted,
     baselineNotStarted: without.notStarted,
     problems,

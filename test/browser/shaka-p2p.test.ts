@@ -66,7 +66,10 @@ function viewerSummaries(run: SwarmRun): string[] {
     const stats = snapshot.engineStats;
     return (
       `viewer ${index} (${run.specs[index]?.player ?? '?'}): played ${snapshot.playedSeconds.toFixed(1)} s, ` +
-      `stalls ${snapshot.stalls.count}, errors ${JSON.stringify(snapshot.fatalErrors)}, ` +
+      `stalls ${snapshot.stalls.count} (${Math.round(snapshot.stalls.totalMs)} ms), ` +
+      `errors ${JSON.stringify(snapshot.fatalErrors)}, ` +
+      `levels ${[...new Set(snapshot.segments.map((segment) => segment.level))].join(',')}, ` +
+      `segments ${JSON.stringify(stats?.segments)}, ` +
       `http ${stats?.httpBytes ?? '?'} B, p2p ${stats?.p2pBytes ?? '?'} B, ` +
       `upload ${stats?.uploadBytes ?? '?'} B, peers ${stats?.peers ?? '?'}`
     );
@@ -177,12 +180,12 @@ describe('one swarm across players: one hls.js and two Shaka viewers of one HLS 
     const stream = 'hls-fmp4';
     const src = stack.vodUrl(stream);
     const p2p = { ...stack.localP2PConfig(), swarmId: `shaka-hlsjs-${Date.now()}` };
-    // Both players on the lowest rendition: ABR choices must not split the viewers into streams.
-    const hlsjs = hlsjsPageUrl(stack.originUrl, { src, p2p, capLevel: 0 });
+    // Both players on the 360p rendition: ABR choices must not split the viewers into streams.
+    const hlsjs = hlsjsPageUrl(stack.originUrl, { src, p2p, hls: { startLevel: 1 } });
     const shaka = shakaPageUrl(stack.originUrl, {
       src,
       p2p,
-      shaka: { restrictions: { maxHeight: 144 } },
+      shaka: { restrictions: { minHeight: 360 } },
     });
     run = await playSwarm(
       'mixed',
