@@ -211,6 +211,7 @@ async function finish(
         loads: snapshot.loads.map((load) => ({
           ...load,
           startedAtMs: load.startedAtMs + timeOrigin,
+          ...(load.endedAtMs === undefined ? {} : { endedAtMs: load.endedAtMs + timeOrigin }),
         })),
         problems,
       };

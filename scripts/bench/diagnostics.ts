@@ -63,6 +63,8 @@ export interface ViewerDiagnostics {
   readonly deliveries: readonly string[];
   /** Every delivery, with times in ms since the arm started. */
   readonly segmentLog: readonly DeliveredSegment[];
+  /** The player's first fragment loads (startup), times in ms since the arm started. */
+  readonly startupLoads: readonly HarnessLoad[];
   /** The raw trace (engine events, level switches), times in ms since the arm started. */
   readonly trace: readonly HarnessTraceEntry[];
 }
@@ -215,6 +217,13 @@ function viewerDiagnostics(
       requestedAtMs: Math.round(segment.requestedAtMs - arm.startedAtEpochMs),
       loadedAtMs: Math.round(segment.loadedAtMs - arm.startedAtEpochMs),
     })),
+    startupLoads: viewer.loads.slice(0, 6).map((load) => ({
+      ...load,
+      startedAtMs: Math.round(load.startedAtMs - arm.startedAtEpochMs),
+      ...(load.endedAtMs === undefined
+        ? {}
+        : { endedAtMs: Math.round(load.endedAtMs - arm.startedAtEpochMs) }),
+    })),
     trace: viewer.trace.map((entry) => ({
       ...entry,
       atMs: Math.round(entry.atMs - arm.startedAtEpochMs),
@@ -274,6 +283,7 @@ export function armDiagnostics(arm: ArmResult): ArmDiagnostics {
 }
 
 const STARTUP_MILESTONES: readonly (keyof HarnessStartup)[] = [
+  'scriptsLoadedAtMs',
   'playerCreatedAtMs',
   'manifestParsedAtMs',
   'firstSegmentAtMs',

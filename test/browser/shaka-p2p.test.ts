@@ -87,7 +87,12 @@ async function playSwarm(name: string, specs: ViewerSpec[], pathPrefix: string):
   await Promise.all(swarm.map((viewer) => waitForPlayed(viewer.page, PLAYED_SECONDS, 90_000)));
   const playback = await Promise.all(swarm.map((viewer) => readSnapshot(viewer.page)));
   await Promise.all(
-    swarm.map((viewer) => viewer.page.evaluate(async () => window.__harness?.destroy())),
+    // The Shaka harness's destroy() returns the player's destroy promise; evaluate awaits it.
+    swarm.map((viewer) =>
+      viewer.page.evaluate(() =>
+        (window.__harness as unknown as { destroy(): Promise<void> | undefined }).destroy(),
+      ),
+    ),
   );
   await waitUntil(() => stack.origin.counters.settled({ pathPrefix }, 100), {
     timeoutMs: 10_000,
@@ -107,15 +112,26 @@ async function playSwarm(name: string, specs: ViewerSpec[], pathPrefix: string):
   };
 }
 
+/** For a stall: the stall and the segment deliveries of the 6 s before it (else empty). */
+function stallContext(snapshot: ShakaHarnessSnapshot): string[] {
+  const stall = snapshot.trace.find((entry) => entry.event === 'stall');
+  if (!stall) return [];
+  return snapshot.trace
+    .filter((entry) => entry.atMs <= stall.atMs + 500 && entry.atMs >= stall.atMs - 6000)
+    .map((entry) => JSON.stringify(entry));
+}
+
 function expectCleanPlayback(run: SwarmRun): void {
   const outcome = run.snapshots.map((snapshot) => ({
+    stallTrace: stallContext(snapshot),
     setupError: snapshot.setupError,
     fatalErrors: snapshot.fatalErrors,
     playedEnough: snapshot.playedSeconds >= PLAYED_SECONDS,
     stalls: snapshot.stalls.count,
   }));
   expect({ outcome, viewers: viewerSummaries(run) }).toEqual({
-    outcome: run.snapshots.map(() => ({
+    outcome: run.snapshots.map((snapshot) => ({
+      stallTrace: stallContext(snapshot),
       setupError: undefined,
       fatalErrors: [],
       playedEnough: true,

@@ -1,6 +1,7 @@
 /**
  * Shaka through the engine with P2P on, recovering from disturbances: an origin 503, a quality
- * switch, and a seek while segments are coming from a peer. Each case plays the VOD DASH stream
+ * switch, a seek while segments are coming from a peer, and the lifecycle (another source loaded
+ * into the player, the adapter destroyed while the player plays on). Each case plays the VOD DASH stream
  * (SegmentTemplate + $Number$) in its own swarm; every segment received must still be the origin's.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -39,10 +40,10 @@ afterAll(async () => {
   await stack.stop();
 });
 
-function pageUrl(swarm: string, shaka?: Record<string, unknown>): string {
+function pageUrl(swarmId: string, shaka?: Record<string, unknown>): string {
   return shakaPageUrl(stack.originUrl, {
     src: stack.manifestUrl(STREAM),
-    p2p: { ...stack.localP2PConfig(), swarmId: `shaka-recovery-${swarm}-${Date.now()}` },
+    p2p: { ...stack.localP2PConfig(), swarmId },
     ...(shaka ? { shaka } : {}),
   });
 }
@@ -65,7 +66,7 @@ test('a segment answered with 503 is retried and playback continues', async () =
   // Segment 4 covers 6-8 s in either video Representation.
   const failing = /\/vod\/dash-number\/seg-[01]-004\.m4s$/;
   stack.origin.faults.add({ pathPattern: failing.source, status: 503, times: 1 });
-  const viewer = await viewers.open(browser, pageUrl('503'));
+  const viewer = await viewers.open(browser, pageUrl(`shaka-503-${Date.now()}`));
   await waitForShakaPlayed(viewer.page, 10, 60_000);
   const snapshot = await waitForShakaHashes(viewer.page);
   const statuses = stack.origin.counters
@@ -81,7 +82,10 @@ test('a segment answered with 503 is retried and playback continues', async () =
 });
 
 test('a quality switch moves the engine to the new Representation and playback continues', async () => {
-  const viewer = await viewers.open(browser, pageUrl('switch', { abr: { enabled: false } }));
+  const viewer = await viewers.open(
+    browser,
+    pageUrl(`shaka-switch-${Date.now()}`, { abr: { enabled: false } }),
+  );
   await waitForShakaPlayed(viewer.page, 4, 60_000);
   const before = await readShakaSnapshot(viewer.page);
   const firstLevel = before.segments.find((segment) => segment.type === 'video')?.level;
@@ -113,12 +117,15 @@ test('a quality switch moves the engine to the new Representation and playback c
 
 test('seeking while segments come from a peer recovers and plays on', async () => {
   // ABR off: both viewers stay on the same Representation, so they share one swarm.
-  const url = pageUrl('seek', { abr: { enabled: false } });
-  const seeder = await viewers.open(browser, url, 'seeder');
+  const swarmId = `shaka-seek-${Date.now()}`;
+  const shaka = { abr: { enabled: false } };
+  const seeder = await viewers.open(browser, pageUrl(swarmId, shaka), 'seeder');
   await waitForShakaPlayed(seeder.page, 3, 60_000);
-  const leecher = await viewers.open(browser, url, 'leecher');
-  // Wait until peer deliveries are under way, then seek far ahead while they continue.
+  const leecher = await viewers.open(browser, pageUrl(swarmId, shaka), 'leecher');
+  // Wait until peer bytes are arriving (they grew since the previous poll, 100 ms ago), then seek
+  // far ahead at once, while that transfer runs.
   let lastStats = '';
+  let previousP2PBytes = 0;
   await waitUntil(
     async () => {
       const [seederSnapshot, leecherSnapshot] = await Promise.all([
@@ -130,11 +137,15 @@ test('seeking while segments come from a peer recovers and plays on', async () =
         leecher: leecherSnapshot.engineStats,
         leecherTrace: leecherSnapshot.trace.filter((entry) => !entry.event.startsWith('segment')),
       });
-      return (leecherSnapshot.engineStats?.segments.p2p ?? 0) > 0;
+      const p2pBytes = leecherSnapshot.engineStats?.p2pBytes ?? 0;
+      const growing = p2pBytes > previousP2PBytes && previousP2PBytes > 0;
+      previousP2PBytes = p2pBytes;
+      return growing;
     },
     {
       timeoutMs: 60_000,
-      description: 'a segment from the peer',
+      intervalMs: 100,
+      description: 'bytes arriving from the peer',
       lastSeen: () => lastStats,
     },
   );
@@ -145,6 +156,53 @@ test('seeking while segments come from a peer recovers and plays on', async () =
   });
   const snapshot = await waitForShakaHashes(leecher.page);
   expect(snapshot.fatalErrors).toEqual([]);
-  expect(snapshot.engineStats?.segments.p2p).toBeGreaterThan(0);
+  expect(mismatches(snapshot)).toEqual([]);
+});
+
+test('loading another source re-maps the engine to it, and after destroy() Shaka plays on alone', async () => {
+  const viewer = await viewers.open(browser, pageUrl(`shaka-lifecycle-${Date.now()}`));
+  await waitForShakaPlayed(viewer.page, 4, 60_000);
+  const beforeLoad = await readShakaSnapshot(viewer.page);
+  const dashSegments = beforeLoad.segments.length;
+  const httpBytesBeforeLoad = beforeLoad.engineStats?.httpBytes ?? 0;
+
+  await viewer.page.evaluate(
+    (src) => (window.__harness as unknown as { load(s: string): Promise<void> }).load(src),
+    stack.vodUrl('hls-fmp4'),
+  );
+  await waitUntil(async () => (await currentTime(viewer.page)) >= 4, {
+    timeoutMs: 60_000,
+    description: 'the second source playing 4 s',
+  });
+  const afterLoad = await waitForShakaHashes(viewer.page);
+  const hlsMedia = afterLoad.segments
+    .slice(dashSegments)
+    .filter((segment) => segment.sn === 'media' && segment.withReference);
+  expect(hlsMedia.length).toBeGreaterThan(0);
+  expect(hlsMedia.filter((segment) => !segment.url.includes('/hls-fmp4/'))).toEqual([]);
+  expect(hlsMedia.filter((segment) => segment.source === 'shaka')).toEqual([]);
+  // The first source's segments left the store with its streams: what it holds now was all
+  // downloaded after the load (P2P found no peer here, so HTTP is every source of bytes).
+  expect(httpBytesBeforeLoad).toBeGreaterThan(0);
+  expect(afterLoad.engineStats?.storeBytes ?? 0).toBeLessThanOrEqual(
+    (afterLoad.engineStats?.httpBytes ?? 0) - httpBytesBeforeLoad,
+  );
+
+  const beforeDestroy = afterLoad.segments.length;
+  await viewer.page.evaluate(() => {
+    (window.__harness as unknown as { destroyP2P(): void }).destroyP2P();
+  });
+  // A seek past the buffer makes Shaka request new segments at once.
+  await viewer.page.evaluate(() => window.__harness?.seek(80));
+  await waitUntil(async () => (await currentTime(viewer.page)) >= 84, {
+    timeoutMs: 60_000,
+    description: 'playback 4 s past the seek after destroy()',
+  });
+  const snapshot = await waitForShakaHashes(viewer.page);
+  const afterDestroy = snapshot.segments.slice(beforeDestroy).filter((s) => s.sn === 'media');
+  expect(afterDestroy.length).toBeGreaterThan(0);
+  expect(afterDestroy.filter((segment) => segment.source !== 'shaka')).toEqual([]);
+  expect(snapshot.engineStats?.peers).toBe(0);
+  expect(snapshot.fatalErrors).toEqual([]);
   expect(mismatches(snapshot)).toEqual([]);
 });

@@ -21,6 +21,8 @@ export interface HarnessLoad {
   readonly startedAtMs: number;
   /** 'pending' | 'success' | 'aborted' | 'error <code>'. */
   readonly outcome: string;
+  /** When the outcome was reached; undefined while pending. */
+  readonly endedAtMs?: number;
   /** Start of the fragment on the media timeline, s (undefined for init segments). */
   readonly fragStart?: number;
   /** `video.currentTime` when the load started, s. */
@@ -55,7 +57,9 @@ export interface HarnessError {
 export interface HarnessStartup {
   /** When the harness started, before loading any player or engine script. */
   readonly startedAtMs: number;
-  /** The player (and the P2P adapter, when used) exists: their scripts are loaded. */
+  /** Every player script is loaded (hls.js by the page, the P2P bundle by the harness). */
+  readonly scriptsLoadedAtMs?: number;
+  /** The player (and the P2P adapter, when used) exists. */
   readonly playerCreatedAtMs?: number;
   /** hls.js parsed the manifest. */
   readonly manifestParsedAtMs?: number;

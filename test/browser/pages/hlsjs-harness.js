@@ -14,7 +14,9 @@
 //   ready, playedSeconds (sum of video.played), currentTime, stalls {count, totalMs}, fatalErrors,
 //   errors, loads (fragment loads started), segments (fragments delivered to hls.js, with SHA-256),
 //   hashesPending, engineStats, startup (performance.now() milestones: startedAtMs before any script
-//   load, playerCreatedAtMs, manifestParsedAtMs, firstSegmentAtMs when the first media segment
+//   load, scriptsLoadedAtMs when every player script is loaded (hls.js comes with the page; the P2P
+//   bundle is loaded by this harness), playerCreatedAtMs, manifestParsedAtMs, firstSegmentAtMs when
+//   the first media segment
 //   reached hls.js, playingAtMs at the first 'playing' event), trace (engine events and
 //   hls.js level switches, with performance.now() timestamps; the last MAX_TRACE entries).
 // window.__harness.sample() returns a small summary (see HarnessSample in test/support/hlsjs-page.ts)
@@ -120,18 +122,23 @@
           ...callbacks,
           onSuccess: (response, stats, successContext, details) => {
             load.outcome = 'success';
+            load.endedAtMs = performance.now();
             if (response.data instanceof ArrayBuffer) recordDelivered(context, response.data);
             if (load.sn !== 'initSegment') state.startup.firstSegmentAtMs ??= performance.now();
             callbacks.onSuccess(response, stats, successContext, details);
           },
           onError: (error, errorContext, details, stats) => {
             load.outcome = `error ${String(error.code)}`;
+            load.endedAtMs = performance.now();
             callbacks.onError(error, errorContext, details, stats);
           },
         });
       }
       abort() {
-        if (this.load_ && this.load_.outcome === 'pending') this.load_.outcome = 'aborted';
+        if (this.load_ && this.load_.outcome === 'pending') {
+          this.load_.outcome = 'aborted';
+          this.load_.endedAtMs = performance.now();
+        }
         this.inner.abort();
       }
       destroy() {
@@ -192,8 +199,12 @@
   }
 
   async function createHls() {
-    if (engineMode === 'none') return new Hls(hlsConfig);
+    if (engineMode === 'none') {
+      state.startup.scriptsLoadedAtMs = performance.now();
+      return new Hls(hlsConfig);
+    }
     await loadScript('/dist/umd/p2p-media-loader-hlsjs.min.js');
+    state.startup.scriptsLoadedAtMs = performance.now();
     adapter = new p2pml.hlsjs.HlsJsP2PEngine(p2pConfig);
     traceEngine(adapter.engine);
     const player = new Hls({ ...hlsConfig, ...adapter.getConfig() });

@@ -15,7 +15,8 @@
 //   engineStats, startup, trace, delegatedMediaBytes (bytes of media files Shaka fetched itself,
 //   counted like the origin counts media: any segment file whose name does not start with `init`).
 // window.__harness.sample(): a small summary for polling (see HarnessSample in shaka-page.ts).
-// window.__harness.seek(seconds), selectHeight(height) (turns ABR off), destroy().
+// window.__harness.seek(seconds), selectHeight(height) (turns ABR off), activeHeight(),
+//   load(src) (another source in the same player), destroyP2P() (the adapter only), destroy().
 'use strict';
 
 (function startHarness() {
@@ -185,7 +186,18 @@
       if (!hasPlayed || video.seeking || stallStartedAtMs !== undefined) return;
       state.stalls.count += 1;
       stallStartedAtMs = performance.now();
+      addTrace('stall', { currentTime: video.currentTime, bufferedEnd: bufferedEndAtPlayhead() });
     });
+  }
+
+  function bufferedEndAtPlayhead() {
+    const { buffered, currentTime } = video;
+    for (let index = 0; index < buffered.length; index += 1) {
+      if (buffered.start(index) <= currentTime + 0.1 && currentTime <= buffered.end(index)) {
+        return buffered.end(index);
+      }
+    }
+    return undefined;
   }
 
   function stallsNow() {
@@ -279,6 +291,14 @@
     activeHeight() {
       const active = player ? player.getVariantTracks().find((track) => track.active) : undefined;
       return active ? active.height : undefined;
+    },
+    // Loads another source in the same player (Shaka unloads the current one first).
+    load(otherSrc) {
+      return player.load(otherSrc).then(() => video.play());
+    },
+    // Destroys the P2P adapter only: the player plays on over Shaka's own HTTP.
+    destroyP2P() {
+      if (handle) handle.destroy();
     },
     destroy() {
       if (handle) handle.destroy();

@@ -9,22 +9,12 @@ import { Engine } from '../../../core/engine/engine.js';
 import type { Segment, StreamDescriptor } from '../../../core/model/segment.js';
 import { startTrackerServer, type TrackerServer } from '../../../core/tracker/index.js';
 import { startOrigin, type OriginServer } from '../../../examples/server/origin.js';
+import { syntheticTsSegment } from '../../support/synthetic-segments.js';
 import { waitUntil } from '../../support/wait.js';
 
 const SEGMENT_SECONDS = 2;
 const SEGMENT_COUNT = 12;
 const STREAM: StreamDescriptor = { key: 'main:test/index.m3u8', kind: 'main' };
-
-/** Synthetic MPEG-TS-shaped segments (sync byte every 188 bytes), distinct per segment. */
-function makeSegmentBytes(index: number, packets: number): Buffer {
-  const data = Buffer.alloc(188 * packets);
-  let state = index * 7919 + 17;
-  for (let i = 0; i < data.length; i++) {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    data[i] = i % 188 === 0 ? 0x47 : state & 0xff;
-  }
-  return data;
-}
 
 let mediaDir: string;
 let origin: OriginServer;
@@ -64,7 +54,7 @@ beforeAll(async () => {
   mkdirSync(dir);
   for (let index = 0; index < SEGMENT_COUNT; index++) {
     // The last segment is large (about 6 MB) so a transfer of it can be cut in the middle.
-    const bytes = makeSegmentBytes(index, index === SEGMENT_COUNT - 1 ? 32_000 : 1_200);
+    const bytes = syntheticTsSegment(index, index === SEGMENT_COUNT - 1 ? 32_000 : 1_200);
     files.set(100 + index, bytes);
     writeFileSync(path.join(dir, `seg${index}.ts`), bytes);
   }

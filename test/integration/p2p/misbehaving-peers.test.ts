@@ -18,20 +18,11 @@ import { createPeerId } from '../../../core/p2p/signalling/peer-id.js';
 import { infoHashFor } from '../../../core/p2p/swarm-identity.js';
 import { startTrackerServer, type TrackerServer } from '../../../core/tracker/index.js';
 import { startOrigin, type OriginServer } from '../../../examples/server/origin.js';
+import { syntheticTsSegment } from '../../support/synthetic-segments.js';
 import { waitUntil } from '../../support/wait.js';
 
 const STREAM: StreamDescriptor = { key: 'main:rogue/index.m3u8', kind: 'main' };
 const SEGMENT_IDS = [40, 41];
-
-function tsBytes(seed: number): Buffer {
-  const data = Buffer.alloc(188 * (seed === 40 ? 800 : 700));
-  let state = seed;
-  for (let i = 0; i < data.length; i++) {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    data[i] = i % 188 === 0 ? 0x47 : state & 0xff;
-  }
-  return data;
-}
 
 let mediaDir: string;
 let origin: OriginServer;
@@ -86,7 +77,7 @@ beforeAll(async () => {
   mediaDir = mkdtempSync(path.join(tmpdir(), 'p2pml-rogue-'));
   mkdirSync(path.join(mediaDir, 'rogue'));
   for (const id of SEGMENT_IDS) {
-    files.set(id, tsBytes(id));
+    files.set(id, syntheticTsSegment(id, id === 40 ? 800 : 700));
     writeFileSync(path.join(mediaDir, 'rogue', `seg${id}.ts`), files.get(id) ?? Buffer.alloc(0));
   }
   origin = await startOrigin({ mediaDir, port: 0 });

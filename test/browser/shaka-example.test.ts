@@ -1,0 +1,66 @@
+/**
+ * The Shaka Player example page (examples/shaka/, what `npm start` shows) works as served: both players
+ * play through the engine with the local tracker, the statistics table fills in, and the page
+ * reaches no host outside the machine.
+ */
+import type { Browser } from 'playwright-core';
+import { ViewerSet, launchBrowser } from '../support/browser.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+jest.setTimeout(60_000);
+
+let stack: Stack;
+let browser: Browser;
+const viewers = new ViewerSet();
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+});
+
+afterEach(() => {
+  viewers.assertStayedLocal();
+});
+
+afterAll(async () => {
+  await viewers.closeAll();
+  await browser.close();
+  await stack.stop();
+});
+
+test('the Shaka example page plays live and VOD DASH and shows engine statistics', async () => {
+  const trackerPort = stack.tracker?.port ?? 0;
+  const viewer = await viewers.open(
+    browser,
+    `${stack.originUrl}/examples/shaka/index.html?trackerPort=${trackerPort}`,
+    'example page',
+  );
+
+  await viewer.page.waitForFunction(
+    () => {
+      const sections = [...document.querySelectorAll('section.player')];
+      return (
+        sections.length === 2 &&
+        sections.every((section) => {
+          const video = section.querySelector('video');
+          const error = section.querySelector('.error')?.textContent ?? '';
+          return error !== '' || (video !== null && video.currentTime > 4);
+        })
+      );
+    },
+    undefined,
+    { timeout: 40_000, polling: 250 },
+  );
+
+  const players = await viewer.page.evaluate(() =>
+    [...document.querySelectorAll('section.player')].map((section) => ({
+      error: section.querySelector('.error')?.textContent ?? '',
+      statsRows: section.querySelectorAll('.stats tr').length,
+      httpRow: section.querySelector('.stats tr td:last-child')?.textContent ?? '',
+    })),
+  );
+  for (const player of players) {
+    expect(player.error).toBe('');
+    expect(player.statsRows).toBeGreaterThan(0);
+    expect(player.httpRow).not.toBe('0 KiB');
+  }
+});
