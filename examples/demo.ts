@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       '/examples': path.join(rootDir, 'examples'),
       '/dist': path.join(rootDir, 'dist'),
       '/node_modules/hls.js/dist': path.join(rootDir, 'node_modules/hls.js/dist'),
+      '/node_modules/shaka-player/dist': path.join(rootDir, 'node_modules/shaka-player/dist'),
     },
   });
   const tracker = await startTrackerServer({ port: trackerPort, host });

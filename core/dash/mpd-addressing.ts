@@ -62,9 +62,9 @@ export function readMpdAddressing(mpd: Document): Map<string, RepresentationAddr
           for (const name of ADDRESSING_ELEMENTS) {
             const element = childrenNamed(level, name)[0];
             if (!element) continue;
+            // SegmentBase (or no element at all) leaves the mode at 'base'.
             if (name === 'SegmentTemplate') mode = 'template';
             else if (name === 'SegmentList') mode = 'list';
-            else if (mode === 'base') mode = 'base';
             for (const attribute of Array.from(element.attributes)) {
               attributes.set(attribute.name, attribute.value);
             }

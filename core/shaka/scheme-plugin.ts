@@ -20,6 +20,8 @@ export type TaggedRequestHandler = (
   request: ShakaRequest,
   requestType: number,
   progressUpdated: ShakaProgressUpdated,
+  /** Sends the request with Shaka's own HTTP plugin instead (e.g. the adapter was destroyed). */
+  sendOverHttp: () => ShakaAbortableOperation<ShakaResponse>,
 ) => ShakaAbortableOperation<ShakaResponse>;
 
 /** Where the tag lives on a request object (a symbol: invisible to Shaka and to JSON). */
@@ -56,8 +58,9 @@ export function installSchemePlugin(shaka: ShakaNamespace): () => void {
     const fallback = defaultHttpPlugin(shaka);
     const plugin: ShakaSchemePlugin = (uri, request, requestType, progress, headers, config) => {
       const handler = (request as TaggedRequest)[HANDLER];
-      if (handler) return handler(uri, request, requestType, progress);
-      return fallback(uri, request, requestType, progress, headers, config);
+      const sendOverHttp = (): ShakaAbortableOperation<ShakaResponse> =>
+        fallback(uri, request, requestType, progress, headers, config);
+      return handler ? handler(uri, request, requestType, progress, sendOverHttp) : sendOverHttp();
     };
     // Progress support off: Shaka would otherwise arm its connection timer for engine loads,
     // which report no HTTP-style progress (their bytes may come from peers).

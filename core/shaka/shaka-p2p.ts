@@ -45,7 +45,7 @@ export interface ShakaP2PHandle {
   destroy(): void;
 }
 
-/** How often the segment lists of the streams in use are re-read (live refreshes, ABR). */
+/** How often the segment lists of the live streams in use are re-read (window moves, refreshes). */
 const STREAM_SYNC_INTERVAL_MS = 1000;
 
 function responseText(response: ShakaResponse): string {
@@ -158,8 +158,11 @@ class ShakaP2PAdapter implements ShakaP2PHandle {
     if (requestedRange(request) !== expectedRange) return;
     this.useStream(stream, target.stream);
     const engine = this.engine;
-    tagRequest(request, (uri, tagged, requestType) =>
-      serveFromEngine(this.shaka, engine, target, uri, tagged, requestType),
+    // Shaka's retries reuse the request object, so a retry after destroy() still carries the tag.
+    tagRequest(request, (uri, tagged, requestType, _progress, sendOverHttp) =>
+      this.destroyed
+        ? sendOverHttp()
+        : serveFromEngine(this.shaka, engine, target, uri, tagged, requestType),
     );
   }
 
@@ -216,15 +219,19 @@ class ShakaP2PAdapter implements ShakaP2PHandle {
   private useStream(stream: ShakaStream, descriptor: StreamDescriptor): void {
     const previous = this.activeStreams.get(descriptor.kind);
     this.activeStreams.set(descriptor.kind, stream);
-    this.reportSegments(stream, descriptor.kind);
+    // A VOD segment list never changes once read: read it once, not on every request.
+    if (this.player.isLive() || !this.reportedStreams.has(`${descriptor.kind}:${stream.id}`)) {
+      this.reportSegments(stream, descriptor.kind);
+    }
     if (previous !== stream) this.engine.setActiveStream(descriptor);
     this.followMedia();
   }
 
-  /** Re-reads the segment lists of the streams in use (live windows move, HLS playlists refresh). */
+  /** Follows the media element; live: re-reads the segment lists of the streams in use. */
   private syncStreams(): void {
     if (this.destroyed) return;
     this.followMedia();
+    if (!this.player.isLive()) return;
     for (const [kind, stream] of this.activeStreams) this.reportSegments(stream, kind);
   }
 

@@ -1,6 +1,6 @@
 /**
- * Shaka Player through the engine's Shaka adapter with P2P off: every DASH addressing mode (VOD and
- * live) and HLS (TS and fMP4) plays; the player gets exactly the origin's bytes; and the origin's
+ * Shaka Player through the engine's Shaka adapter with P2P off: every DASH addressing mode (VOD, and
+ * live for the template modes) and every HLS kind (VOD, and live TS) plays; the player gets exactly the origin's bytes; and the origin's
  * media byte count is the engine's HTTP bytes plus what Shaka fetched itself (init segments,
  * SegmentBase index ranges). All viewers play at once in one browser to keep the file fast.
  */
@@ -40,11 +40,14 @@ const cases: PlaybackCase[] = [
   { kind: 'dash-base', mode: 'vod' },
   { kind: 'hls-ts', mode: 'vod' },
   { kind: 'hls-fmp4', mode: 'vod' },
+  { kind: 'hls-byterange', mode: 'vod' },
+  { kind: 'hls-audio', mode: 'vod' },
   ...(process.env.SHAKA_LIVE === '0'
     ? []
     : [
         { kind: 'dash-number', mode: 'live' as const },
         { kind: 'dash-timeline', mode: 'live' as const },
+        { kind: 'hls-ts', mode: 'live' as const },
       ]),
 ];
 
@@ -62,7 +65,14 @@ async function play(playbackCase: PlaybackCase): Promise<PlaybackResult> {
   const live = playbackCase.mode === 'live';
   const src = stack.manifestUrl(playbackCase.kind, live ? { session } : undefined);
   const pathPrefix = live ? `/live/${session}/` : `/vod/${playbackCase.kind}/`;
-  const url = shakaPageUrl(stack.originUrl, { src, p2p: { p2pDisabled: true } });
+  // ABR off: an ABR switch aborts a download mid-way, and the bytes the origin had already written
+  // for it then count at the origin but reach neither the engine nor Shaka, so byte counts could not
+  // be compared exactly. ABR with the engine is covered by the quality switch and P2P tests.
+  const url = shakaPageUrl(stack.originUrl, {
+    src,
+    p2p: { p2pDisabled: true },
+    shaka: { abr: { enabled: false } },
+  });
   const viewer = await viewers.open(browser, url, caseName(playbackCase));
   await waitForShakaPlayed(viewer.page, PLAYED_SECONDS, 120_000);
   return { snapshot: await waitForShakaHashes(viewer.page), pathPrefix, viewer };
@@ -129,7 +139,14 @@ describe.each(cases)('Shaka, P2P disabled: $kind $mode', (playbackCase) => {
         const snapshot = await readShakaSnapshot(viewer.page);
         const stats = snapshot.engineStats;
         const originBytesSent = stack.origin.counters.mediaBytes(pathPrefix);
-        last = `engine ${stats?.httpBytes ?? 'no stats'} + shaka ${snapshot.delegatedMediaBytes}, origin ${originBytesSent}`;
+        const unanswered = snapshot.loads.length - snapshot.segments.length;
+        const engineEnds = snapshot.trace
+          .filter((entry) => entry.event === 'segment-aborted' || entry.event === 'segment-error')
+          .map((entry) => JSON.stringify(entry));
+        last =
+          `engine ${stats?.httpBytes ?? 'no stats'} + shaka ${snapshot.delegatedMediaBytes}, ` +
+          `origin ${originBytesSent}; segment requests without a response: ${unanswered}; ` +
+          `engine aborts/errors: ${engineEnds.join(' ')}`;
         return (
           stats !== undefined &&
           stats.httpBytes > 0 &&
