@@ -19,7 +19,7 @@ import {
   type ManifestLoadingPayload,
   type MediaAttachedPayload,
 } from './hlsjs-types.js';
-import { MediaPlaybackReporter } from './media-playback.js';
+import { MediaPlaybackReporter } from '../playback/media-playback.js';
 import type { StreamCatalog } from './stream-catalog.js';
 
 /** What the binding needs from the adapter. */

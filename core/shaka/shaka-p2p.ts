@@ -5,7 +5,7 @@
 import type { EngineConfig } from '../engine/config.js';
 import type { SegmentEngine } from '../engine/engine-api.js';
 import { Engine } from '../engine/engine.js';
-import { MediaPlaybackReporter } from '../hlsjs/media-playback.js';
+import { MediaPlaybackReporter } from '../playback/media-playback.js';
 import type { StreamDescriptor } from '../model/segment.js';
 import type { EngineStats } from '../model/stats.js';
 import { serveFromEngine } from './engine-request.js';

@@ -3,7 +3,7 @@ import {
   MediaPlaybackReporter,
   readPlaybackState,
   type MediaElementLike,
-} from '../../../core/hlsjs/media-playback.js';
+} from '../../../core/playback/media-playback.js';
 
 /**
  * A stand-in for a media element: Node has no HTMLMediaElement. Only the members the reporter reads
