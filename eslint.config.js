@@ -3,7 +3,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'artifacts/**', 'examples/media/streams/**', 'shims/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'artifacts/**',
+      'examples/media/streams/**',
+      'shims/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -4,7 +4,15 @@ import type { Config } from 'jest';
 // TypeScript is transformed by SWC (fast, no type-checking: `npm run typecheck` does that with tsc).
 // Dependencies that ship ESM only are transformed to CommonJS as well: everything in node_modules
 // except these large CommonJS packages, which need no transform.
-const untransformedPackages = ['playwright-core', 'typescript', '@swc', 'jest', '@jest', 'jest-.*', 'esbuild'];
+const untransformedPackages = [
+  'playwright-core',
+  'typescript',
+  '@swc',
+  'jest',
+  '@jest',
+  'jest-.*',
+  'esbuild',
+];
 
 const transform: Config['transform'] = {
   '^.+\\.(t|j|mj)s$': [

@@ -40,7 +40,11 @@ export class P2PMediaLoaderError extends Error {
    * @param message - a sentence for humans that names what failed and, for config, the allowed range
    * @param options - the underlying cause and, for HTTP, the status
    */
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; status?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; status?: number } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'P2PMediaLoaderError';
     this.code = code;

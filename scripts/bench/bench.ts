@@ -111,8 +111,7 @@ function writeChart(file: string, spec: ScenarioSpec, p2p: ArmResult, baseline: 
       { label: 'bytes from peers', color: '#2ca02c', points: points(p2p, (p) => p.p2pBytes) },
       {
         label: 'origin bytes, baseline (no engine)',
-        color: '#7f7f7f',
-        dashed: true,
+        color: '#9a9a9a',
         points: points(baseline, (p) => p.originBytes),
       },
       {

@@ -258,7 +258,6 @@
     hls = await createHls();
     state.startup.playerCreatedAtMs = performance.now();
     hls.config.fLoader = tapFragmentLoader(hls.config.fLoader ?? hls.config.loader);
-    if (capLevel !== undefined) hls.autoLevelCapping = capLevel;
     hls.on(Hls.Events.LEVEL_SWITCHING, (_event, data) => {
       addTrace('level-switching', { level: data.level });
     });
@@ -274,6 +273,8 @@
     });
     watchVideo();
     hls.loadSource(src);
+    // After loadSource, which resets the cap.
+    if (capLevel !== undefined) hls.autoLevelCapping = capLevel;
     hls.attachMedia(video);
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
       state.startup.manifestParsedAtMs ??= performance.now();
