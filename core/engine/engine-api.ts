@@ -26,6 +26,12 @@ export interface LoadSegmentOptions {
 export interface DeliveryTimings {
   /** When `loadSegment` was called. */
   readonly requestStartMs: number;
+  /**
+   * When the transfer that delivered the bytes started: later than `requestStartMs` when the
+   * request waited for a peer or joined a download already under way. Bandwidth estimates should
+   * measure from here, not from `requestStartMs`. Equal to `endMs` for store hits.
+   */
+  readonly transferStartMs: number;
   /** When the first byte arrived (equal to `endMs` for store hits). */
   readonly firstByteMs: number;
   /** When the segment was complete. */

@@ -46,6 +46,11 @@ const PREFETCH_TICK_MS = 250;
  */
 const SWARM_JOIN_AFTER_FIRST_SEGMENT_MS = 1000;
 const SWARM_JOIN_DELAY_MS = 3000;
+/**
+ * After joining, how long a swarm gets to find its first peers (tracker round trip, WebRTC set-up:
+ * a few hundred ms on working networks) before segments stop waiting for it.
+ */
+const SWARM_CONNECT_GRACE_MS = 2000;
 
 /** What the engine gives the P2P half when it starts one for a source. */
 export interface PeerNetworkContext {
@@ -85,6 +90,8 @@ export class Engine implements SegmentEngine {
   private prefetchTimer: ReturnType<typeof setInterval> | undefined;
   private joinTimer: ReturnType<typeof setTimeout> | undefined;
   private networkJoined = false;
+  private networkJoinedAtMs = 0;
+  private sourceSetAtMs = 0;
   private firstSegmentDelivered = false;
   private manifestUrl: string | undefined;
   private swarmIdValue: string | undefined;
@@ -118,6 +125,7 @@ export class Engine implements SegmentEngine {
     if (manifestUrl === this.manifestUrl) return;
     this.resetSource();
     this.manifestUrl = manifestUrl;
+    this.sourceSetAtMs = performance.now();
     this.swarmIdValue = swarmIdFor(manifestUrl, this.config.swarmId);
     const createPeerNetwork = this.dependencies.createPeerNetwork ?? createP2PNetwork;
     if (!this.config.p2pDisabled) {
@@ -146,7 +154,21 @@ export class Engine implements SegmentEngine {
     clearTimeout(this.joinTimer);
     this.joinTimer = undefined;
     this.networkJoined = true;
+    this.networkJoinedAtMs = performance.now();
     this.syncActiveStreams();
+  }
+
+  /**
+   * Seconds until the swarms have had their chance to connect: segments with time to spare wait for
+   * peers until then rather than go to the origin (a VOD player buffers far ahead within its first
+   * second, long before the first peer could answer). 0 when P2P is off or the grace has passed.
+   */
+  private peerWarmupSeconds(nowMs: number): number {
+    if (!this.network) return 0;
+    const readyAtMs = this.networkJoined
+      ? this.networkJoinedAtMs + SWARM_CONNECT_GRACE_MS
+      : this.sourceSetAtMs + SWARM_JOIN_DELAY_MS + SWARM_CONNECT_GRACE_MS;
+    return Math.max(0, (readyAtMs - nowMs) / 1000);
   }
 
   private syncActiveStreams(): void {
@@ -197,7 +219,12 @@ export class Engine implements SegmentEngine {
     if (stored)
       return this.deliver(
         ref,
-        { data: stored, source: 'cache', firstByteMs: requestStartMs },
+        {
+          data: stored,
+          source: 'cache',
+          firstByteMs: requestStartMs,
+          transferStartMs: requestStartMs,
+        },
         requestStartMs,
       );
 
@@ -288,6 +315,7 @@ export class Engine implements SegmentEngine {
       ...peer,
       timings: {
         requestStartMs,
+        transferStartMs: Math.min(endMs, Math.max(requestStartMs, result.transferStartMs)),
         firstByteMs: Math.min(endMs, Math.max(requestStartMs, result.firstByteMs)),
         endMs,
       },
@@ -338,7 +366,8 @@ export class Engine implements SegmentEngine {
     const { streamKey, segment } = task;
     const context: DeliveryContext = {
       segment,
-      peers: this.network?.peersFor(streamKey),
+      peers: () => this.network?.peersFor(streamKey),
+      peerWarmupSeconds: () => this.peerWarmupSeconds(performance.now()),
       http: async (range, httpSignal, onChunk) => {
         task.source = 'http';
         const response = await this.http.load({

@@ -14,6 +14,8 @@ export interface DownloadResult {
   readonly source: TransferSource;
   readonly peerId?: string;
   readonly firstByteMs: number;
+  /** When the transfer that delivered the bytes started. */
+  readonly transferStartMs: number;
 }
 
 /** Does the transfer: gets the segment's bytes, reporting progress; must honour `signal`. */

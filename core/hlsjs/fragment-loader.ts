@@ -192,7 +192,9 @@ export function createFragmentLoaderClass(host: FragmentLoaderHost): FragmentLoa
       const timings = reportedLoadTimings({
         source: loaded.source,
         bytes,
-        requestStartMs: stats.loading.start,
+        // Time spent waiting for a peer or for a download already under way is not network time:
+        // measure from when the delivering transfer started.
+        requestStartMs: Math.max(stats.loading.start, loaded.timings.transferStartMs),
         firstByteMs: loaded.timings.firstByteMs,
         endMs: performance.now(),
         httpBandwidthBps: engine.getHttpBandwidthEstimate(),

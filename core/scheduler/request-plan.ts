@@ -31,6 +31,11 @@ export interface PlanInput {
   readonly peers: readonly PeerCandidate[];
   /** False when P2P is off, or the request must not use it (e.g. already failed over to HTTP). */
   readonly p2pAllowed: boolean;
+  /**
+   * Seconds until the stream's swarm has had its chance to connect (joining, first peers), 0 once
+   * it has. Meanwhile a segment with time to spare waits for peers instead of going to the origin.
+   */
+  readonly peerWarmupSeconds: number;
   /** True when the player is waiting for this segment; false for an engine prefetch. */
   readonly playerWaiting: boolean;
   /** Uniform random number in [0, 1), injected for deterministic tests. */
@@ -91,6 +96,9 @@ export function planRequest(input: PlanInput): RequestPlan {
   if (input.peers.some((peer) => peer.fetching))
     return { kind: 'wait-for-peer', deadlineSeconds: budget };
   if (!input.playerWaiting) return { kind: 'give-up' };
+  if (input.peerWarmupSeconds > 0) {
+    return { kind: 'wait-for-peer', deadlineSeconds: Math.min(budget, input.peerWarmupSeconds) };
+  }
   // Nobody has it or is getting it: we fetch it, after a short random delay when there is time, so
   // that of several viewers asking at once usually only one goes to the origin.
   const jitter = Math.min(MAX_HTTP_JITTER_SECONDS, budget / 4) * input.random;

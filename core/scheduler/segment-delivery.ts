@@ -19,6 +19,9 @@ import type { SegmentPeers } from './segment-peers.js';
 /** Abort reason of a peer attempt whose deadline passed. */
 const DEADLINE = Symbol('deadline');
 
+/** While a stream's swarm is still being joined, deliveries waiting for it look again this often. */
+const WARMUP_POLL_SECONDS = 0.25;
+
 /** Peer attempts per delivery before the runner stops trying peers. */
 const MAX_PEER_ATTEMPTS = 4;
 
@@ -32,13 +35,17 @@ export interface Delivery {
   readonly digest?: Uint8Array;
   /** When the first byte arrived (`performance.now()` ms). */
   readonly firstByteMs: number;
+  /** When the transfer that completed the segment started (`performance.now()` ms). */
+  readonly transferStartMs: number;
 }
 
 /** The environment of one delivery: the engine provides it. */
 export interface DeliveryContext {
   readonly segment: Segment;
-  /** The stream's peers, or undefined when P2P is off for it. */
-  readonly peers: SegmentPeers | undefined;
+  /** The stream's peers now, or undefined while it has no swarm (P2P off, or not joined yet). */
+  readonly peers: () => SegmentPeers | undefined;
+  /** Seconds until the stream's swarm has had its chance to connect; 0 once it has (or P2P is off). */
+  readonly peerWarmupSeconds: () => number;
   /** Downloads `range` (or the segment's own range when undefined) over HTTP. */
   readonly http: (
     range: ByteRange | undefined,
@@ -97,7 +104,7 @@ function waitForAvailability(
       },
       Math.max(0, seconds * 1000),
     );
-    const unsubscribe = context.peers?.onAvailabilityChange(context.segment.id, () => {
+    const unsubscribe = context.peers()?.onAvailabilityChange(context.segment.id, () => {
       finish(true);
     });
     signal.addEventListener('abort', onAbort, { once: true });
@@ -141,13 +148,14 @@ export async function deliverSegment(
   context: DeliveryContext,
   signal: AbortSignal,
 ): Promise<Delivery> {
-  const { segment, peers } = context;
+  const { segment } = context;
   const partial = new PartialSegment();
   let totalBytes: number | undefined;
   let knownDigest: Uint8Array | undefined;
   let firstByteMs: number | undefined;
   let peerAttempts = 0;
-  let httpOnly = peers === undefined;
+  let httpOnly = false;
+  let transferStartMs: number;
   let jitterDone = false;
 
   const received = (source: TransferSource, peerId?: string) => (chunk: Uint8Array) => {
@@ -159,6 +167,8 @@ export async function deliverSegment(
 
   for (;;) {
     throwIfAborted(signal, segment);
+    const peers = context.peers();
+    const warmup = peers === undefined || peers.peerCount === 0 ? context.peerWarmupSeconds() : 0;
     const plan = planRequest({
       slackSeconds: context.slackSeconds(),
       expectedBytes: totalBytes ?? context.expectedBytes(),
@@ -166,6 +176,7 @@ export async function deliverSegment(
       safetyMarginSeconds: context.safetyMarginSeconds,
       peers: httpOnly || !peers ? [] : peers.candidates(segment.id),
       p2pAllowed: !httpOnly && peerAttempts < MAX_PEER_ATTEMPTS,
+      peerWarmupSeconds: warmup,
       playerWaiting: context.playerWaiting(),
       random: context.random(),
     });
@@ -173,7 +184,11 @@ export async function deliverSegment(
     if (plan.kind === 'give-up') throw abortError(segment);
 
     if (plan.kind === 'wait-for-peer') {
-      await waitForAvailability(context, plan.deadlineSeconds, signal);
+      // Without a swarm yet there is nothing to be notified by: look again shortly.
+      const seconds = peers
+        ? plan.deadlineSeconds
+        : Math.min(plan.deadlineSeconds, WARMUP_POLL_SECONDS);
+      await waitForAvailability(context, seconds, signal);
       continue;
     }
 
@@ -185,6 +200,7 @@ export async function deliverSegment(
       }
       const range = remainingRange(segment, partial.byteLength, totalBytes);
       if (partial.byteLength > 0 && range === undefined) partial.reset();
+      transferStartMs = performance.now();
       peers?.announceHttpFetch(segment.id, 'started');
       try {
         await context.http(range, signal, received('http'));
@@ -208,6 +224,7 @@ export async function deliverSegment(
         source: 'http',
         ...(digest ? { digest } : {}),
         firstByteMs: firstByteMs ?? performance.now(),
+        transferStartMs,
       };
     }
 
@@ -218,6 +235,7 @@ export async function deliverSegment(
       continue;
     }
     peerAttempts++;
+    transferStartMs = performance.now();
     const peerId = plan.peerId;
     const attempt = new AbortController();
     const onOuterAbort = (): void => {
@@ -265,6 +283,7 @@ export async function deliverSegment(
         peerId,
         ...(computed ? { digest: computed } : {}),
         firstByteMs: firstByteMs ?? performance.now(),
+        transferStartMs,
       };
     } catch (error) {
       throwIfAborted(signal, segment);

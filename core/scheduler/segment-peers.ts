@@ -28,6 +28,8 @@ export interface PeerResponse {
 
 /** The peers of one stream, as seen by the delivery of a segment. */
 export interface SegmentPeers {
+  /** Peers connected now (whatever they hold). */
+  readonly peerCount: number;
   /** Peers that have or are fetching `segmentId`, excluding peers that failed us recently. */
   candidates(segmentId: SegmentId): PeerCandidate[];
   /** Requests the segment from a peer; chunks flow through `onChunk`. */

@@ -105,7 +105,8 @@ export function serveFromEngine(
     }
     const report = bandwidthReport(
       loaded,
-      performance.now() - startedAtMs,
+      // Measured from the delivering transfer's start: waiting for peers is not network time.
+      performance.now() - Math.max(startedAtMs, loaded.timings.transferStartMs),
       engine.getHttpBandwidthEstimate(),
     );
     return {

@@ -42,7 +42,7 @@ class P2PNetwork implements PeerNetwork {
 
   get peerCount(): number {
     let count = 0;
-    for (const swarm of this.swarms.values()) count += swarm.readyPeerCount;
+    for (const swarm of this.swarms.values()) count += swarm.peerCount;
     return count;
   }
 

@@ -98,7 +98,7 @@ export class Swarm implements SegmentPeers {
   }
 
   /** Peers whose handshake completed. */
-  get readyPeerCount(): number {
+  get peerCount(): number {
     let count = 0;
     for (const peer of this.peers.values()) if (peer.state === 'ready') count++;
     return count;

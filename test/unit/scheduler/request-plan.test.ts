@@ -20,6 +20,7 @@ const base: PlanInput = {
   peers: [],
   p2pAllowed: true,
   playerWaiting: true,
+  peerWarmupSeconds: 0,
   random: 0.5,
 };
 
@@ -87,6 +88,22 @@ describe('planRequest', () => {
     expect(planRequest({ ...base, playerWaiting: false })).toEqual({ kind: 'give-up' });
     expect(planRequest({ ...base, playerWaiting: false, slackSeconds: 0.5 })).toEqual({
       kind: 'give-up',
+    });
+  });
+
+  it('waits for a swarm that is still connecting when there is time, not longer than the budget', () => {
+    expect(planRequest({ ...base, peerWarmupSeconds: 1 })).toEqual({
+      kind: 'wait-for-peer',
+      deadlineSeconds: 1,
+    });
+    expect(planRequest({ ...base, peerWarmupSeconds: 9 })).toEqual({
+      kind: 'wait-for-peer',
+      deadlineSeconds: 4 - 1.5 - 0.1,
+    });
+    // Urgent segments never wait, warm-up or not.
+    expect(planRequest({ ...base, slackSeconds: 1, peerWarmupSeconds: 9 })).toEqual({
+      kind: 'http',
+      delaySeconds: 0,
     });
   });
 

@@ -29,6 +29,9 @@ class ScriptedPeers implements SegmentPeers {
   readonly penalized: string[] = [];
   readonly announcements: HttpFetchState[] = [];
   private readonly listeners = new Set<() => void>();
+  get peerCount(): number {
+    return Object.keys(this.behaviours).length;
+  }
   constructor(private readonly behaviours: Record<string, PeerBehaviour>) {}
 
   candidates(_segmentId: SegmentId): PeerCandidate[] {
@@ -95,7 +98,8 @@ function context(peers: SegmentPeers | undefined, overrides: Partial<DeliveryCon
   const bytesBySource = { http: 0, p2p: 0 };
   const ctx: DeliveryContext = {
     segment: SEGMENT,
-    peers,
+    peers: () => peers,
+    peerWarmupSeconds: () => 0,
     http: (range, _signal, onChunk) => {
       httpRanges.push(range);
       const part = ORIGIN_BYTES.slice(range?.start ?? 0, range?.end ?? ORIGIN_BYTES.byteLength);
