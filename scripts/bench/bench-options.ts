@@ -37,9 +37,11 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --peers N            viewers per scenario (default 6)
   --seconds S          seconds each viewer watches after joining (default 60)
   --stagger S          seconds between viewers joining (default 3)
-  --stream KIND        hls-ts | hls-fmp4 | hls-byterange | hls-audio (default hls-ts)
-  --player NAME        player page (default hlsjs; the only one so far)
-  --engine NAME        streaming engine under the player (default hlsjs; the only one so far)
+  --protocol hls|dash  manifest kind (default hls); dash needs --engine shaka (the default for dash)
+  --stream KIND        hls-ts | hls-fmp4 | hls-byterange | hls-audio | dash-number | dash-timeline
+                       | dash-list | dash-base (default hls-ts, or dash-number with --protocol dash)
+  --player NAME        player page (default: the engine's own page, hlsjs or shaka)
+  --engine NAME        streaming engine under the player: hlsjs | shaka (default hlsjs, shaka for dash)
   --cap-level N        highest rendition index ABR may pick, same in both arms (default: none)
   --out DIR            charts and diagnostics directory (default artifacts/bench)
   --json               one JSON line per scenario instead of a table`;
@@ -78,6 +80,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
         seconds: { type: 'string' },
         stagger: { type: 'string' },
         stream: { type: 'string' },
+        protocol: { type: 'string' },
         player: { type: 'string' },
         engine: { type: 'string' },
         'cap-level': { type: 'string' },
@@ -95,6 +98,14 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
   if (mode !== undefined && mode !== 'live' && mode !== 'vod') {
     throw new BenchUsageError(`--mode must be live or vod, got '${mode}'`);
   }
+  const protocol = values.protocol ?? 'hls';
+  if (protocol !== 'hls' && protocol !== 'dash') {
+    throw new BenchUsageError(`--protocol must be hls or dash, got '${protocol}'`);
+  }
+  const engine = values.engine ?? (protocol === 'dash' ? 'shaka' : 'hlsjs');
+  if (protocol === 'dash' && engine !== 'shaka') {
+    throw new BenchUsageError(`--protocol dash needs --engine shaka (hls.js plays HLS only)`);
+  }
   const isInteger = Number.isInteger;
   return {
     modes: mode === undefined ? ['live', 'vod'] : [mode],
@@ -107,9 +118,9 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
     ),
     seconds: numberOption('seconds', values.seconds, 60, (n) => n >= 5 && n <= 600, '5..600'),
     staggerSeconds: numberOption('stagger', values.stagger, 3, (n) => n >= 0 && n <= 60, '0..60'),
-    stream: values.stream ?? 'hls-ts',
-    player: values.player ?? 'hlsjs',
-    engine: values.engine ?? 'hlsjs',
+    stream: values.stream ?? (protocol === 'dash' ? 'dash-number' : 'hls-ts'),
+    player: values.player ?? engine,
+    engine,
     capLevel:
       values['cap-level'] === undefined
         ? undefined

@@ -52,6 +52,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       staticDirs: {
         '/dist': bundles.dir,
         '/node_modules/hls.js/dist': path.join(ROOT_DIR, 'node_modules/hls.js/dist'),
+        '/node_modules/shaka-player/dist': path.join(ROOT_DIR, 'node_modules/shaka-player/dist'),
         '/test-pages': path.join(ROOT_DIR, 'test/browser/pages'),
       },
     });

@@ -65,10 +65,11 @@ function runScenarioArm(
   const { options, stack } = context;
   const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const session = `bench-${p2p ? 'p2p' : 'base'}-${runId}`;
+  const manifest = options.stream.startsWith('dash-') ? 'manifest.mpd' : 'master.m3u8';
   const src =
     mode === 'live'
-      ? `${stack.origin.url}/live/${session}/${options.stream}/master.m3u8`
-      : `${stack.origin.url}/vod/${options.stream}/master.m3u8`;
+      ? `${stack.origin.url}/live/${session}/${options.stream}/${manifest}`
+      : `${stack.origin.url}/vod/${options.stream}/${manifest}`;
   const label = `${mode} ${p2p ? 'p2p' : 'baseline'}`;
   return runArm({
     label,

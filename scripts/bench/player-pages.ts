@@ -5,6 +5,7 @@
  * player plugin joins the bench by adding its page here: the driver needs nothing else.
  */
 import { hlsjsPageUrl } from '../../test/support/hlsjs-page.js';
+import { shakaPageUrl } from '../../test/support/shaka-page.js';
 
 /** What one viewer's page should play. */
 export interface PageSetup {
@@ -40,8 +41,29 @@ const hlsjsPage: PlayerPage = {
     }),
 };
 
+/**
+ * Bare Shaka Player: test/browser/pages/shaka.html, through our adapter or (baseline) without it.
+ * `capLevel` caps the height through Shaka's ABR restrictions (renditions are 144p, 240p, 360p).
+ */
+const SHAKA_HEIGHTS = [144, 240, 360];
+const shakaPage: PlayerPage = {
+  name: 'shaka',
+  engines: ['shaka'],
+  url: (originUrl, setup) =>
+    shakaPageUrl(originUrl, {
+      src: setup.src,
+      ...(setup.p2p === undefined ? { engine: 'none' as const } : { p2p: setup.p2p }),
+      ...(setup.capLevel === undefined
+        ? {}
+        : { shaka: { restrictions: { maxHeight: SHAKA_HEIGHTS[setup.capLevel] ?? 360 } } }),
+    }),
+};
+
 /** Every page the bench knows, by name. */
-export const PLAYER_PAGES: ReadonlyMap<string, PlayerPage> = new Map([[hlsjsPage.name, hlsjsPage]]);
+export const PLAYER_PAGES: ReadonlyMap<string, PlayerPage> = new Map([
+  [hlsjsPage.name, hlsjsPage],
+  [shakaPage.name, shakaPage],
+]);
 
 /** The page for `player` on `engine`, or an error naming what exists. */
 export function playerPageFor(player: string, engine: string): PlayerPage {
