@@ -3,35 +3,18 @@
  * play through the engine with the local tracker, the statistics table fills in, and the page
  * reaches no host outside the machine.
  */
-import type { Browser } from 'playwright-core';
-import { ViewerSet, launchBrowser } from '../support/browser.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useBrowserSuite } from '../support/browser-suite.js';
 
 jest.setTimeout(60_000);
 
-let stack: Stack;
-let browser: Browser;
-const viewers = new ViewerSet();
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-
-afterEach(() => {
-  viewers.assertStayedLocal();
-});
-
-afterAll(async () => {
-  await viewers.closeAll();
-  await browser.close();
-  await stack.stop();
-});
+const suite = useBrowserSuite();
+const { viewers } = suite;
 
 test('the example page plays its live and VOD players and shows engine statistics', async () => {
-  const trackerPort = stack.tracker?.port ?? 0;
+  const trackerPort = suite.stack.tracker?.port ?? 0;
   const viewer = await viewers.open(
-    browser,
-    `${stack.originUrl}/examples/hlsjs/index.html?trackerPort=${trackerPort}`,
+    suite.browser,
+    `${suite.stack.originUrl}/examples/hlsjs/index.html?trackerPort=${trackerPort}`,
     'example page',
   );
 

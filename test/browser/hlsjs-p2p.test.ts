@@ -5,8 +5,8 @@
  * network namespace, and together take fewer bytes from the origin than their players receive,
  * without a stall and with every segment byte-identical to the origin's file.
  */
-import type { Browser } from 'playwright-core';
-import { ViewerSet, launchBrowser, type Viewer } from '../support/browser.js';
+import type { Viewer } from '../support/browser.js';
+import { useBrowserSuite } from '../support/browser-suite.js';
 import {
   hlsjsPageUrl,
   readSnapshot,
@@ -15,7 +15,6 @@ import {
   type HarnessSnapshot,
 } from '../support/hlsjs-page.js';
 import { originBytes, sha256Hex, urlPath } from '../support/origin-media.js';
-import { startStack, type Stack } from '../support/stack.js';
 import { waitUntil } from '../support/wait.js';
 
 const VIEWER_COUNT = 3;
@@ -37,23 +36,8 @@ interface SwarmRun {
   readonly p2pBytes: number;
 }
 
-let stack: Stack;
-let browser: Browser;
-const viewers = new ViewerSet();
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-
-afterEach(() => {
-  viewers.assertStayedLocal();
-});
-
-afterAll(async () => {
-  await viewers.closeAll();
-  await browser.close();
-  await stack.stop();
-});
+const suite = useBrowserSuite();
+const { viewers } = suite;
 
 function mediaBytesOf(snapshot: HarnessSnapshot): number {
   return snapshot.segments
@@ -80,13 +64,13 @@ function viewerSummaries(run: SwarmRun): string[] {
  * the players received can be compared at rest.
  */
 async function playSwarm(name: string, src: string, pathPrefix: string): Promise<SwarmRun> {
-  const p2p = { ...stack.localP2PConfig(), swarmId: `hlsjs-p2p-test-${name}-${Date.now()}` };
-  const url = hlsjsPageUrl(stack.originUrl, { src, p2p });
+  const p2p = { ...suite.stack.localP2PConfig(), swarmId: `hlsjs-p2p-test-${name}-${Date.now()}` };
+  const url = hlsjsPageUrl(suite.stack.originUrl, { src, p2p });
   const swarm: Viewer[] = [];
   for (let index = 0; index < VIEWER_COUNT; index++) {
     const previous = swarm.at(-1);
     if (previous) await waitForPlayed(previous.page, JOIN_AFTER_PLAYED_SECONDS, 30_000);
-    swarm.push(await viewers.open(browser, url, `${name} viewer ${index}`));
+    swarm.push(await viewers.open(suite.browser, url, `${name} viewer ${index}`));
   }
   await Promise.all(swarm.map((viewer) => waitForPlayed(viewer.page, PLAYED_SECONDS, 60_000)));
 
@@ -94,7 +78,7 @@ async function playSwarm(name: string, src: string, pathPrefix: string): Promise
   const playback = await Promise.all(swarm.map((viewer) => readSnapshot(viewer.page)));
   await Promise.all(swarm.map((viewer) => viewer.page.evaluate(() => window.__harness?.destroy())));
   // In-flight responses end when the players abort them; only then are the counters final.
-  await waitUntil(() => stack.origin.counters.settled({ pathPrefix }, 100), {
+  await waitUntil(() => suite.stack.origin.counters.settled({ pathPrefix }, 100), {
     timeoutMs: 10_000,
     description: `no origin request under ${pathPrefix} in flight`,
   });
@@ -106,7 +90,7 @@ async function playSwarm(name: string, src: string, pathPrefix: string): Promise
   });
   return {
     snapshots,
-    originMediaBytes: stack.origin.counters.mediaBytes(pathPrefix),
+    originMediaBytes: suite.stack.origin.counters.mediaBytes(pathPrefix),
     playerMediaBytes: snapshots.reduce((sum, snapshot) => sum + mediaBytesOf(snapshot), 0),
     p2pBytes: snapshots.reduce((sum, snapshot) => sum + (snapshot.engineStats?.p2pBytes ?? 0), 0),
   };
@@ -120,7 +104,7 @@ describe.each([
 
   beforeAll(async () => {
     const session = `p2p-${mode}`;
-    const src = mode === 'live' ? stack.liveUrl(session, stream) : stack.vodUrl(stream);
+    const src = mode === 'live' ? suite.stack.liveUrl(session, stream) : suite.stack.vodUrl(stream);
     const pathPrefix = mode === 'live' ? `/live/${session}/` : `/vod/${stream}/`;
     run = await playSwarm(mode, src, pathPrefix);
   });

@@ -2,37 +2,21 @@
  * The browser test rig itself: the origin, the test page and the guard work with plain hls.js (no
  * engine), so a failure in the engine's tests points at the engine, not at the rig.
  */
-import type { Browser } from 'playwright-core';
-import { ViewerSet, launchBrowser, type Viewer } from '../support/browser.js';
+import type { Viewer } from '../support/browser.js';
+import { useBrowserSuite } from '../support/browser-suite.js';
 import { hlsjsPageUrl, waitForHashes, waitForPlayed } from '../support/hlsjs-page.js';
 import { originBytes, sha256Hex } from '../support/origin-media.js';
-import { startStack, type Stack } from '../support/stack.js';
 
 jest.setTimeout(60_000);
 
-let stack: Stack;
-let browser: Browser;
-const viewers = new ViewerSet();
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack({ tracker: false }), launchBrowser()]);
-});
-
-afterEach(() => {
-  viewers.assertStayedLocal();
-});
-
-afterAll(async () => {
-  await viewers.closeAll();
-  await browser.close();
-  await stack.stop();
-});
+const suite = useBrowserSuite({ tracker: false });
+const { viewers } = suite;
 
 test('plain hls.js plays an origin stream and receives exactly the origin bytes', async () => {
-  const src = stack.vodUrl('hls-ts');
+  const src = suite.stack.vodUrl('hls-ts');
   const viewer = await viewers.open(
-    browser,
-    hlsjsPageUrl(stack.originUrl, { src, engine: 'none' }),
+    suite.browser,
+    hlsjsPageUrl(suite.stack.originUrl, { src, engine: 'none' }),
   );
 
   await waitForPlayed(viewer.page, 4, 30_000);
@@ -106,5 +90,9 @@ const inNamespace = process.env.P2PML_NETNS === '1';
 
 /** A viewer on a page of the origin that plays nothing (the hls.js page without a source). */
 async function newBlankViewer(): Promise<Viewer> {
-  return viewers.open(browser, `${stack.originUrl}/test-pages/hlsjs.html?engine=none`, 'blank');
+  return viewers.open(
+    suite.browser,
+    `${suite.stack.originUrl}/test-pages/hlsjs.html?engine=none`,
+    'blank',
+  );
 }

@@ -5,8 +5,8 @@
  * another, find each other through the embedded tracker and exchange segments over WebRTC inside
  * the test network namespace.
  */
-import type { Browser } from 'playwright-core';
-import { ViewerSet, launchBrowser, type Viewer } from '../support/browser.js';
+import type { Viewer } from '../support/browser.js';
+import { useBrowserSuite } from '../support/browser-suite.js';
 import { hlsjsPageUrl, readSnapshot, waitForPlayed } from '../support/hlsjs-page.js';
 import { originBytes, sha256Hex, urlPath } from '../support/origin-media.js';
 import {
@@ -14,7 +14,6 @@ import {
   waitForShakaHashes,
   type ShakaHarnessSnapshot,
 } from '../support/shaka-page.js';
-import { startStack, type Stack } from '../support/stack.js';
 import { waitUntil } from '../support/wait.js';
 
 const PLAYED_SECONDS = 20;
@@ -37,23 +36,8 @@ interface SwarmRun {
   readonly p2pBytes: number;
 }
 
-let stack: Stack;
-let browser: Browser;
-const viewers = new ViewerSet();
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-
-afterEach(() => {
-  viewers.assertStayedLocal();
-});
-
-afterAll(async () => {
-  await viewers.closeAll();
-  await browser.close();
-  await stack.stop();
-});
+const suite = useBrowserSuite();
+const { viewers } = suite;
 
 function mediaBytesOf(snapshot: ShakaHarnessSnapshot): number {
   return snapshot.segments
@@ -82,7 +66,7 @@ async function playSwarm(name: string, specs: ViewerSpec[], pathPrefix: string):
   for (const [index, spec] of specs.entries()) {
     const previous = swarm.at(-1);
     if (previous) await waitForPlayed(previous.page, JOIN_AFTER_PLAYED_SECONDS, 40_000);
-    swarm.push(await viewers.open(browser, spec.pageUrl, `${name} viewer ${index}`));
+    swarm.push(await viewers.open(suite.browser, spec.pageUrl, `${name} viewer ${index}`));
   }
   await Promise.all(swarm.map((viewer) => waitForPlayed(viewer.page, PLAYED_SECONDS, 90_000)));
   const playback = await Promise.all(swarm.map((viewer) => readSnapshot(viewer.page)));
@@ -94,7 +78,7 @@ async function playSwarm(name: string, specs: ViewerSpec[], pathPrefix: string):
       ),
     ),
   );
-  await waitUntil(() => stack.origin.counters.settled({ pathPrefix }, 100), {
+  await waitUntil(() => suite.stack.origin.counters.settled({ pathPrefix }, 100), {
     timeoutMs: 10_000,
     description: `no origin request under ${pathPrefix} in flight`,
   });
@@ -106,7 +90,7 @@ async function playSwarm(name: string, specs: ViewerSpec[], pathPrefix: string):
   return {
     specs,
     snapshots,
-    originMediaBytes: stack.origin.counters.mediaBytes(pathPrefix),
+    originMediaBytes: suite.stack.origin.counters.mediaBytes(pathPrefix),
     playerMediaBytes: snapshots.reduce((sum, snapshot) => sum + mediaBytesOf(snapshot), 0),
     p2pBytes: snapshots.reduce((sum, snapshot) => sum + (snapshot.engineStats?.p2pBytes ?? 0), 0),
   };
@@ -159,9 +143,9 @@ describe('Shaka with P2P: three viewers of one live DASH stream', () => {
 
   beforeAll(async () => {
     const session = 'shaka-p2p-live-dash';
-    const src = stack.manifestUrl('dash-number', { session });
-    const p2p = { ...stack.localP2PConfig(), swarmId: `shaka-live-dash-${Date.now()}` };
-    const pageUrl = shakaPageUrl(stack.originUrl, { src, p2p });
+    const src = suite.stack.manifestUrl('dash-number', { session });
+    const p2p = { ...suite.stack.localP2PConfig(), swarmId: `shaka-live-dash-${Date.now()}` };
+    const pageUrl = shakaPageUrl(suite.stack.originUrl, { src, p2p });
     const specs = [0, 1, 2].map(() => ({ player: 'shaka' as const, pageUrl }));
     run = await playSwarm('live dash', specs, `/live/${session}/`);
   });
@@ -194,11 +178,11 @@ describe('one swarm across players: one hls.js and two Shaka viewers of one HLS 
 
   beforeAll(async () => {
     const stream = 'hls-fmp4';
-    const src = stack.vodUrl(stream);
-    const p2p = { ...stack.localP2PConfig(), swarmId: `shaka-hlsjs-${Date.now()}` };
+    const src = suite.stack.vodUrl(stream);
+    const p2p = { ...suite.stack.localP2PConfig(), swarmId: `shaka-hlsjs-${Date.now()}` };
     // Both players on the 360p rendition: ABR choices must not split the viewers into streams.
-    const hlsjs = hlsjsPageUrl(stack.originUrl, { src, p2p, hls: { startLevel: 1 } });
-    const shaka = shakaPageUrl(stack.originUrl, {
+    const hlsjs = hlsjsPageUrl(suite.stack.originUrl, { src, p2p, hls: { startLevel: 1 } });
+    const shaka = shakaPageUrl(suite.stack.originUrl, {
       src,
       p2p,
       shaka: { restrictions: { minHeight: 360 } },

@@ -1,0 +1,48 @@
+/**
+ * The lifecycle every browser test file shares: one stack (origin + tracker) and one Chromium for
+ * the file, a check after each test that no viewer reached outside the machine, and everything
+ * closed at the end. Call at the top level of a test file.
+ */
+import type { Browser } from 'playwright-core';
+import { ViewerSet, launchBrowser } from './browser.js';
+import { startStack, type Stack, type StackOptions } from './stack.js';
+
+/** The servers, browser and viewers of one test file (available once `beforeAll` ran). */
+export interface BrowserSuite {
+  readonly stack: Stack;
+  readonly browser: Browser;
+  readonly viewers: ViewerSet;
+}
+
+/** Registers the file's hooks and returns accessors for what they start. */
+export function useBrowserSuite(options: StackOptions = {}): BrowserSuite {
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  const viewers = new ViewerSet();
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack(options), launchBrowser()]);
+  });
+
+  afterEach(() => {
+    viewers.assertStayedLocal();
+  });
+
+  afterAll(async () => {
+    await viewers.closeAll();
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  return {
+    get stack(): Stack {
+      if (!stack) throw new Error('the browser suite has not started yet (use it inside tests)');
+      return stack;
+    },
+    get browser(): Browser {
+      if (!browser) throw new Error('the browser suite has not started yet (use it inside tests)');
+      return browser;
+    },
+    viewers,
+  };
+}
