@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTrackerServer } from '../core/tracker/index.js';
 import { startOrigin } from './server/origin.js';
+import { vendorStaticDirs } from './server/vendor-dirs.js';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -33,8 +34,7 @@ async function main(): Promise<void> {
     staticDirs: {
       '/examples': path.join(rootDir, 'examples'),
       '/dist': path.join(rootDir, 'dist'),
-      '/node_modules/hls.js/dist': path.join(rootDir, 'node_modules/hls.js/dist'),
-      '/node_modules/shaka-player/dist': path.join(rootDir, 'node_modules/shaka-player/dist'),
+      ...vendorStaticDirs(rootDir),
     },
   });
   const tracker = await startTrackerServer({ port: trackerPort, host });

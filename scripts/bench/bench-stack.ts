@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTrackerServer, type TrackerServer } from '../../core/tracker/index.js';
 import { startOrigin, type OriginServer } from '../../examples/server/origin.js';
+import { vendorStaticDirs } from '../../examples/server/vendor-dirs.js';
 
 /** The repository root (this file is scripts/bench/bench-stack.ts). */
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -51,8 +52,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       mediaDir: path.join(ROOT_DIR, 'examples/media/streams'),
       staticDirs: {
         '/dist': bundles.dir,
-        '/node_modules/hls.js/dist': path.join(ROOT_DIR, 'node_modules/hls.js/dist'),
-        '/node_modules/shaka-player/dist': path.join(ROOT_DIR, 'node_modules/shaka-player/dist'),
+        ...vendorStaticDirs(ROOT_DIR),
         '/test-pages': path.join(ROOT_DIR, 'test/browser/pages'),
       },
     });

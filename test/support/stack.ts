@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { startOrigin, type OriginServer } from '../../examples/server/origin.js';
+import { vendorStaticDirs } from '../../examples/server/vendor-dirs.js';
 import type { TrackerServer } from '../../core/tracker/index.js';
 import { MEDIA_DIR } from './origin-media.js';
 
@@ -13,8 +14,7 @@ const ROOT_DIR = path.resolve(__dirname, '../..');
 /** URL prefixes the origin serves besides the streams, and their directories. */
 const STATIC_DIRS: Record<string, string> = {
   '/dist': path.join(ROOT_DIR, 'dist'),
-  '/node_modules/hls.js/dist': path.join(ROOT_DIR, 'node_modules/hls.js/dist'),
-  '/node_modules/shaka-player/dist': path.join(ROOT_DIR, 'node_modules/shaka-player/dist'),
+  ...vendorStaticDirs(ROOT_DIR),
   '/test-pages': path.join(ROOT_DIR, 'test/browser/pages'),
   '/examples': path.join(ROOT_DIR, 'examples'),
 };
