@@ -33,6 +33,36 @@ const UMD_BUNDLES: readonly UmdBundle[] = [
     entry: './core/shaka/index.ts',
     globalName: ['p2pml', 'shaka'],
   },
+  {
+    file: 'p2p-media-loader-plugins',
+    entry: './plugins/shared/index.ts',
+    globalName: ['p2pml', 'plugins'],
+  },
+  {
+    file: 'p2p-media-loader-videojs',
+    entry: './plugins/videojs/index.ts',
+    globalName: ['p2pml', 'videojs'],
+  },
+  {
+    file: 'p2p-media-loader-clappr',
+    entry: './plugins/clappr/index.ts',
+    globalName: ['p2pml', 'clappr'],
+  },
+  {
+    file: 'p2p-media-loader-mediaelement',
+    entry: './plugins/mediaelement/index.ts',
+    globalName: ['p2pml', 'mediaelement'],
+  },
+  {
+    file: 'p2p-media-loader-flowplayer',
+    entry: './plugins/flowplayer/index.ts',
+    globalName: ['p2pml', 'flowplayer'],
+  },
+  {
+    file: 'p2p-media-loader-jwplayer',
+    entry: './plugins/jwplayer/index.ts',
+    globalName: ['p2pml', 'jwplayer'],
+  },
 ];
 
 /**
@@ -41,6 +71,13 @@ const UMD_BUNDLES: readonly UmdBundle[] = [
  */
 const PLAYER_EXTERNALS: Configuration['externals'] = {
   'hls.js': { root: 'Hls', commonjs: 'hls.js', commonjs2: 'hls.js', amd: 'hls.js' },
+  'video.js': { root: 'videojs', commonjs: 'video.js', commonjs2: 'video.js', amd: 'video.js' },
+  '@clappr/core': {
+    root: 'Clappr',
+    commonjs: '@clappr/core',
+    commonjs2: '@clappr/core',
+    amd: '@clappr/core',
+  },
   'shaka-player': {
     root: 'shaka',
     commonjs: 'shaka-player',
@@ -52,9 +89,11 @@ const PLAYER_EXTERNALS: Configuration['externals'] = {
 /** The language level of the bundles: every browser with WebRTC data channels and MSE supports it. */
 const TARGET_ES = 'es2020';
 
-function entries(): EntryObject {
+/** Entries of the bundles whose file name contains `only` (all when undefined). */
+function entries(only: string | undefined): EntryObject {
   const entryObject: EntryObject = {};
   for (const bundle of UMD_BUNDLES) {
+    if (only !== undefined && !bundle.file.includes(only)) continue;
     entryObject[bundle.file] = {
       import: bundle.entry,
       library: { name: [...bundle.globalName], type: 'umd', umdNamedDefine: false },
@@ -72,18 +111,23 @@ function swcOptions(syntax: 'typescript' | 'ecmascript'): object {
   };
 }
 
-const config: Configuration = {
+/** `--env only=<part of a file name>` builds only matching bundles (and keeps the others' files). */
+interface BuildEnv {
+  readonly only?: string;
+}
+
+const config = (env: BuildEnv = {}): Configuration => ({
   mode: 'production',
   context: rootDir,
   target: ['web', TARGET_ES],
-  entry: entries(),
+  entry: entries(env.only),
   devtool: 'source-map',
   output: {
     path: path.join(rootDir, 'dist', 'umd'),
     filename: '[name].min.js',
     // `globalThis` rather than `self`/`window` so the bundles also load in workers.
     globalObject: 'globalThis',
-    clean: true,
+    clean: env.only === undefined,
   },
   externals: PLAYER_EXTERNALS,
   resolve: {
@@ -122,6 +166,6 @@ const config: Configuration = {
   },
   // Sizes are reported by `npm run size` instead of webpack's generic hints.
   performance: { hints: false },
-};
+});
 
 export default config;

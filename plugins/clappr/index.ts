@@ -1,0 +1,2 @@
+/** `p2p-media-loader/clappr` (in progress). */
+export {};

@@ -1,0 +1,2 @@
+/** `p2p-media-loader/embed` (in progress). */
+export {};

@@ -1,0 +1,2 @@
+/** `p2p-media-loader/flowplayer` (in progress). */
+export {};

@@ -1,0 +1,2 @@
+/** `p2p-media-loader/jwplayer` (in progress). */
+export {};

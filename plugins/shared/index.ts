@@ -1,0 +1,2 @@
+/** `p2p-media-loader/shared` (in progress). */
+export {};
