@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   const query = trackerPort === 8000 ? '' : `?trackerPort=${trackerPort}`;
   console.log(`origin:  ${origin.url}`);
   console.log(`tracker: ${tracker.url}`);
+  // Pages with `statsBeacon: { url: '/beacon' }` report here (docs/STATS-BEACON.md).
+  console.log(`swarm stats: ${origin.url}/stats`);
   console.log(`\nOpen ${origin.url}/examples/index.html${query} (in several tabs to see P2P)\n`);
 
   const stop = (): void => {

@@ -1,13 +1,23 @@
 /**
- * Prints the minified and gzipped size of every UMD bundle in dist/umd/ (run `npm run build` first).
- * Used for the README's size table and release notes: `npm run size`.
+ * Prints the minified and gzipped size of every UMD bundle in dist/umd/ (run `npm run build` first),
+ * including the embed bundle's on-demand chunks, and what an embed page downloads in total with HLS
+ * sources only and with a DASH source. Used for the README's size table and release notes:
+ * `npm run size` (or `npm run size -- <folder>` to measure a build written elsewhere, e.g. by
+ * `webpack --output-path`).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-const umdDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'umd');
+const umdDir =
+  process.argv[2] === undefined
+    ? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'umd')
+    : path.resolve(process.argv[2]);
+
+/** The embed bundle's file; its chunks are `<name>.<chunk>.<hash>.min.js` (webpack.config.ts). */
+const EMBED_FILE = 'p2p-media-loader-embed.min.js';
+const EMBED_SHAKA_CHUNK = /^p2p-media-loader-embed\.shaka\.[0-9a-f]+\.min\.js$/;
 
 /** Size of one bundle, in bytes. */
 interface BundleSize {
@@ -26,6 +36,21 @@ function kib(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
+/** On-demand chunks are loaded by a bundle, never by a script tag: say so next to their name. */
+function label(file: string): string {
+  return EMBED_SHAKA_CHUNK.test(file) ? `${file} (on demand: DASH only)` : file;
+}
+
+function printTable(rows: readonly BundleSize[]): void {
+  const nameWidth = Math.max('file'.length, ...rows.map((size) => size.file.length));
+  console.log(`${'file'.padEnd(nameWidth)}  ${'min'.padStart(10)}  ${'gzip'.padStart(10)}`);
+  for (const size of rows) {
+    console.log(
+      `${size.file.padEnd(nameWidth)}  ${kib(size.minBytes).padStart(10)}  ${kib(size.gzipBytes).padStart(10)}`,
+    );
+  }
+}
+
 function main(): void {
   let files: string[];
   try {
@@ -41,12 +66,20 @@ function main(): void {
     return;
   }
   const sizes = files.map(measure);
-  const nameWidth = Math.max('file'.length, ...sizes.map((size) => size.file.length));
-  console.log(`${'file'.padEnd(nameWidth)}  ${'min'.padStart(10)}  ${'gzip'.padStart(10)}`);
-  for (const size of sizes) {
-    console.log(
-      `${size.file.padEnd(nameWidth)}  ${kib(size.minBytes).padStart(10)}  ${kib(size.gzipBytes).padStart(10)}`,
-    );
+  printTable(sizes.map((size) => ({ ...size, file: label(size.file) })));
+
+  const embed = sizes.find((size) => size.file === EMBED_FILE);
+  const shaka = sizes.find((size) => EMBED_SHAKA_CHUNK.test(size.file));
+  if (embed !== undefined && shaka !== undefined) {
+    console.log('\nembed page downloads (everything included, Video.js CSS too):');
+    printTable([
+      { ...embed, file: 'HLS sources only' },
+      {
+        file: 'with a DASH source',
+        minBytes: embed.minBytes + shaka.minBytes,
+        gzipBytes: embed.gzipBytes + shaka.gzipBytes,
+      },
+    ]);
   }
 }
 

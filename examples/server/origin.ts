@@ -9,6 +9,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
+import { BeaconStore, createBeaconRoutes } from './beacon-route.js';
 import { systemClock, type Clock } from './clock.js';
 import { createControlRoute } from './control-api.js';
 import { OriginCounters, type RequestTracker } from './counters.js';
@@ -95,7 +96,12 @@ function faultReply(fault: InjectedFault & { status: number }): Reply {
 /** Builds the routing table from the options. */
 function buildRoutes(
   options: OriginOptions,
-  targets: { counters: OriginCounters; faults: FaultInjector; sessions: LiveSessions },
+  targets: {
+    counters: OriginCounters;
+    faults: FaultInjector;
+    sessions: LiveSessions;
+    beacons: BeaconStore;
+  },
 ): Route[] {
   const staticRoutes = Object.entries(options.staticDirs ?? {}).map(([prefix, directory]) =>
     createStaticRoute(prefix, path.resolve(directory)),
@@ -109,6 +115,7 @@ function buildRoutes(
       renderers: { '.m3u8': renderHlsLiveManifest, '.mpd': renderDashLiveManifest },
     }),
     createControlRoute(targets),
+    ...createBeaconRoutes(targets.beacons),
     ...staticRoutes,
     ...(options.routes ?? []),
   ];
@@ -127,7 +134,12 @@ export async function startOrigin(options: OriginOptions): Promise<OriginServer>
   const clock = options.clock ?? systemClock;
   const counters = new OriginCounters(clock);
   const faults = new FaultInjector();
-  const routes = buildRoutes(options, { counters, faults, sessions: new LiveSessions(clock) });
+  const routes = buildRoutes(options, {
+    counters,
+    faults,
+    sessions: new LiveSessions(clock),
+    beacons: new BeaconStore(clock),
+  });
 
   /** Answers one request; never rejects. */
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -40,6 +40,8 @@ export interface Stack {
   liveUrl(session: string, stream: string): string;
   /** VOD or live manifest URL of any generated stream kind (HLS master playlist or DASH MPD). */
   manifestUrl(stream: string, live?: { readonly session: string }): string;
+  /** URL players send stats beacons to (`statsBeacon.url`); read them back at `/stats.json`. */
+  readonly beaconUrl: string;
   /** Stops every server. */
   stop(): Promise<void>;
 }
@@ -92,6 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ? `${originUrl}/vod/${stream}/${file}`
         : `${originUrl}/live/${live.session}/${stream}/${file}`;
     },
+    beaconUrl: `${originUrl}/beacon`,
     stop: async () => {
       await Promise.all([origin.stop(), tracker?.stop()]);
     },
