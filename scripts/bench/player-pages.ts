@@ -6,6 +6,10 @@
  */
 import { hlsjsPageUrl } from '../../test/support/hlsjs-page.js';
 import { shakaPageUrl } from '../../test/support/shaka-page.js';
+import { clapprPage } from './pages/clappr.js';
+import { flowplayerPage } from './pages/flowplayer.js';
+import { mediaElementPage } from './pages/mediaelement.js';
+import { videojsPage } from './pages/videojs.js';
 
 /** What one viewer's page should play. */
 export interface PageSetup {
@@ -63,6 +67,9 @@ const shakaPage: PlayerPage = {
 export const PLAYER_PAGES: ReadonlyMap<string, PlayerPage> = new Map([
   [hlsjsPage.name, hlsjsPage],
   [shakaPage.name, shakaPage],
+  ...[videojsPage, clapprPage, mediaElementPage, flowplayerPage].map(
+    (page) => [page.name, page] as const,
+  ),
 ]);
 
 /** The page for `player` on `engine`, or an error naming what exists. */

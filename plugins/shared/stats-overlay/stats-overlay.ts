@@ -47,7 +47,8 @@ class StatsOverlay implements StatsOverlayHandle {
     this.restoreContainer = positionContainer(container);
     this.view.button.addEventListener('click', this.onButtonClick);
     this.view.root.addEventListener('keydown', this.onOverlayKeyDown);
-    if (this.shortcut) this.doc.addEventListener('keydown', this.onDocumentKeyDown);
+    // Capture phase: players' controls stop keydown propagation (Video.js components do).
+    if (this.shortcut) this.doc.addEventListener('keydown', this.onDocumentKeyDown, true);
     this.unsubscribeStats = handle.on('stats', this.onStats);
     this.renderNow();
     if (options.visible === true) this.view.setExpanded(true);
@@ -86,7 +87,7 @@ class StatsOverlay implements StatsOverlayHandle {
     if (this.destroyed) return;
     this.destroyed = true;
     this.unsubscribeStats();
-    this.doc.removeEventListener('keydown', this.onDocumentKeyDown);
+    this.doc.removeEventListener('keydown', this.onDocumentKeyDown, true);
     this.view.button.removeEventListener('click', this.onButtonClick);
     this.view.root.removeEventListener('keydown', this.onOverlayKeyDown);
     this.view.root.remove();

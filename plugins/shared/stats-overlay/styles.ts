@@ -34,13 +34,13 @@ border-radius:4px;background:rgba(0,0,0,.7);padding:2px 8px;font-weight:600;line
 ${root} ${root}__toggle:hover,${root} ${root}__toggle[aria-expanded="true"]{opacity:1}
 ${root} ${root}__toggle:focus-visible,${root} ${root}__panel:focus-visible{outline:2px solid #8ab4ff;outline-offset:2px;opacity:1}
 ${root}.${OVERLAY_EXTERNAL_TOGGLE_CLASS} ${root}__toggle{display:none}
-${root} ${root}__panel{width:220px;max-width:100%;padding:8px 10px;border-radius:6px;background:rgba(0,0,0,.8)}
+${root} ${root}__panel{width:232px;max-width:100%;padding:8px 10px;border-radius:6px;background:rgba(0,0,0,.8)}
 ${root} ${root}__panel[hidden]{display:none}
 ${root} ${root}__title{font-weight:600;margin-bottom:4px}
 ${root} ${root}__stats{display:grid;grid-template-columns:auto 1fr;column-gap:10px;row-gap:1px}
 ${root} ${root}__stats dd{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 ${root} ${root}__chart{display:block;width:100%;height:48px;margin-top:6px;background:rgba(255,255,255,.08);border-radius:3px}
-${root} ${root}__legend{display:flex;justify-content:space-between;gap:8px;margin-top:2px;font-variant-numeric:tabular-nums;white-space:nowrap}
+${root} ${root}__legend{display:flex;flex-wrap:wrap;justify-content:space-between;column-gap:8px;margin-top:2px;font-variant-numeric:tabular-nums;white-space:nowrap}
 ${root} ${root}__swatch{display:inline-block;width:8px;height:8px;margin-right:4px;border-radius:2px;vertical-align:baseline}
 ${root} ${root}__swatch--http{background:#f0a830}
 ${root} ${root}__swatch--p2p{background:#3ccf7a}
