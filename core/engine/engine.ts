@@ -18,6 +18,7 @@ import type {
 } from '../model/segment.js';
 import type { EngineStats } from '../model/stats.js';
 import { createP2PNetwork } from '../p2p/swarm/p2p-network.js';
+import { DeliveredRanges } from '../scheduler/delivered-ranges.js';
 import { PlaybackClock } from '../scheduler/playback-clock.js';
 import { deliverSegment, type DeliveryContext } from '../scheduler/segment-delivery.js';
 import { BandwidthEstimator } from '../stats/bandwidth-estimator.js';
@@ -32,25 +33,19 @@ import { resolveEngineConfig } from './resolve-config.js';
 import { SegmentDownload, type DownloadResult } from './segment-download.js';
 import { StreamRegistry } from './stream-registry.js';
 import { swarmIdFor } from './swarm-id.js';
+import { SwarmJoinSchedule } from './swarm-join-schedule.js';
 
 /** Seconds ahead of the playhead the store never evicts: what playback is about to need. */
 const PROTECT_AHEAD_SECONDS = 30;
 /** How often the engine looks for segments to prefetch from peers. */
 const PREFETCH_TICK_MS = 250;
 /**
- * Joining swarms creates several RTCPeerConnections and offers at once, and the first peers then
- * push segments at a fast pace: tens of milliseconds of main-thread work that would delay the first
- * frame. Startup segments are urgent and come over HTTP anyway, so swarms are joined a moment after
- * the first segment was delivered (when playback has typically started), or after a longer delay
- * when no segment was delivered yet (paused, autoplay blocked).
+ * A playback update this far (seconds) behind where the playhead was expected is a seek back: what
+ * was delivered there before may have been evicted since. Jumps forward (a player setting its start
+ * position, skipping a gap, seeking ahead) leave the record valid: delivered segments only extend
+ * the buffered end from the new position onwards.
  */
-const SWARM_JOIN_AFTER_FIRST_SEGMENT_MS = 1000;
-const SWARM_JOIN_DELAY_MS = 3000;
-/**
- * After joining, how long a swarm gets to find its first peers (tracker round trip, WebRTC set-up:
- * a few hundred ms on working networks) before segments stop waiting for it.
- */
-const SWARM_CONNECT_GRACE_MS = 2000;
+const SEEK_BACK_DETECTION_SECONDS = 1;
 
 /** What the engine gives the P2P half when it starts one for a source. */
 export interface PeerNetworkContext {
@@ -84,15 +79,14 @@ export class Engine implements SegmentEngine {
   private readonly stats = new StatsCollector();
   private readonly httpBandwidth = new BandwidthEstimator();
   private readonly clock = new PlaybackClock();
+  private readonly delivered = new DeliveredRanges();
   private readonly downloads = new Map<string, SegmentDownload>();
   private readonly profiles = new StreamProfiles();
   private network: PeerNetwork | undefined;
   private prefetchTimer: ReturnType<typeof setInterval> | undefined;
-  private joinTimer: ReturnType<typeof setTimeout> | undefined;
-  private networkJoined = false;
-  private networkJoinedAtMs = 0;
-  private sourceSetAtMs = 0;
-  private firstSegmentDelivered = false;
+  private readonly swarmJoin = new SwarmJoinSchedule(() => {
+    this.syncActiveStreams();
+  });
   private manifestUrl: string | undefined;
   private swarmIdValue: string | undefined;
   private destroyed = false;
@@ -125,7 +119,6 @@ export class Engine implements SegmentEngine {
     if (manifestUrl === this.manifestUrl) return;
     this.resetSource();
     this.manifestUrl = manifestUrl;
-    this.sourceSetAtMs = performance.now();
     this.swarmIdValue = swarmIdFor(manifestUrl, this.config.swarmId);
     const createPeerNetwork = this.dependencies.createPeerNetwork ?? createP2PNetwork;
     if (!this.config.p2pDisabled) {
@@ -143,19 +136,8 @@ export class Engine implements SegmentEngine {
       this.prefetchTimer = setInterval(() => {
         this.prefetchFromPeers();
       }, PREFETCH_TICK_MS);
-      this.joinTimer = setTimeout(() => {
-        this.joinSwarms();
-      }, SWARM_JOIN_DELAY_MS);
+      this.swarmJoin.start(performance.now());
     }
-  }
-
-  /** Lets the P2P network join the swarms of the active streams (see {@link SWARM_JOIN_DELAY_MS}). */
-  private joinSwarms(): void {
-    clearTimeout(this.joinTimer);
-    this.joinTimer = undefined;
-    this.networkJoined = true;
-    this.networkJoinedAtMs = performance.now();
-    this.syncActiveStreams();
   }
 
   /**
@@ -164,15 +146,11 @@ export class Engine implements SegmentEngine {
    * second, long before the first peer could answer). 0 when P2P is off or the grace has passed.
    */
   private peerWarmupSeconds(nowMs: number): number {
-    if (!this.network) return 0;
-    const readyAtMs = this.networkJoined
-      ? this.networkJoinedAtMs + SWARM_CONNECT_GRACE_MS
-      : this.sourceSetAtMs + SWARM_JOIN_DELAY_MS + SWARM_CONNECT_GRACE_MS;
-    return Math.max(0, (readyAtMs - nowMs) / 1000);
+    return this.network ? this.swarmJoin.warmupSeconds(nowMs) : 0;
   }
 
   private syncActiveStreams(): void {
-    if (!this.networkJoined) return;
+    if (!this.swarmJoin.joined) return;
     this.network?.setActiveStreams(this.streams.activeStreams().map((s) => s.descriptor.key));
   }
 
@@ -186,6 +164,7 @@ export class Engine implements SegmentEngine {
     this.streams.remove(streamKey);
     this.store.removeStream(streamKey);
     this.profiles.delete(streamKey);
+    this.delivered.forget(streamKey);
     this.syncActiveStreams();
   }
 
@@ -197,8 +176,15 @@ export class Engine implements SegmentEngine {
 
   setPlayback(state: PlaybackState): void {
     if (this.destroyed) return;
-    this.clock.update(state, performance.now());
+    const now = performance.now();
+    if (state.position < this.clock.positionAt(now) - SEEK_BACK_DETECTION_SECONDS) {
+      this.delivered.clear();
+    }
+    this.clock.update(state, now);
     this.store.setPlaybackPosition(state.position);
+    const running =
+      state.rate > 0 && state.bufferedEnd !== undefined && state.bufferedEnd > state.position;
+    if (running) this.swarmJoin.playbackRunning(now);
   }
 
   async loadSegment(
@@ -216,7 +202,8 @@ export class Engine implements SegmentEngine {
     }
 
     const stored = this.store.get(stream.key, segment.id);
-    if (stored)
+    if (stored) {
+      this.delivered.record(stream.key, segment.startTime, segment.endTime);
       return this.deliver(
         ref,
         {
@@ -227,6 +214,7 @@ export class Engine implements SegmentEngine {
         },
         requestStartMs,
       );
+    }
 
     let result: DownloadResult | undefined;
     // A prefetch that gave up just as the player joined it rejects with `aborted` although the
@@ -245,6 +233,7 @@ export class Engine implements SegmentEngine {
         throw failure;
       }
     }
+    this.delivered.record(stream.key, segment.startTime, segment.endTime);
     return this.deliver(ref, result, requestStartMs);
   }
 
@@ -279,10 +268,7 @@ export class Engine implements SegmentEngine {
   private resetSource(): void {
     clearInterval(this.prefetchTimer);
     this.prefetchTimer = undefined;
-    clearTimeout(this.joinTimer);
-    this.joinTimer = undefined;
-    this.networkJoined = false;
-    this.firstSegmentDelivered = false;
+    this.swarmJoin.stop();
     for (const download of this.downloads.values()) download.abort();
     this.downloads.clear();
     this.network?.destroy();
@@ -290,6 +276,7 @@ export class Engine implements SegmentEngine {
     this.streams.clear();
     this.profiles.clear();
     this.store.clear();
+    this.delivered.clear();
     this.manifestUrl = undefined;
     this.swarmIdValue = undefined;
   }
@@ -346,13 +333,7 @@ export class Engine implements SegmentEngine {
             result.data,
           );
           this.profiles.learn(streamKey, result.data, result.source);
-          if (!this.networkJoined && this.network && !this.firstSegmentDelivered) {
-            this.firstSegmentDelivered = true;
-            clearTimeout(this.joinTimer);
-            this.joinTimer = setTimeout(() => {
-              this.joinSwarms();
-            }, SWARM_JOIN_AFTER_FIRST_SEGMENT_MS);
-          }
+          if (this.network) this.swarmJoin.segmentDelivered(performance.now());
         },
         () => undefined,
       )
@@ -364,6 +345,9 @@ export class Engine implements SegmentEngine {
 
   private async runDelivery(task: SegmentDownload, signal: AbortSignal): Promise<DownloadResult> {
     const { streamKey, segment } = task;
+    // The element's buffered end lags behind what this stream holds (see DeliveredRanges).
+    const extendBufferedEnd = (bufferedEnd: number): number =>
+      this.delivered.contiguousEnd(streamKey, bufferedEnd);
     const context: DeliveryContext = {
       segment,
       peers: () => this.network?.peersFor(streamKey),
@@ -383,7 +367,8 @@ export class Engine implements SegmentEngine {
         );
         return response.data;
       },
-      slackSeconds: () => this.clock.slackSeconds(segment.startTime, performance.now()),
+      slackSeconds: () =>
+        this.clock.slackSeconds(segment.startTime, performance.now(), extendBufferedEnd),
       expectedBytes: () => this.profiles.averageBytes(streamKey),
       httpBps: () => this.httpBandwidth.estimateBitsPerSecond(),
       safetyMarginSeconds: this.config.httpSafetyMarginSeconds,

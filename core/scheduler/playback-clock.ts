@@ -31,12 +31,23 @@ export class PlaybackClock {
    * Seconds until playback needs a segment starting at `startTime`: the time to reach it, or to
    * reach the end of the buffer if that comes first (the player stalls there without it). Paused
    * playback counts as normal speed: the viewer may press play at any moment.
+   *
+   * @param extendBufferedEnd - maps the reported buffered end to how far the segment's own stream
+   *   is known to reach (see DeliveredRanges); never less than its argument. Default: unchanged.
    */
-  slackSeconds(startTime: number, nowMs: number): number {
+  slackSeconds(
+    startTime: number,
+    nowMs: number,
+    extendBufferedEnd?: (bufferedEnd: number) => number,
+  ): number {
     const position = this.positionAt(nowMs);
     const { bufferedEnd } = this.state;
-    const neededAt =
-      bufferedEnd === undefined ? startTime : Math.min(startTime, Math.max(bufferedEnd, position));
+    let neededAt = startTime;
+    if (bufferedEnd !== undefined) {
+      const reported = Math.max(bufferedEnd, position);
+      const reach = extendBufferedEnd ? Math.max(reported, extendBufferedEnd(reported)) : reported;
+      neededAt = Math.min(startTime, reach);
+    }
     const rate = this.state.rate > 0 ? this.state.rate : 1;
     return Math.max(0, (neededAt - position) / rate);
   }

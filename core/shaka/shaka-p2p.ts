@@ -12,6 +12,7 @@ import { serveFromEngine } from './engine-request.js';
 import { isHlsMediaPlaylist } from './hls-playlist-index.js';
 import { installSchemePlugin, tagRequest } from './scheme-plugin.js';
 import { SegmentMapper } from './segment-mapper.js';
+import { StartupPosition } from './startup-position.js';
 import {
   ShakaAdvancedRequestType,
   type ShakaNamespace,
@@ -87,6 +88,7 @@ class ShakaP2PAdapter implements ShakaP2PHandle {
   private readonly knownKeys = new Set<string>();
   private playback: MediaPlaybackReporter | undefined;
   private playbackMedia: HTMLMediaElement | undefined;
+  private readonly startup = new StartupPosition();
   private destroyed = false;
 
   constructor(
@@ -157,6 +159,7 @@ class ShakaP2PAdapter implements ShakaP2PHandle {
     const expectedRange = range ? `bytes=${range.start}-${range.end - 1}` : undefined;
     if (requestedRange(request) !== expectedRange) return;
     this.useStream(stream, target.stream);
+    if (this.startup.segmentRequested(target.segment.startTime)) this.playback?.report();
     const engine = this.engine;
     // Shaka's retries reuse the request object, so a retry after destroy() still carries the tag.
     tagRequest(request, (uri, tagged, requestType, _progress, sendOverHttp) =>
@@ -213,6 +216,7 @@ class ShakaP2PAdapter implements ShakaP2PHandle {
     this.reportedStreams.clear();
     this.sourceUrl = undefined;
     this.mapper.reset(undefined);
+    this.startup.reset();
   }
 
   /** Shaka loads from `stream` now: make it the engine's active stream of its kind. */
@@ -259,6 +263,12 @@ class ShakaP2PAdapter implements ShakaP2PHandle {
     this.engine.updateStream(descriptor, { segments, isLive: this.player.isLive() });
   }
 
+  /** Where Shaka starts a live stream (see StartupPosition), undefined for VOD. */
+  private liveStart(): number | undefined {
+    if (!this.player.isLive()) return undefined;
+    return this.player.seekRange?.().end;
+  }
+
   /** Reports the playback state of the player's current media element. */
   private followMedia(): void {
     const media = this.player.getMediaElement() ?? undefined;
@@ -267,7 +277,7 @@ class ShakaP2PAdapter implements ShakaP2PHandle {
     this.playbackMedia = media;
     this.playback = media
       ? new MediaPlaybackReporter(media, (state) => {
-          this.engine.setPlayback(state);
+          this.engine.setPlayback(this.startup.adjust(state, media.readyState, this.liveStart()));
         })
       : undefined;
   }

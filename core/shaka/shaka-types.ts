@@ -104,6 +104,11 @@ export interface ShakaPlayerLike {
   getMediaElement(): HTMLMediaElement | null;
   getAssetUri(): string | null;
   isLive(): boolean;
+  /**
+   * The seekable range, seconds. For live, its end is where Shaka starts playing by default (the
+   * live edge minus the presentation delay). Optional: only Shaka's startup position is read from it.
+   */
+  seekRange?(): { start: number; end: number };
   addEventListener(type: string, listener: (event: Event) => void): void;
   removeEventListener(type: string, listener: (event: Event) => void): void;
 }

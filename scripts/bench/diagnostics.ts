@@ -9,6 +9,7 @@ import type {
   HarnessStartup,
   HarnessTraceEntry,
 } from '../../test/support/hlsjs-page.js';
+import type { ShakaHarnessLoad } from '../../test/support/shaka-page.js';
 import type { ArmResult, ViewerOutcome } from './arm-runner.js';
 import { median, startupMs } from './scenario-report.js';
 
@@ -95,26 +96,42 @@ function stringField(entry: HarnessTraceEntry, field: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** The scheduler's view of a load's deadline: time until the segment or the buffer end is reached. */
+/**
+ * A load's deadline: time until the segment or the end of its stream's buffer is reached. Shaka's
+ * page records its stream type's own buffered end (the element's is the lagging type's).
+ */
 function slackOf(load: HarnessLoad | undefined): number | undefined {
   if (load?.fragStart === undefined || load.playhead === undefined) return undefined;
-  const { fragStart, playhead, bufferedEnd } = load;
+  const { fragStart, playhead } = load;
+  const bufferedEnd = (load as Partial<ShakaHarnessLoad>).typeBufferedEnd ?? load.bufferedEnd;
   const neededAt =
     bufferedEnd === undefined ? fragStart : Math.min(fragStart, Math.max(bufferedEnd, playhead));
   return Math.max(0, neededAt - playhead);
 }
 
-/** The player's load of `segmentId` that started closest to `requestedAtMs`. */
+/** Shaka's stream type of an engine stream key (`dash:audio:2`, `audio:a/index.m3u8`, ...). */
+function shakaTypeOf(streamKey: string): string {
+  return /(^|:)audio:/.test(streamKey) ? 'audio' : 'video';
+}
+
+/**
+ * The player's load of the segment that started closest to `requestedAtMs`: by sequence number on
+ * the hls.js page; by stream type on Shaka's, which names no segments (the engine sees a request
+ * within a millisecond of Shaka's request filter, so the nearest load of the type is the one).
+ */
 function matchingLoad(
   loads: readonly HarnessLoad[],
   segmentId: number,
+  streamKey: string,
   requestedAtMs: number,
 ): HarnessLoad | undefined {
   let best: HarnessLoad | undefined;
   for (const load of loads) {
-    if (load.sn !== segmentId) continue;
+    const sn: unknown = load.sn;
+    const matches = typeof sn === 'number' ? sn === segmentId : sn === 'media';
+    if (!matches || (sn === 'media' && load.type !== shakaTypeOf(streamKey))) continue;
     const distance = Math.abs(load.startedAtMs - requestedAtMs);
-    if (distance > 1000) continue;
+    if (distance > (sn === 'media' ? 50 : 1000)) continue;
     if (!best || distance < Math.abs(best.startedAtMs - requestedAtMs)) best = load;
   }
   return best;
@@ -127,16 +144,17 @@ export function deliveredSegments(viewer: ViewerOutcome): DeliveredSegment[] {
     .map((entry) => {
       const durationMs = numberField(entry, 'durationMs');
       const segmentId = numberField(entry, 'segmentId');
+      const streamKey = stringField(entry, 'streamKey');
       const requestedAtMs = entry.atMs - durationMs;
       return {
         segmentId,
-        streamKey: stringField(entry, 'streamKey'),
+        streamKey,
         source: stringField(entry, 'source'),
         bytes: numberField(entry, 'bytes'),
         durationMs,
         requestedAtMs,
         loadedAtMs: entry.atMs,
-        slackSeconds: slackOf(matchingLoad(viewer.loads, segmentId, requestedAtMs)),
+        slackSeconds: slackOf(matchingLoad(viewer.loads, segmentId, streamKey, requestedAtMs)),
       };
     });
 }

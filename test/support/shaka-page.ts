@@ -9,9 +9,23 @@ import {
   readSnapshot,
   waitForHashes,
   waitForPlayed,
+  type HarnessLoad,
   type HarnessSegment,
   type HarnessSnapshot,
 } from './hlsjs-page.js';
+
+/**
+ * A segment request Shaka started (see HarnessLoad). `sn` is `initSegment` or `media` (Shaka names
+ * no sequence numbers), `type` is Shaka's stream type (`video`, `audio`).
+ */
+export interface ShakaHarnessLoad extends Omit<HarnessLoad, 'sn'> {
+  readonly sn: 'initSegment' | 'media';
+  /**
+   * End of this stream type's own buffered range around the playhead when the load started, s
+   * (`bufferedEnd` is the media element's: the lagging type's).
+   */
+  readonly typeBufferedEnd?: number;
+}
 
 /** A segment response handed to Shaka. */
 export interface ShakaHarnessSegment extends Omit<HarnessSegment, 'sn'> {
@@ -26,8 +40,9 @@ export interface ShakaHarnessSegment extends Omit<HarnessSegment, 'sn'> {
 }
 
 /** What the Shaka harness's `snapshot()` returns. */
-export interface ShakaHarnessSnapshot extends Omit<HarnessSnapshot, 'segments'> {
+export interface ShakaHarnessSnapshot extends Omit<HarnessSnapshot, 'segments' | 'loads'> {
   readonly segments: readonly ShakaHarnessSegment[];
+  readonly loads: readonly ShakaHarnessLoad[];
   /** Bytes of origin media files (names not starting with `init`) Shaka fetched itself. */
   readonly delegatedMediaBytes: number;
 }

@@ -12,7 +12,11 @@
 // window.__harness.snapshot(): ready, setupError, playedSeconds, currentTime, stalls, fatalErrors,
 //   errors, loads (segment requests), segments (segment responses with SHA-256 and `source`: 'http',
 //   'p2p', 'cache' from the engine, or 'shaka' for Shaka's own HTTP plugin), hashesPending,
-//   engineStats, startup, trace, delegatedMediaBytes (bytes of media files Shaka fetched itself,
+//   engineStats, startup (performance.now() milestones, as on the hls.js page: startedAtMs before any
+//   script load, scriptsLoadedAtMs when every player script is loaded (Shaka comes with the page; the
+//   P2P bundle is loaded by this harness before the player is created, so both arms start the player
+//   at the same point), playerCreatedAtMs, manifestParsedAtMs, firstSegmentAtMs when the first media
+//   segment reached Shaka, playingAtMs at the first 'playing'), trace, delegatedMediaBytes (bytes of media files Shaka fetched itself,
 //   counted like the origin counts media: any segment file whose name does not start with `init`).
 // window.__harness.sample(): a small summary for polling (see HarnessSample in shaka-page.ts).
 // window.__harness.seek(seconds), selectHeight(height) (turns ABR off), activeHeight(),
@@ -121,6 +125,7 @@
     const stream = (context && context.stream) || {};
     const source = response.headers[SOURCE_HEADER] ?? 'shaka';
     const data = response.data;
+    if (!isInit && context && context.segment) state.startup.firstSegmentAtMs ??= performance.now();
     const record = {
       url: response.uri,
       ...requestRange(response.originalRequest),
@@ -158,13 +163,19 @@
     const networking = player.getNetworkingEngine();
     networking.registerRequestFilter((type, request, context) => {
       if (type !== RequestType.SEGMENT) return;
+      const streamType = (context && context.stream && context.stream.type) ?? 'unknown';
       state.loads.push({
         url: request.uris[0],
         ...requestRange(request),
         sn: context && context.type === 0 ? 'initSegment' : 'media',
-        type: (context && context.stream && context.stream.type) ?? 'unknown',
+        type: streamType,
         startedAtMs: performance.now(),
         playhead: video.currentTime,
+        // As in hlsjs-harness.js: what the bench's diagnostics compute a load's slack from. The
+        // element's buffered end is the lagging stream's; typeBufferedEnd is this stream's own.
+        fragStart: context && context.segment ? context.segment.getStartTime() : undefined,
+        bufferedEnd: bufferedEndAtPlayhead(),
+        typeBufferedEnd: typeBufferedEnd(streamType),
       });
     });
     // Registered after the adapter's filters, so it sees the bytes handed to the player.
@@ -188,6 +199,17 @@
       stallStartedAtMs = performance.now();
       addTrace('stall', { currentTime: video.currentTime, bufferedEnd: bufferedEndAtPlayhead() });
     });
+  }
+
+  // End of the buffered range of Shaka's `type` ('audio', 'video') around the playhead.
+  function typeBufferedEnd(type) {
+    const info = player && player.getBufferedInfo ? player.getBufferedInfo() : undefined;
+    const ranges = info && Array.isArray(info[type]) ? info[type] : [];
+    const { currentTime } = video;
+    for (const range of ranges) {
+      if (range.start <= currentTime + 0.1 && currentTime <= range.end) return range.end;
+    }
+    return undefined;
   }
 
   function bufferedEndAtPlayhead() {
@@ -229,14 +251,21 @@
     shaka.polyfill.installAll();
     if (!shaka.Player.isBrowserSupported())
       throw new Error('Shaka reports the browser unsupported');
+    if (engineMode !== 'none') await loadScript('/dist/umd/p2p-media-loader-shaka.min.js');
+    // Startup is measured from here in both arms (see scenario-report.ts startupMs): the baseline
+    // has nothing more to load, the P2P arm has its bundle.
+    state.startup.scriptsLoadedAtMs = performance.now();
     player = new shaka.Player();
     await player.attach(video);
     player.configure(shakaConfig);
     if (engineMode !== 'none') {
-      await loadScript('/dist/umd/p2p-media-loader-shaka.min.js');
       handle = p2pml.shaka.attach(player, { ...p2pConfig, shaka });
       traceEngine(handle.engine);
     }
+    state.startup.playerCreatedAtMs = performance.now();
+    player.addEventListener('manifestparsed', () => {
+      state.startup.manifestParsedAtMs ??= performance.now();
+    });
     watchNetworking();
     player.addEventListener('error', (event) => {
       const error = describeError(event.detail);

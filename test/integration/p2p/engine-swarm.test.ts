@@ -54,7 +54,12 @@ beforeAll(async () => {
   mkdirSync(dir);
   for (let index = 0; index < SEGMENT_COUNT; index++) {
     // The last segment is large (about 6 MB) so a transfer of it can be cut in the middle.
-    const bytes = syntheticTsSegment(index, index === SEGMENT_COUNT - 1 ? 32_000 : 1_200);
+    const bytes = syntheticTsSegment(
+      index,
+      // The last one is large enough to take many chunks and event-loop turns over a data channel,
+      // so a peer can leave while sending it even on a loaded machine.
+      index === SEGMENT_COUNT - 1 ? 200_000 : 1_200,
+    );
     files.set(100 + index, bytes);
     writeFileSync(path.join(dir, `seg${index}.ts`), bytes);
   }

@@ -30,4 +30,16 @@ describe('PlaybackClock', () => {
     clock.update({ position: 10, rate: 0, bufferedEnd: 14 }, 0);
     expect(clock.slackSeconds(14, 10_000)).toBeCloseTo(4);
   });
+
+  it('extends the buffered end by what the stream is known to hold, never shortens it', () => {
+    const clock = new PlaybackClock();
+    clock.update({ position: 10, rate: 1, bufferedEnd: 12 }, 0);
+    // The element's end is the lagging stream's; this stream holds up to 16.
+    expect(clock.slackSeconds(16, 0, () => 16)).toBeCloseTo(6);
+    expect(clock.slackSeconds(16, 0, () => 11)).toBeCloseTo(2);
+    expect(clock.slackSeconds(14, 0, () => 20)).toBeCloseTo(4); // the segment's start comes first
+    // Unknown buffered end: the segment's start alone counts, as before.
+    clock.update({ position: 10, rate: 1 }, 0);
+    expect(clock.slackSeconds(14, 0, () => 11)).toBeCloseTo(4);
+  });
 });
