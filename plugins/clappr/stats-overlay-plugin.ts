@@ -4,13 +4,8 @@
  * Shift+P while the player has focus). The overlay belongs to the player's session, so
  * `player.p2p().overlay` controls it too and the session's `destroy()` removes it.
  */
-import type {
-  EngineLibraries,
-  OverlayOptions,
-  P2PPlayerSession,
-  StatsOverlayHandle,
-} from '../shared/contract.js';
-import { createStatsOverlay } from '../shared/index.js';
+import type { EngineLibraries, P2PPlayerSession, StatsOverlayHandle } from '../shared/contract.js';
+import { createStatsOverlay, overlayOptionsFrom } from '../shared/index.js';
 import type { ClapprCoreLike, ClapprNamespace, UICorePluginBase } from './clappr-types.js';
 import { P2P_PLUGIN_NAME } from './p2p-core-plugin.js';
 import { sessionOfCore, unlinkSession } from './player-session-link.js';
@@ -31,13 +26,6 @@ const LAYER_CLASS = 'p2pml-clappr-layer';
 const LAYER_STYLE =
   'position:absolute;inset:0;z-index:20;pointer-events:none;overflow:hidden;text-align:left;' +
   'font:12px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;';
-
-/** Overlay options from the plugin's `overlay` option (`true`: shown at start). */
-function overlayOptionsOf(option: boolean | OverlayOptions | undefined): OverlayOptions {
-  if (option === true) return { visible: true };
-  if (option === false || option === undefined) return {};
-  return option;
-}
 
 /** An instance of the overlay plugin. */
 export interface StatsOverlayPlugin extends UICorePluginBase {
@@ -66,7 +54,7 @@ export function createStatsOverlayPluginClass(
       this.session = sessionOfCore(core, libraries);
       this.el.className = LAYER_CLASS;
       this.el.setAttribute('style', LAYER_STYLE);
-      const options = overlayOptionsOf(this.session.options.overlay);
+      const options = overlayOptionsFrom(this.session.options.overlay);
       // The overlay joins the session: `player.p2p().overlay`, destroyed with the session.
       this.overlay = createStatsOverlay(this.el, this.session, options);
       this.overlay.element.style.pointerEvents = 'auto';

@@ -13,6 +13,8 @@ import {
   P2PMediaLoaderError,
   validatePluginOptions,
   type PlayerSource,
+  overlayOptionsFrom,
+  playerHandleOf,
 } from '../shared/index.js';
 import {
   FlowplayerEvent,
@@ -24,8 +26,7 @@ import {
   type FlowplayerStatic,
 } from './flowplayer3-types.js';
 import { chainLoader } from './loader-chain.js';
-import { playerHandleOf } from './player-handle.js';
-import { majorVersionOf, overlayOptionsOf, sessionOptionsOf } from './plugin-options.js';
+import { majorVersionOf, sessionOptionsOf } from './plugin-options.js';
 
 /**
  * The Flowplayer 3 plugin: register it with `flowplayer(HLS, FlowplayerP2P)` (bundlers) or load
@@ -73,7 +74,7 @@ function attachPlayer(
       shaka: false,
     },
   });
-  createStatsOverlay(root, session, overlayOptionsOf(session.options));
+  createStatsOverlay(root, session, overlayOptionsFrom(session.options.overlay));
   if (session.options.hlsConfig !== undefined) {
     // Reported on the next task like the session's own option problems, after listeners exist.
     setTimeout(() => {

@@ -10,6 +10,8 @@ import {
   createStatsOverlay,
   type P2PPlayerSession,
   type PlayerSource,
+  overlayOptionsFrom,
+  playerHandleOf,
 } from '../shared/index.js';
 import type {
   Flowplayer7Api,
@@ -18,8 +20,7 @@ import type {
   Flowplayer7Static,
   Flowplayer7Video,
 } from './flowplayer7-types.js';
-import { playerHandleOf } from './player-handle.js';
-import { majorVersionOf, overlayOptionsOf, sessionOptionsOf } from './plugin-options.js';
+import { majorVersionOf, sessionOptionsOf } from './plugin-options.js';
 
 /** Event namespace of every listener the plugin adds to a player (removed together on destroy). */
 const NAMESPACE = 'p2p';
@@ -68,7 +69,7 @@ function attachPlayer(api: Flowplayer7Api, root: HTMLElement): void {
   const binding: PlayerBinding = { session, pendingHlsSource: undefined };
   bindings.set(api, binding);
   const ui = root.querySelector<HTMLElement>('.fp-player') ?? root;
-  createStatsOverlay(ui, session, overlayOptionsOf(session.options));
+  createStatsOverlay(ui, session, overlayOptionsFrom(session.options.overlay));
 
   session.on('error', ({ error, fatal }) => {
     // Only a source that cannot play is the player's business; P2P trouble falls back to HTTP.

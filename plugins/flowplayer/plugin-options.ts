@@ -1,8 +1,6 @@
 /**
- * How both Flowplayer lines read the plugin's options from the player configuration (`p2p` key)
- * and how the overlay option maps to the shared overlay's options.
+ * How both Flowplayer lines read the plugin's options from the player configuration (`p2p` key).
  */
-import type { OverlayOptions, P2PPluginOptions } from '../shared/index.js';
 
 /**
  * The `p2p` value of a player configuration as session options, or `undefined` when the plugin
@@ -14,14 +12,6 @@ export function sessionOptionsOf(value: unknown): unknown {
   if (value === false) return undefined;
   if (value === undefined || value === true || value === null) return {};
   return value;
-}
-
-/** The overlay options the `overlay` plugin option asks for (`true`: shown at start). */
-export function overlayOptionsOf(options: P2PPluginOptions): OverlayOptions {
-  const { overlay } = options;
-  if (overlay === true) return { visible: true };
-  if (overlay === undefined || overlay === false) return {};
-  return overlay;
 }
 
 /** Major version of a Flowplayer global (`version: '7.2.7'` → `'7'`), or undefined. */

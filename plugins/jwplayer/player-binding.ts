@@ -3,18 +3,14 @@
  * JW creates for this player), the stats overlay in the player's container with a control-bar button
  * that toggles it, and the release of all of it when the player is removed (`player.remove()`).
  */
-import type { Listener } from '../../core/events/typed-emitter.js';
 import {
   createPlayerSession,
   createStatsOverlay,
   OVERLAY_EXTERNAL_TOGGLE_CLASS,
-  type OverlayOptions,
-  type P2PPlayerEventMap,
   type P2PPlayerHandle,
   type P2PPlayerSession,
-  type P2PPlayerStats,
-  type PlaybackEngineKind,
-  type StatsOverlayHandle,
+  overlayOptionsFrom,
+  playerHandleOf,
 } from '../shared/index.js';
 import type { JWPlayerLike } from './jwplayer-extensions.js';
 
@@ -35,50 +31,6 @@ const OVERLAY_BUTTON_ICON =
       '<circle cx="6" cy="12" r="3"/><circle cx="18" cy="6" r="3"/><circle cx="18" cy="18" r="3"/>' +
       '<path d="M6 12L18 6M6 12l12 6" stroke="white" stroke-width="1.5"/></svg>',
   );
-
-function overlayOptionsOf(option: boolean | OverlayOptions | undefined): OverlayOptions {
-  if (option === true) return { visible: true };
-  if (option === false || option === undefined) return {};
-  return option;
-}
-
-/** The operator API: the session's, with `destroy()` releasing the binding (overlay, button) too. */
-class PlayerHandle implements P2PPlayerHandle {
-  constructor(
-    private readonly session: P2PPlayerSession,
-    private readonly release: () => void,
-  ) {}
-
-  get engineKind(): PlaybackEngineKind {
-    return this.session.engineKind;
-  }
-
-  get overlay(): StatsOverlayHandle | undefined {
-    return this.session.overlay;
-  }
-
-  getStats(): P2PPlayerStats {
-    return this.session.getStats();
-  }
-
-  on<K extends keyof P2PPlayerEventMap & string>(
-    event: K,
-    listener: Listener<P2PPlayerEventMap, K>,
-  ): () => void {
-    return this.session.on(event, listener);
-  }
-
-  off<K extends keyof P2PPlayerEventMap & string>(
-    event: K,
-    listener: Listener<P2PPlayerEventMap, K>,
-  ): void {
-    this.session.off(event, listener);
-  }
-
-  destroy(): void {
-    this.release();
-  }
-}
 
 /** P2P for one player, from `attach` (or the first provider JW creates for it) to its removal. */
 export class PlayerBinding {
@@ -111,7 +63,7 @@ export class PlayerBinding {
     private readonly released: () => void,
   ) {
     this.session = createPlayerSession(options);
-    this.handle = new PlayerHandle(this.session, () => {
+    this.handle = playerHandleOf(this.session, () => {
       this.destroy();
     });
     player.on('ready', this.onReady);
@@ -155,7 +107,7 @@ export class PlayerBinding {
       const overlay = createStatsOverlay(
         layer,
         this.session,
-        overlayOptionsOf(this.session.options.overlay),
+        overlayOptionsFrom(this.session.options.overlay),
       );
       overlay.element.style.pointerEvents = 'auto';
     }

@@ -4,18 +4,13 @@
  * host), the stats overlay, and the release of all of it when the player is removed.
  */
 import type { HlsInstanceLike } from '../../core/hlsjs/hlsjs-types.js';
-import type { Listener } from '../../core/events/typed-emitter.js';
-import type {
-  OverlayOptions,
-  P2PPlayerEventMap,
-  P2PPlayerHandle,
-  P2PPlayerSession,
-  P2PPlayerStats,
-  PlaybackEngineKind,
-  PlayerSource,
-  StatsOverlayHandle,
-} from '../shared/contract.js';
-import { createPlayerSession, createStatsOverlay } from '../shared/index.js';
+import type { P2PPlayerHandle, P2PPlayerSession, PlayerSource } from '../shared/contract.js';
+import {
+  createPlayerSession,
+  createStatsOverlay,
+  overlayOptionsFrom,
+  playerHandleOf,
+} from '../shared/index.js';
 import type {
   MediaElementLike,
   MediaElementPlayerLike,
@@ -38,50 +33,6 @@ interface HlsWithConfig extends HlsInstanceLike {
 
 /** `rendererready`'s payload: the renderer node MediaElement created. */
 type RendererReadyEvent = CustomEvent<{ readonly target?: unknown }>;
-
-/** The operator API on `player.p2p`: the session's, with `destroy()` releasing the binding too. */
-class PlayerHandle implements P2PPlayerHandle {
-  constructor(
-    private readonly session: P2PPlayerSession,
-    private readonly release: () => void,
-  ) {}
-
-  get engineKind(): PlaybackEngineKind {
-    return this.session.engineKind;
-  }
-
-  get overlay(): StatsOverlayHandle | undefined {
-    return this.session.overlay;
-  }
-
-  getStats(): P2PPlayerStats {
-    return this.session.getStats();
-  }
-
-  on<K extends keyof P2PPlayerEventMap & string>(
-    event: K,
-    listener: Listener<P2PPlayerEventMap, K>,
-  ): () => void {
-    return this.session.on(event, listener);
-  }
-
-  off<K extends keyof P2PPlayerEventMap & string>(
-    event: K,
-    listener: Listener<P2PPlayerEventMap, K>,
-  ): void {
-    this.session.off(event, listener);
-  }
-
-  destroy(): void {
-    this.release();
-  }
-}
-
-function overlayOptionsOf(option: boolean | OverlayOptions | undefined): OverlayOptions {
-  if (option === true) return { visible: true };
-  if (option === false || option === undefined) return {};
-  return option;
-}
 
 /** P2P for one player. Created by the plugin's `init` hook, before MediaElement picks a renderer. */
 export class PlayerBinding {
@@ -110,7 +61,7 @@ export class PlayerBinding {
     options: unknown,
   ) {
     this.session = createPlayerSession(options === true ? {} : options);
-    this.handle = new PlayerHandle(this.session, () => {
+    this.handle = playerHandleOf(this.session, () => {
       this.destroy();
     });
     this.originalNode = player.node;
@@ -164,7 +115,7 @@ export class PlayerBinding {
     const overlay = createStatsOverlay(
       layer,
       this.session,
-      overlayOptionsOf(this.session.options.overlay),
+      overlayOptionsFrom(this.session.options.overlay),
     );
     overlay.element.style.pointerEvents = 'auto';
   }

@@ -6,6 +6,7 @@
  */
 export type * from './contract.js';
 export { createPlayerSession, type SessionDependencies } from './player-session.js';
+export { playerHandleOf } from './player-handle.js';
 export { validatePluginOptions, engineConfigOf } from './plugin-options.js';
 export { chooseEngine } from './engine-choice.js';
 export { sourceKindOf } from './source-kind.js';

@@ -1,8 +1,8 @@
 /**
- * The operator's handle both Flowplayer lines expose (`api.p2p` / `player.p2p`): the session's
- * public half, whose `destroy()` also detaches the plugin from its player.
+ * The operator's handle a plugin exposes on its player (e.g. `player.p2p`): the session's public
+ * half, whose `destroy()` also detaches the plugin from its player (listeners, overlay, buttons).
  */
-import type { P2PPlayerHandle, P2PPlayerSession } from '../shared/index.js';
+import type { P2PPlayerHandle, P2PPlayerSession } from './contract.js';
 
 /**
  * The handle of `session`; `destroy()` calls `release`, which must destroy the session.
