@@ -54,7 +54,7 @@ const KNOWN_KEYS = Object.keys(CHECKS) as (keyof EngineConfig)[];
  */
 export function resolveEngineConfig(user: Partial<EngineConfig> = {}): EngineConfig {
   if (!isPlainObject(user)) {
-    throw invalid(`Invalid engine config: expected an object, got ${describe(user)}.`);
+    throw invalid(`Invalid engine config: expected an object, got ${describeValue(user)}.`);
   }
   for (const key of Object.keys(user)) {
     if (!(KNOWN_KEYS as string[]).includes(key)) throw unknownKey(key);
@@ -68,7 +68,7 @@ export function resolveEngineConfig(user: Partial<EngineConfig> = {}): EngineCon
     const allowed = CHECKS[key](merged[key], config);
     if (allowed !== undefined) {
       throw invalid(
-        `Invalid engine config "${key}": expected ${allowed}, got ${describe(merged[key])}.`,
+        `Invalid engine config "${key}": expected ${allowed}, got ${describeValue(merged[key])}.`,
       );
     }
   }
@@ -108,7 +108,7 @@ function checkTrackers(value: unknown, config: EngineConfig): string | undefined
   if (value.length === 0 && !config.p2pDisabled) return expected;
   const urls = value as unknown[];
   const badIndex = urls.findIndex((url) => !isWebSocketUrl(url));
-  return badIndex === -1 ? undefined : `${expected}; ${describe(urls[badIndex])} is not one`;
+  return badIndex === -1 ? undefined : `${expected}; ${describeValue(urls[badIndex])} is not one`;
 }
 
 function isWebSocketUrl(value: unknown): boolean {
@@ -147,12 +147,13 @@ function isFunction(value: unknown): boolean {
   return typeof value === 'function';
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** True for objects that are not arrays (or null): what a configuration object may be. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A short, unambiguous rendering of a received value for error messages. */
-function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'bigint') return `${value.toString()}n`;

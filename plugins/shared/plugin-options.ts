@@ -5,7 +5,11 @@
  * the rules and messages stay in one place.
  */
 import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '../../core/engine/config.js';
-import { resolveEngineConfig } from '../../core/engine/resolve-config.js';
+import {
+  describeValue,
+  isPlainObject,
+  resolveEngineConfig,
+} from '../../core/engine/resolve-config.js';
 import { P2PMediaLoaderError } from '../../core/errors.js';
 import type { P2PPluginOptions, ValidatedPluginOptions } from './contract.js';
 
@@ -41,7 +45,7 @@ export function validatePluginOptions(input: unknown): ValidatedPluginOptions {
   if (!isPlainObject(input)) {
     return {
       options: {},
-      problems: [invalid(`Invalid P2P options: expected an object, got ${describe(input)}.`)],
+      problems: [invalid(`Invalid P2P options: expected an object, got ${describeValue(input)}.`)],
     };
   }
   const kept: Record<string, unknown> = {};
@@ -89,7 +93,7 @@ function pluginKeyProblem(key: string, value: unknown): P2PMediaLoaderError | un
   const allowed = check(value);
   return allowed === undefined
     ? undefined
-    : invalid(`Invalid P2P option "${key}": expected ${allowed}, got ${describe(value)}.`);
+    : invalid(`Invalid P2P option "${key}": expected ${allowed}, got ${describeValue(value)}.`);
 }
 
 /** An unknown key, with a suggestion when it is near a plugin or engine key. */
@@ -146,18 +150,6 @@ function isHttpUrl(url: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'object' && value !== null) return 'an object';
-  return String(value);
 }
 
 function invalid(message: string): P2PMediaLoaderError {
