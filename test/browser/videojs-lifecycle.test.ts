@@ -8,7 +8,7 @@
  */
 import type { Page } from 'playwright-core';
 import { useBrowserSuite } from '../support/browser-suite.js';
-import { readSnapshot, waitForPlayed } from '../support/hlsjs-page.js';
+import { waitForPlayed } from '../support/hlsjs-page.js';
 import {
   installLeakProbe,
   noLeaks,
@@ -213,10 +213,12 @@ test('a source that cannot load ends in player.error() with a network code', asy
   const src = `${suite.stack.originUrl}/vod/no-such-stream/master.m3u8`;
   const url = videojsPageUrl(suite.stack.originUrl, { src, p2p: suite.stack.localP2PConfig() });
   const viewer = await viewers.open(suite.browser, url, 'failing');
-  await waitUntil(async () => (await readSnapshot(viewer.page)).fatalErrors.length > 0, {
-    timeoutMs: 20_000,
-    description: 'player.error() set',
-  });
+  // hls.js reports its fatal error to the harness before the plugin hands it to player.error(),
+  // so wait for the player's own error rather than for any fatal error.
+  await waitUntil(
+    async () => (await inPage(viewer.page, (harness) => harness.player().error())) !== null,
+    { timeoutMs: 20_000, description: 'player.error() set' },
+  );
   const error = await inPage(viewer.page, (harness) => harness.player().error());
   expect({ code: error?.code, fromHlsjs: error?.message.includes('hls.js') }).toEqual({
     code: 2,
