@@ -26,6 +26,7 @@ import { playerPageFor, type PlayerPage } from './player-pages.js';
 import { formatScenario } from './report-table.js';
 import { scenarioReport, type ScenarioReport, type ScenarioSpec } from './scenario-report.js';
 import { renderLineChart } from './svg-chart.js';
+import { warmUpBrowser } from './warm-up.js';
 
 const MEDIA_DIR = path.join(ROOT_DIR, 'examples/media/streams');
 
@@ -57,6 +58,14 @@ interface ScenarioContext {
   readonly page: PlayerPage;
 }
 
+/** Manifest URL of the scenario's stream: VOD, or a live session of its own. */
+function sourceUrl(stack: BenchStack, stream: string, mode: BenchMode, session: string): string {
+  const manifest = stream.startsWith('dash-') ? 'manifest.mpd' : 'master.m3u8';
+  return mode === 'live'
+    ? `${stack.origin.url}/live/${session}/${stream}/${manifest}`
+    : `${stack.origin.url}/vod/${stream}/${manifest}`;
+}
+
 function runScenarioArm(
   context: ScenarioContext,
   mode: BenchMode,
@@ -65,11 +74,7 @@ function runScenarioArm(
   const { options, stack } = context;
   const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const session = `bench-${p2p ? 'p2p' : 'base'}-${runId}`;
-  const manifest = options.stream.startsWith('dash-') ? 'manifest.mpd' : 'master.m3u8';
-  const src =
-    mode === 'live'
-      ? `${stack.origin.url}/live/${session}/${options.stream}/${manifest}`
-      : `${stack.origin.url}/vod/${options.stream}/${manifest}`;
+  const src = sourceUrl(stack, options.stream, mode, session);
   const label = `${mode} ${p2p ? 'p2p' : 'baseline'}`;
   return runArm({
     label,
@@ -199,6 +204,19 @@ async function main(): Promise<number> {
 
   const [stack, browser] = await Promise.all([startBenchStack(), launchBrowser()]);
   try {
+    const warmUpProblem = await warmUpBrowser({
+      browser,
+      origin: stack.origin,
+      page,
+      pageSetup: {
+        src: sourceUrl(stack, options.stream, 'vod', 'warm-up'),
+        engine: options.engine,
+        p2p: undefined,
+        capLevel: options.capLevel,
+      },
+      pathPrefix: `/vod/${options.stream}/`,
+    });
+    if (warmUpProblem !== undefined) progress(`bench: WARNING: ${warmUpProblem}`);
     for (const mode of options.modes) {
       const report = await runScenario({ options, stack, browser, page }, mode);
       process.stdout.write(
