@@ -1,7 +1,7 @@
 /**
- * The Shaka Player example page (examples/shaka/, what `npm start` shows) works as served: both players
- * play through the engine with the local tracker, the statistics table fills in, and the page
- * reaches no host outside the machine.
+ * The engine example pages (examples/hlsjs/ and examples/shaka/, what `npm start` shows) work as
+ * served: both players on each page play through the engine with the local tracker, the statistics
+ * table fills in, and the page reaches no host outside the machine.
  */
 import { useBrowserSuite } from '../support/browser-suite.js';
 
@@ -10,12 +10,15 @@ jest.setTimeout(60_000);
 const suite = useBrowserSuite();
 const { viewers } = suite;
 
-test('the Shaka example page plays live and VOD DASH and shows engine statistics', async () => {
+test.each([
+  { example: 'hlsjs', streams: 'live and VOD HLS' },
+  { example: 'shaka', streams: 'live and VOD DASH' },
+])('the $example example page plays $streams and shows engine statistics', async ({ example }) => {
   const trackerPort = suite.stack.tracker?.port ?? 0;
   const viewer = await viewers.open(
     suite.browser,
-    `${suite.stack.originUrl}/examples/shaka/index.html?trackerPort=${trackerPort}`,
-    'example page',
+    `${suite.stack.originUrl}/examples/${example}/index.html?trackerPort=${trackerPort}`,
+    `${example} example page`,
   );
 
   await viewer.page.waitForFunction(
@@ -46,4 +49,5 @@ test('the Shaka example page plays live and VOD DASH and shows engine statistics
     expect(player.statsRows).toBeGreaterThan(0);
     expect(player.httpRow).not.toBe('0 KiB');
   }
+  await viewer.close();
 });
