@@ -152,6 +152,9 @@ export function createP2PPluginClass(
       const choice = this.session.chooseFor(source);
       this.session.watchMedia(tech.el());
       const player = this.target;
+      // Filled in once started; `fail` may run during the start, before the playback exists.
+      const current: { playback?: Playback } = {};
+      let keepError: (() => void) | undefined;
       const context: PlaybackContext = {
         source,
         tech,
@@ -160,16 +163,28 @@ export function createP2PPluginClass(
         AudioTrack: videojs.AudioTrack,
         fail: (code, message) => {
           this.session.reportError(new Error(message), true);
-          player.error({ code, message });
+          const error = { code, message };
+          player.error(error);
+          // Video.js clears player.error() when the tech reports `loadstart`. hls.js attaching its
+          // MediaSource causes one asynchronously, and a fast failure (a 404 manifest from a near
+          // origin) can come first: put the error back if that `loadstart` is still this source's.
+          if (keepError) player.off('loadstart', keepError);
+          keepError = () => {
+            keepError = undefined;
+            if (this.playback === current.playback && player.error() === null) player.error(error);
+          };
+          player.one('loadstart', keepError);
         },
       };
-      const playback =
+      const started =
         choice.kind === 'shaka' ? startShakaPlayback(context) : startHlsPlayback(context);
-      this.playback = playback;
+      current.playback = started;
+      this.playback = started;
       return {
         dispose: () => {
-          if (this.playback === playback) this.stopPlayback();
-          else playback.dispose();
+          if (keepError) player.off('loadstart', keepError);
+          if (this.playback === started) this.stopPlayback();
+          else started.dispose();
         },
       };
     }

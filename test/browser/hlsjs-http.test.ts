@@ -3,8 +3,9 @@
  * player gets exactly the origin's bytes; and the engine's HTTP byte count matches what the origin
  * sent. All eight viewers play at once in one browser (separate contexts) to keep the file fast.
  */
-import type { Browser } from 'playwright-core';
-import { ViewerSet, launchBrowser, type Viewer } from '../support/browser.js';
+import type { Viewer } from '../support/browser.js';
+import { useBrowserSuite } from '../support/browser-suite.js';
+import { CaseResults } from '../support/case-results.js';
 import {
   hlsjsPageUrl,
   readSnapshot,
@@ -15,8 +16,7 @@ import {
 } from '../support/hlsjs-page.js';
 import { HLS_STREAM_KINDS, originBytes, sha256Hex, urlPath } from '../support/origin-media.js';
 import type { RequestRecord } from '../../examples/server/counters.js';
-import { startStack, type Stack } from '../support/stack.js';
-import { settle, unwrap, waitUntil, type Settled } from '../support/wait.js';
+import { waitUntil } from '../support/wait.js';
 
 const PLAYED_SECONDS = 20;
 jest.setTimeout(120_000);
@@ -39,10 +39,9 @@ const cases: PlaybackCase[] = HLS_STREAM_KINDS.flatMap((kind) => [
   { kind, mode: 'live' as const },
 ]);
 
-let stack: Stack;
-let browser: Browser;
-const viewers = new ViewerSet();
-const results = new Map<string, Promise<Settled<PlaybackResult>>>();
+const suite = useBrowserSuite({ tracker: false });
+const { viewers } = suite;
+const results = new CaseResults<PlaybackCase, PlaybackResult>(caseName);
 
 function caseName({ kind, mode }: PlaybackCase): string {
   return `${kind} ${mode}`;
@@ -56,38 +55,19 @@ async function play(playbackCase: PlaybackCase): Promise<PlaybackResult> {
   const session = `http-${playbackCase.kind}`;
   const src =
     playbackCase.mode === 'vod'
-      ? stack.vodUrl(playbackCase.kind)
-      : stack.liveUrl(session, playbackCase.kind);
+      ? suite.stack.vodUrl(playbackCase.kind)
+      : suite.stack.liveUrl(session, playbackCase.kind);
   const pathPrefix =
     playbackCase.mode === 'vod' ? `/vod/${playbackCase.kind}/` : `/live/${session}/`;
-  const url = hlsjsPageUrl(stack.originUrl, { src, p2p: { p2pDisabled: true } });
-  const viewer = await viewers.open(browser, url, caseName(playbackCase));
+  const url = hlsjsPageUrl(suite.stack.originUrl, { src, p2p: { p2pDisabled: true } });
+  const viewer = await viewers.open(suite.browser, url, caseName(playbackCase));
   await waitForPlayed(viewer.page, PLAYED_SECONDS, 90_000);
   return { snapshot: await waitForHashes(viewer.page), pathPrefix, viewer };
 }
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack({ tracker: false }), launchBrowser()]);
-  for (const playbackCase of cases) {
-    results.set(caseName(playbackCase), settle(play(playbackCase)));
-  }
+beforeAll(() => {
+  results.start(cases, play);
 });
-
-afterEach(() => {
-  viewers.assertStayedLocal();
-});
-
-afterAll(async () => {
-  await viewers.closeAll();
-  await browser.close();
-  await stack.stop();
-});
-
-async function resultOf(playbackCase: PlaybackCase): Promise<PlaybackResult> {
-  const result = results.get(caseName(playbackCase));
-  if (result === undefined) throw new Error(`no viewer for ${caseName(playbackCase)}`);
-  return unwrap(await result);
-}
 
 /** Path and byte range of a request hls.js made, in the form the origin records them. */
 function requestKeyOfLoad(load: HarnessLoad): string {
@@ -105,13 +85,13 @@ function requestKeyOfRecord(record: RequestRecord): string {
 
 describe.each(cases)('hls.js, P2P disabled: $kind $mode', (playbackCase) => {
   test(`plays ${PLAYED_SECONDS} s without a fatal error`, async () => {
-    const { snapshot } = await resultOf(playbackCase);
+    const { snapshot } = await results.of(playbackCase);
     expect(snapshot.fatalErrors).toEqual([]);
     expect(snapshot.playedSeconds).toBeGreaterThanOrEqual(PLAYED_SECONDS);
   });
 
   test('every segment the player got is byte-identical to the origin file', async () => {
-    const { snapshot } = await resultOf(playbackCase);
+    const { snapshot } = await results.of(playbackCase);
     const mediaSegments = snapshot.segments.filter((segment) => segment.sn !== 'initSegment');
     expect(mediaSegments.length).toBeGreaterThanOrEqual(PLAYED_SECONDS / 2);
     const mismatches = snapshot.segments
@@ -125,7 +105,7 @@ describe.each(cases)('hls.js, P2P disabled: $kind $mode', (playbackCase) => {
   });
 
   test("the engine's HTTP byte count equals the bytes the origin sent it, and none came from peers", async () => {
-    const { pathPrefix, viewer } = await resultOf(playbackCase);
+    const { pathPrefix, viewer } = await results.of(playbackCase);
     // hls.js keeps buffering while this runs: compare at a moment when no download is in flight.
     // The origin counts bytes its socket accepted. When hls.js abandons a download (its ABR aborts
     // a slow fragment, for example), the tail of that body can sit in socket buffers and never be
@@ -136,7 +116,7 @@ describe.each(cases)('hls.js, P2P disabled: $kind $mode', (playbackCase) => {
       async () => {
         const snapshot = await readSnapshot(viewer.page);
         // Media segments only: the adapter leaves playlists and init segments to hls.js's loader.
-        const records = stack.origin.counters
+        const records = suite.stack.origin.counters
           .requests({ pathPrefix })
           .filter((record) => record.isMedia);
         if (records.some((record) => record.endedAtMs === undefined)) return false;

@@ -4,8 +4,9 @@
  * media byte count is the engine's HTTP bytes plus what Shaka fetched itself (init segments,
  * SegmentBase index ranges). All viewers play at once in one browser to keep the file fast.
  */
-import type { Browser } from 'playwright-core';
-import { ViewerSet, launchBrowser, type Viewer } from '../support/browser.js';
+import type { Viewer } from '../support/browser.js';
+import { useBrowserSuite } from '../support/browser-suite.js';
+import { CaseResults } from '../support/case-results.js';
 import { readSnapshot } from '../support/hlsjs-page.js';
 import { originBytes, sha256Hex, urlPath } from '../support/origin-media.js';
 import {
@@ -15,8 +16,7 @@ import {
   waitForShakaPlayed,
   type ShakaHarnessSnapshot,
 } from '../support/shaka-page.js';
-import { startStack, type Stack } from '../support/stack.js';
-import { settle, unwrap, waitUntil, type Settled } from '../support/wait.js';
+import { waitUntil } from '../support/wait.js';
 
 const PLAYED_SECONDS = 20;
 jest.setTimeout(150_000);
@@ -51,10 +51,9 @@ const cases: PlaybackCase[] = [
       ]),
 ];
 
-let stack: Stack;
-let browser: Browser;
-const viewers = new ViewerSet();
-const results = new Map<string, Promise<Settled<PlaybackResult>>>();
+const suite = useBrowserSuite({ tracker: false });
+const { viewers } = suite;
+const results = new CaseResults<PlaybackCase, PlaybackResult>(caseName);
 
 function caseName({ kind, mode }: PlaybackCase): string {
   return `${kind} ${mode}`;
@@ -63,53 +62,34 @@ function caseName({ kind, mode }: PlaybackCase): string {
 async function play(playbackCase: PlaybackCase): Promise<PlaybackResult> {
   const session = `shaka-http-${playbackCase.kind}`;
   const live = playbackCase.mode === 'live';
-  const src = stack.manifestUrl(playbackCase.kind, live ? { session } : undefined);
+  const src = suite.stack.manifestUrl(playbackCase.kind, live ? { session } : undefined);
   const pathPrefix = live ? `/live/${session}/` : `/vod/${playbackCase.kind}/`;
   // ABR off: an ABR switch aborts a download mid-way, and the bytes the origin had already written
   // for it then count at the origin but reach neither the engine nor Shaka, so byte counts could not
   // be compared exactly. ABR with the engine is covered by the quality switch and P2P tests.
-  const url = shakaPageUrl(stack.originUrl, {
+  const url = shakaPageUrl(suite.stack.originUrl, {
     src,
     p2p: { p2pDisabled: true },
     shaka: { abr: { enabled: false } },
   });
-  const viewer = await viewers.open(browser, url, caseName(playbackCase));
+  const viewer = await viewers.open(suite.browser, url, caseName(playbackCase));
   await waitForShakaPlayed(viewer.page, PLAYED_SECONDS, 120_000);
   return { snapshot: await waitForShakaHashes(viewer.page), pathPrefix, viewer };
 }
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack({ tracker: false }), launchBrowser()]);
-  for (const playbackCase of cases) {
-    results.set(caseName(playbackCase), settle(play(playbackCase)));
-  }
+beforeAll(() => {
+  results.start(cases, play);
 });
-
-afterEach(() => {
-  viewers.assertStayedLocal();
-});
-
-afterAll(async () => {
-  await viewers.closeAll();
-  await browser.close();
-  await stack.stop();
-});
-
-async function resultOf(playbackCase: PlaybackCase): Promise<PlaybackResult> {
-  const result = results.get(caseName(playbackCase));
-  if (result === undefined) throw new Error(`no viewer for ${caseName(playbackCase)}`);
-  return unwrap(await result);
-}
 
 describe.each(cases)('Shaka, P2P disabled: $kind $mode', (playbackCase) => {
   test(`plays ${PLAYED_SECONDS} s without a fatal error`, async () => {
-    const { snapshot } = await resultOf(playbackCase);
+    const { snapshot } = await results.of(playbackCase);
     expect(snapshot.fatalErrors).toEqual([]);
     expect(snapshot.playedSeconds).toBeGreaterThanOrEqual(PLAYED_SECONDS);
   });
 
   test('media segments come through the engine, byte-identical to the origin files', async () => {
-    const { snapshot } = await resultOf(playbackCase);
+    const { snapshot } = await results.of(playbackCase);
     const media = snapshot.segments.filter((segment) => segment.sn === 'media');
     expect(media.length).toBeGreaterThanOrEqual(PLAYED_SECONDS / 2);
     // Requests without a segment reference (Shaka's HLS probes, the sidx of SegmentBase) are
@@ -132,13 +112,13 @@ describe.each(cases)('Shaka, P2P disabled: $kind $mode', (playbackCase) => {
   });
 
   test("the origin's media bytes are the engine's HTTP bytes plus Shaka's own fetches", async () => {
-    const { pathPrefix, viewer } = await resultOf(playbackCase);
+    const { pathPrefix, viewer } = await results.of(playbackCase);
     let last = '';
     await waitUntil(
       async () => {
         const snapshot = await readShakaSnapshot(viewer.page);
         const stats = snapshot.engineStats;
-        const originBytesSent = stack.origin.counters.mediaBytes(pathPrefix);
+        const originBytesSent = suite.stack.origin.counters.mediaBytes(pathPrefix);
         const unanswered = snapshot.loads.length - snapshot.segments.length;
         const engineEnds = snapshot.trace
           .filter((entry) => entry.event === 'segment-aborted' || entry.event === 'segment-error')
