@@ -1,7 +1,8 @@
-/* global window, document, URLSearchParams, performance, Clappr, HlsjsPlayback, p2pml */
+/* global window, document, performance, Clappr, HlsjsPlayback, p2pml */
 // Test harness for clappr.html: Clappr players with @clappr/hlsjs-playback (HLS) and, with P2P on,
 // our plugins (core plugin, stats overlay, Shaka playback for DASH). Plain browser script over the
-// vendors' and our UMD bundles, as script-tag users load them.
+// vendors' and our UMD bundles, as script-tag users load them; the shared recording pieces come
+// from harness-kit.js.
 //
 // Query parameters:
 //   src      manifest URL (required)
@@ -22,32 +23,19 @@
 'use strict';
 
 (function startHarness() {
-  const params = new URLSearchParams(window.location.search);
-  const src = params.get('src');
+  const kit = window.harnessKit;
+  const params = kit.readParams();
+  const { src, engineMode, p2p: p2pOptions, capLevel } = params;
   const mimeType = params.get('type') ?? undefined;
-  const engineMode = params.get('engine') ?? 'p2p';
-  const p2pOptions = JSON.parse(params.get('p2p') ?? '{}');
-  const hlsConfig = JSON.parse(params.get('hls') ?? '{}');
-  const capLevel = params.has('capLevel') ? Number(params.get('capLevel')) : undefined;
+  const hlsConfig = params.json('hls');
   const playerCount = Number(params.get('players') ?? '1');
   const withOverlayPlugin = params.get('overlayPlugin') !== 'off';
-  const MAX_TRACE = 2000;
   const startedAtMs = performance.now();
   const viewers = [];
   let setupError;
 
-  function loadScript(url) {
-    return new Promise((resolve, reject) => {
-      const script = document.createElement('script');
-      script.src = url;
-      script.onload = () => resolve();
-      script.onerror = () => reject(new Error(`cannot load ${url}`));
-      document.head.appendChild(script);
-    });
-  }
-
   function createViewerState() {
-    return {
+    const state = {
       ready: false,
       stalls: { count: 0, totalMs: 0 },
       fatalErrors: [],
@@ -56,52 +44,29 @@
       segments: [],
       trace: [],
       startup: { startedAtMs, playingAtMs: undefined },
-      mediaBytes: 0,
-      mediaSegments: 0,
-      hasPlayed: false,
-      stallStartedAtMs: undefined,
     };
+    state.stallTracker = kit.createStallTracker(state);
+    state.media = kit.createMediaCount(state.startup);
+    return state;
   }
 
   function addTrace(state, event, details) {
-    state.trace.push({ atMs: performance.now(), event, ...details });
-    if (state.trace.length > MAX_TRACE) state.trace.splice(0, state.trace.length - MAX_TRACE);
+    kit.addTrace(state.trace, event, details);
   }
 
   function recordSegment(state, record) {
     state.segments.push(record);
-    if (record.sn === 'initSegment') return;
-    state.mediaBytes += record.byteLength;
-    state.mediaSegments += 1;
-    state.startup.firstSegmentAtMs ??= performance.now();
+    if (record.sn !== 'initSegment') state.media.add(record.byteLength);
   }
 
   // Media events do not bubble but do pass ancestors in the capture phase: listening on the
   // player's element sees every video element Clappr creates for it (one per source).
   function watchStalls(element, state) {
-    element.addEventListener(
-      'playing',
-      () => {
-        state.hasPlayed = true;
-        state.startup.playingAtMs ??= performance.now();
-        if (state.stallStartedAtMs !== undefined) {
-          state.stalls.totalMs += performance.now() - state.stallStartedAtMs;
-          state.stallStartedAtMs = undefined;
-        }
-      },
-      true,
-    );
-    element.addEventListener(
-      'waiting',
-      (event) => {
-        const video = event.target;
-        if (!state.hasPlayed || video.seeking || state.stallStartedAtMs !== undefined) return;
-        state.stalls.count += 1;
-        state.stallStartedAtMs = performance.now();
-        addTrace(state, 'stall', { currentTime: video.currentTime });
-      },
-      true,
-    );
+    kit.watchStalls(element, state.stallTracker, {
+      capture: true,
+      isSeeking: (event) => event.target.seeking,
+      onStall: (event) => addTrace(state, 'stall', { currentTime: event.target.currentTime }),
+    });
   }
 
   // hls.js events through the playback's documented hook (our plugin appends its own listener).
@@ -135,14 +100,7 @@
       {
         eventName: 'hlsError',
         callback(_event, data) {
-          const error = {
-            type: data.type,
-            details: data.details,
-            fatal: data.fatal,
-            message: data.error ? String(data.error.message) : undefined,
-            url: data.frag ? data.frag.url : undefined,
-          };
-          (data.fatal ? state.fatalErrors : state.errors).push(error);
+          kit.fileError(state, kit.describeHlsError(data));
         },
       },
     ];
@@ -171,7 +129,7 @@
     handle.on('error', ({ error, fatal }) => {
       const details = `${String(error.code ?? 'error')}: ${error.message}`;
       addTrace(state, 'error', { details, fatal });
-      (fatal ? state.fatalErrors : state.errors).push({ type: 'p2p', details, fatal });
+      kit.fileError(state, { type: 'p2p', details, fatal });
     });
   }
 
@@ -209,13 +167,12 @@
       state.clapprErrors.push({ code: String(error.code), level: String(error.level) });
     });
     player.on(Clappr.Events.PLAYER_ERROR, (error) => {
-      const record = {
+      kit.fileError(state, {
         type: 'clappr',
         details: String(error.code),
         fatal: error.level === 'FATAL',
         message: error.description,
-      };
-      (record.fatal ? state.fatalErrors : state.errors).push(record);
+      });
     });
     const handle = engineMode === 'p2p' ? p2pml.clappr.p2pOf(player) : undefined;
     if (handle) followHandle(handle, state);
@@ -232,20 +189,6 @@
 
   function currentVideo(entry) {
     return entry.element.querySelector('video');
-  }
-
-  function playedSeconds(video) {
-    let total = 0;
-    if (!video) return total;
-    for (let i = 0; i < video.played.length; i += 1)
-      total += video.played.end(i) - video.played.start(i);
-    return total;
-  }
-
-  function stallsNow(state) {
-    const ongoingMs =
-      state.stallStartedAtMs === undefined ? 0 : performance.now() - state.stallStartedAtMs;
-    return { count: state.stalls.count, totalMs: state.stalls.totalMs + ongoingMs };
   }
 
   function engineStats(entry) {
@@ -268,12 +211,12 @@
     const entry = viewer(index);
     const video = currentVideo(entry);
     return {
-      playedSeconds: playedSeconds(video),
+      playedSeconds: kit.playedSeconds(video),
       currentTime: video ? video.currentTime : 0,
-      stalls: stallsNow(entry.state),
+      stalls: entry.state.stallTracker.now(),
       startup: { ...entry.state.startup },
-      mediaBytes: entry.state.mediaBytes,
-      mediaSegments: entry.state.mediaSegments,
+      mediaBytes: entry.state.media.bytes,
+      mediaSegments: entry.state.media.segments,
       fatalErrors: entry.state.fatalErrors.length,
       setupError,
       engineStats: engineStats(entry),
@@ -302,9 +245,9 @@
     return {
       ready: state.ready,
       setupError,
-      playedSeconds: playedSeconds(video),
+      playedSeconds: kit.playedSeconds(video),
       currentTime: video ? video.currentTime : 0,
-      stalls: stallsNow(state),
+      stalls: state.stallTracker.now(),
       fatalErrors: state.fatalErrors,
       errors: state.errors,
       loads: [],
@@ -319,7 +262,7 @@
 
   async function start() {
     if (!src) throw new Error('missing ?src=');
-    if (engineMode === 'p2p') await loadScript('/dist/umd/p2p-media-loader-clappr.min.js');
+    if (engineMode === 'p2p') await kit.loadScript('/dist/umd/p2p-media-loader-clappr.min.js');
     for (let index = 0; index < playerCount; index += 1) {
       const entry = createPlayer(index);
       entry.state.startup.scriptsLoadedAtMs = performance.now();
@@ -337,7 +280,7 @@
     player: (index) => viewer(index).player,
     load(source, index) {
       const entry = viewer(index);
-      entry.state.hasPlayed = false;
+      entry.state.stallTracker.restart();
       entry.player.load(source);
     },
     destroyPlayer(index) {
@@ -354,6 +297,6 @@
   };
 
   start().catch((error) => {
-    setupError = String(error && error.stack ? error.stack : error);
+    setupError = kit.setupErrorText(error);
   });
 })();

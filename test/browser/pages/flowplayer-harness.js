@@ -1,8 +1,9 @@
-/* global window, document, URLSearchParams, performance, flowplayer */
+/* global window, document, performance, flowplayer */
 // Test harness for flowplayer7.html (Flowplayer 7, hlsjs-lite engine over the page's hls.js) and
 // flowplayer-current.html (@flowplayer/player 3.x with its HLS plugin and bundled hls.js). Plain
 // browser script over the vendors' and our UMD bundles, as script-tag users load them. The page
-// sets `window.__flowplayerLine` ('7' or 'current') before loading this file.
+// sets `window.__flowplayerLine` ('7' or 'current') before loading this file; the shared recording
+// pieces come from harness-kit.js.
 //
 // Query parameters:
 //   src      manifest URL (required)
@@ -23,121 +24,42 @@
 
 (function startHarness() {
   const line = window.__flowplayerLine;
-  const params = new URLSearchParams(window.location.search);
-  const src = params.get('src');
-  const engineMode = params.get('engine') ?? 'p2p';
-  const p2pOptions = JSON.parse(params.get('p2p') ?? '{}');
-  const capLevel = params.has('capLevel') ? Number(params.get('capLevel')) : undefined;
+  const kit = window.harnessKit;
+  const { src, engineMode, p2p: p2pOptions, capLevel } = kit.readParams();
   const container = document.getElementById('player');
   const HLS_TYPE = 'application/x-mpegurl';
-  // Trace entries kept (oldest dropped): bounds memory over long bench runs.
-  const MAX_TRACE = 2000;
 
-  const state = {
-    ready: false,
-    setupError: undefined,
-    stalls: { count: 0, totalMs: 0 },
-    fatalErrors: [],
-    errors: [],
-    loads: [],
-    segments: [],
-    hashesPending: 0,
-    startup: { startedAtMs: performance.now(), playingAtMs: undefined },
-    trace: [],
-  };
-  let mediaBytesDelivered = 0;
-  let mediaSegmentsDelivered = 0;
+  const state = kit.createState();
+  const stalls = kit.createStallTracker(state);
+  const media = kit.createMediaCount(state.startup);
   let player;
   let video;
-  let hasPlayed = false;
-  let stallStartedAtMs;
 
-  function loadScript(url) {
-    return new Promise((resolve, reject) => {
-      const script = document.createElement('script');
-      script.src = url;
-      script.onload = () => resolve();
-      script.onerror = () => reject(new Error(`cannot load ${url}`));
-      document.head.appendChild(script);
-    });
-  }
-
-  // Wraps whichever fragment loader the hls.js instance has (ours, chained or not, or the player's)
-  // to record the bytes handed to the player.
-  function tapFragmentLoader(InnerLoader) {
-    return class TappedFragmentLoader {
-      constructor(config) {
-        this.inner = new InnerLoader(config);
-      }
-      get stats() {
-        return this.inner.stats;
-      }
-      set stats(value) {
-        this.inner.stats = value;
-      }
-      get context() {
-        return this.inner.context;
-      }
-      load(context, config, callbacks) {
-        const frag = context.frag ?? {};
-        const load = {
-          url: context.url,
-          sn: frag.sn,
-          type: frag.type,
-          level: frag.level,
-          startedAtMs: performance.now(),
-          outcome: 'pending',
-        };
-        state.loads.push(load);
-        this.load_ = load;
-        this.inner.load(context, config, {
-          ...callbacks,
-          onSuccess: (response, stats, successContext, details) => {
-            load.outcome = 'success';
-            load.endedAtMs = performance.now();
-            const bytes = response.data instanceof ArrayBuffer ? response.data.byteLength : 0;
-            state.segments.push({
-              url: context.url,
-              sn: frag.sn,
-              type: frag.type,
-              level: frag.level,
-              byteLength: bytes,
-            });
-            if (frag.sn !== 'initSegment') {
-              mediaBytesDelivered += bytes;
-              mediaSegmentsDelivered += 1;
-              state.startup.firstSegmentAtMs ??= performance.now();
-            }
-            callbacks.onSuccess(response, stats, successContext, details);
-          },
-          onError: (error, errorContext, details, stats) => {
-            load.outcome = `error ${String(error.code)}`;
-            load.endedAtMs = performance.now();
-            callbacks.onError(error, errorContext, details, stats);
-          },
-        });
-      }
-      abort() {
-        if (this.load_ && this.load_.outcome === 'pending') {
-          this.load_.outcome = 'aborted';
-          this.load_.endedAtMs = performance.now();
-        }
-        this.inner.abort();
-      }
-      destroy() {
-        this.inner.destroy();
-      }
-      getCacheAge() {
-        return this.inner.getCacheAge ? this.inner.getCacheAge() : null;
-      }
-      getResponseHeader(name) {
-        return this.inner.getResponseHeader ? this.inner.getResponseHeader(name) : null;
-      }
-    };
-  }
+  // The tap on whichever fragment loader the hls.js instance has (ours, chained or not, or the
+  // player's): every load started and the bytes handed to the player.
+  const fragmentHooks = {
+    started(context) {
+      const load = {
+        ...kit.describeFrag(context.frag ?? {}, context.url),
+        startedAtMs: performance.now(),
+        outcome: 'pending',
+      };
+      state.loads.push(load);
+      return load;
+    },
+    delivered(context, data) {
+      const frag = context.frag ?? {};
+      const byteLength = data instanceof ArrayBuffer ? data.byteLength : 0;
+      state.segments.push({ ...kit.describeFrag(frag, context.url), byteLength });
+      if (frag.sn !== 'initSegment') media.add(byteLength);
+    },
+  };
 
   function followHls(hls) {
-    hls.config.fLoader = tapFragmentLoader(hls.config.fLoader ?? hls.config.loader);
+    hls.config.fLoader = kit.tapFragmentLoader(
+      hls.config.fLoader ?? hls.config.loader,
+      fragmentHooks,
+    );
     if (capLevel !== undefined) {
       hls.on('hlsManifestParsed', () => {
         hls.autoLevelCapping = capLevel;
@@ -147,36 +69,16 @@
       state.startup.manifestParsedAtMs ??= performance.now();
     });
     hls.on('hlsLevelSwitching', (_event, data) => {
-      state.trace.push({ atMs: performance.now(), event: 'level-switching', level: data.level });
+      kit.addTrace(state.trace, 'level-switching', { level: data.level });
     });
     hls.on('hlsError', (_event, data) => {
-      const error = {
-        type: data.type,
-        details: data.details,
-        fatal: data.fatal,
-        message: data.error ? String(data.error.message) : undefined,
-        url: data.frag ? data.frag.url : undefined,
-      };
-      (data.fatal ? state.fatalErrors : state.errors).push(error);
+      kit.fileError(state, kit.describeHlsError(data));
     });
   }
 
   function watchVideo(element) {
     video = element;
-    video.addEventListener('playing', () => {
-      hasPlayed = true;
-      state.startup.playingAtMs ??= performance.now();
-      if (stallStartedAtMs !== undefined) {
-        state.stalls.totalMs += performance.now() - stallStartedAtMs;
-        stallStartedAtMs = undefined;
-      }
-    });
-    video.addEventListener('waiting', () => {
-      // Waiting after a seek is expected; only waiting during playback is a stall.
-      if (!hasPlayed || video.seeking || stallStartedAtMs !== undefined) return;
-      state.stalls.count += 1;
-      stallStartedAtMs = performance.now();
-    });
+    kit.watchStalls(video, stalls);
   }
 
   function pluginOptions() {
@@ -216,7 +118,7 @@
 
   async function start() {
     if (!src) throw new Error('missing ?src=');
-    if (engineMode !== 'none') await loadScript('/dist/umd/p2p-media-loader-flowplayer.min.js');
+    if (engineMode !== 'none') await kit.loadScript('/dist/umd/p2p-media-loader-flowplayer.min.js');
     state.startup.scriptsLoadedAtMs = performance.now();
     if (line === '7') startFlowplayer7();
     else startFlowplayerCurrent();
@@ -225,36 +127,18 @@
     if (p2p) {
       // The handle's events worth a timeline (bench diagnostics read `segment-loaded` sources).
       for (const name of ['segment-loaded', 'peer-connected', 'peer-disconnected']) {
-        p2p.on(name, (payload) => {
-          state.trace.push({ atMs: performance.now(), event: name, ...payload });
-          if (state.trace.length > MAX_TRACE) state.trace.splice(0, state.trace.length - MAX_TRACE);
-        });
+        p2p.on(name, (payload) => kit.addTrace(state.trace, name, payload));
       }
       p2p.on('error', ({ error, fatal }) => {
-        const entry = {
+        kit.fileError(state, {
           type: 'p2p',
           details: error.code ?? error.name,
           fatal,
           message: error.message,
-        };
-        (fatal ? state.fatalErrors : state.errors).push(entry);
+        });
       });
     }
     state.ready = true;
-  }
-
-  function stallsNow() {
-    const ongoingMs = stallStartedAtMs === undefined ? 0 : performance.now() - stallStartedAtMs;
-    return { count: state.stalls.count, totalMs: state.stalls.totalMs + ongoingMs };
-  }
-
-  function playedSeconds() {
-    if (!video) return 0;
-    let total = 0;
-    for (let index = 0; index < video.played.length; index += 1) {
-      total += video.played.end(index) - video.played.start(index);
-    }
-    return total;
   }
 
   function handle() {
@@ -266,29 +150,18 @@
     return p2p ? p2p.getStats() : undefined;
   }
 
+  const report = kit.createReport(state, () => ({
+    playedSeconds: kit.playedSeconds(video),
+    currentTime: video ? video.currentTime : 0,
+    stalls: stalls.now(),
+    engineStats: engineStats(),
+    mediaBytes: media.bytes,
+    mediaSegments: media.segments,
+  }));
+
   window.__harness = {
-    snapshot() {
-      return {
-        ...state,
-        stalls: stallsNow(),
-        playedSeconds: playedSeconds(),
-        currentTime: video ? video.currentTime : 0,
-        engineStats: engineStats(),
-      };
-    },
-    sample() {
-      return {
-        playedSeconds: playedSeconds(),
-        currentTime: video ? video.currentTime : 0,
-        stalls: stallsNow(),
-        startup: { ...state.startup },
-        mediaBytes: mediaBytesDelivered,
-        mediaSegments: mediaSegmentsDelivered,
-        fatalErrors: state.fatalErrors.length,
-        setupError: state.setupError,
-        engineStats: engineStats(),
-      };
-    },
+    snapshot: report.snapshot,
+    sample: report.sample,
     seek(seconds) {
       if (video) video.currentTime = seconds;
     },
@@ -308,6 +181,6 @@
   };
 
   start().catch((error) => {
-    state.setupError = String(error && error.stack ? error.stack : error);
+    state.setupError = kit.setupErrorText(error);
   });
 })();

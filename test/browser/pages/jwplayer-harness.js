@@ -1,6 +1,7 @@
-/* global window, document, URLSearchParams, performance, jwplayer, p2pml */
+/* global window, performance, jwplayer, p2pml */
 // Test harness for jwplayer.html: sets a JW Player up on `?src=` with our P2P plugin (dist/umd
-// bundle) unless `?engine=none`. Plain browser script, as script-tag users load things.
+// bundle) unless `?engine=none`. Plain browser script, as script-tag users load things; the shared
+// recording pieces come from harness-kit.js.
 //
 // Which JW Player: whatever the test serves at /__jwplayer/jwplayer.js (test/support/
 // jwplayer-page.ts routes that path): the jwplayer-standin (NOT JW Player; a stand-in for the API
@@ -19,58 +20,22 @@
 'use strict';
 
 (function startHarness() {
-  const params = new URLSearchParams(window.location.search);
-  const src = params.get('src');
-  const engineMode = params.get('engine') ?? 'p2p';
-  const p2pOptions = JSON.parse(params.get('p2p') ?? '{}');
+  const kit = window.harnessKit;
+  const params = kit.readParams();
+  const { src, engineMode, p2p: p2pOptions } = params;
   const key = params.get('key');
   const withShaka = params.get('shaka') === '1';
 
-  const state = {
-    ready: false,
-    setupError: undefined,
-    stalls: { count: 0, totalMs: 0 },
-    fatalErrors: [],
-    errors: [],
-    loads: [],
-    segments: [],
-    hashesPending: 0,
-    startup: { startedAtMs: performance.now(), playingAtMs: undefined },
-    trace: [],
-  };
+  const state = kit.createState();
+  const stalls = kit.createStallTracker(state);
   let player;
   let p2p;
   let video;
-  let hasPlayed = false;
-  let stallStartedAtMs;
-
-  function loadScript(url) {
-    return new Promise((resolve, reject) => {
-      const script = document.createElement('script');
-      script.src = url;
-      script.onload = () => resolve();
-      script.onerror = () => reject(new Error(`cannot load ${url}`));
-      document.head.appendChild(script);
-    });
-  }
 
   function watchVideo(element) {
     if (!element || element === video) return;
     video = element;
-    video.addEventListener('playing', () => {
-      hasPlayed = true;
-      state.startup.playingAtMs ??= performance.now();
-      if (stallStartedAtMs !== undefined) {
-        state.stalls.totalMs += performance.now() - stallStartedAtMs;
-        stallStartedAtMs = undefined;
-      }
-    });
-    video.addEventListener('waiting', () => {
-      // Waiting after a seek is expected; only waiting during playback is a stall.
-      if (!hasPlayed || video.seeking || stallStartedAtMs !== undefined) return;
-      state.stalls.count += 1;
-      stallStartedAtMs = performance.now();
-    });
+    kit.watchStalls(video, stalls);
   }
 
   function followPlayer() {
@@ -95,10 +60,10 @@
 
   async function start() {
     if (!src) throw new Error('missing ?src=');
-    await loadScript('/__jwplayer/jwplayer.js');
+    await kit.loadScript('/__jwplayer/jwplayer.js');
     if (key) jwplayer.key = key;
-    if (withShaka) await loadScript('/node_modules/shaka-player/dist/shaka-player.compiled.js');
-    if (engineMode !== 'none') await loadScript('/dist/umd/p2p-media-loader-jwplayer.min.js');
+    if (withShaka) await kit.loadScript('/node_modules/shaka-player/dist/shaka-player.compiled.js');
+    if (engineMode !== 'none') await kit.loadScript('/dist/umd/p2p-media-loader-jwplayer.min.js');
     state.startup.scriptsLoadedAtMs = performance.now();
     player = jwplayer('player').setup({
       file: src,
@@ -112,62 +77,37 @@
       // Right after setup(), as the plugin's documentation asks.
       p2p = p2pml.jwplayer.attachP2P(player, p2pOptions);
       p2p.on('error', ({ error, fatal }) => {
-        const record = {
+        kit.fileError(state, {
           type: 'p2p',
           details: String(error.code ?? error.name),
           fatal,
           message: String(error.message),
-        };
-        (fatal ? state.fatalErrors : state.errors).push(record);
+        });
       });
       p2p.on('segment-loaded', (event) => {
-        state.trace.push({ atMs: performance.now(), event: 'segment-loaded', ...event });
+        // Uncapped: sample() counts segments by this trace's length.
+        kit.addTrace(state.trace, 'segment-loaded', event, Infinity);
       });
     }
     state.ready = true;
-  }
-
-  function stallsNow() {
-    const ongoingMs = stallStartedAtMs === undefined ? 0 : performance.now() - stallStartedAtMs;
-    return { count: state.stalls.count, totalMs: state.stalls.totalMs + ongoingMs };
-  }
-
-  function playedSeconds() {
-    if (!video) return 0;
-    let total = 0;
-    for (let index = 0; index < video.played.length; index += 1) {
-      total += video.played.end(index) - video.played.start(index);
-    }
-    return total;
   }
 
   function engineStats() {
     return p2p ? p2p.getStats() : undefined;
   }
 
+  const report = kit.createReport(state, () => ({
+    playedSeconds: kit.playedSeconds(video),
+    currentTime: video ? video.currentTime : 0,
+    stalls: stalls.now(),
+    engineStats: engineStats(),
+    mediaBytes: 0,
+    mediaSegments: state.trace.length,
+  }));
+
   window.__harness = {
-    snapshot() {
-      return {
-        ...state,
-        stalls: stallsNow(),
-        playedSeconds: playedSeconds(),
-        currentTime: video ? video.currentTime : 0,
-        engineStats: engineStats(),
-      };
-    },
-    sample() {
-      return {
-        playedSeconds: playedSeconds(),
-        currentTime: video ? video.currentTime : 0,
-        stalls: stallsNow(),
-        startup: { ...state.startup },
-        mediaBytes: 0,
-        mediaSegments: state.trace.length,
-        fatalErrors: state.fatalErrors.length,
-        setupError: state.setupError,
-        engineStats: engineStats(),
-      };
-    },
+    snapshot: report.snapshot,
+    sample: report.sample,
     seek(seconds) {
       if (player) player.seek(seconds);
     },
@@ -188,6 +128,6 @@
   };
 
   start().catch((error) => {
-    state.setupError = String(error && error.stack ? error.stack : error);
+    state.setupError = kit.setupErrorText(error);
   });
 })();

@@ -1,8 +1,8 @@
-/* global window, document, URLSearchParams, performance, MediaElementPlayer */
+/* global window, document, performance, MediaElementPlayer */
 // Test harness for mediaelement.html: plays a stream in a MediaElementPlayer and records what tests
 // and the benchmark assert on. Plain browser script over the UMD builds, as a page without a
 // bundler uses them. Same window.__harness shape as hlsjs-harness.js (see test/support/hlsjs-page.ts
-// and test/support/mediaelement-page.ts).
+// and test/support/mediaelement-page.ts); the shared recording pieces come from harness-kit.js.
 //
 // Query parameters:
 //   src      manifest URL (required): HLS playlist or DASH MPD (DASH loads Shaka first)
@@ -25,33 +25,18 @@
 'use strict';
 
 (function startHarness() {
-  const params = new URLSearchParams(window.location.search);
-  const src = params.get('src');
-  const engineMode = params.get('engine') ?? 'p2p';
-  const p2pOptions = JSON.parse(params.get('p2p') ?? '{}');
-  const hlsConfig = JSON.parse(params.get('hls') ?? '{}');
-  const capLevel = params.has('capLevel') ? Number(params.get('capLevel')) : undefined;
+  const kit = window.harnessKit;
+  const params = kit.readParams();
+  const { src, engineMode, p2p: p2pOptions, capLevel } = params;
+  const hlsConfig = params.json('hls');
   const hlsOrigin = params.get('hlsOrigin') ?? 'global';
   const onlyRenderer = params.get('renderer');
   const dashPath = params.get('dashPath');
   const withShaka = params.get('withShaka') === '1';
   const isDash = src !== null && /\.mpd(\?|$)/i.test(src);
-  const MAX_TRACE = 2000;
 
-  const state = {
-    ready: false,
-    setupError: undefined,
-    stalls: { count: 0, totalMs: 0 },
-    fatalErrors: [],
-    errors: [],
-    loads: [],
-    segments: [],
-    hashesPending: 0,
-    startup: { startedAtMs: performance.now(), playingAtMs: undefined },
-    trace: [],
-    renderer: undefined,
-    removed: false,
-  };
+  const state = kit.createState({ renderer: undefined, removed: false });
+  const stalls = kit.createStallTracker(state);
   let player;
   // hls.js when the page holds it privately (hlsOrigin=option).
   let bundledHls;
@@ -62,47 +47,15 @@
     return media && media.renderer ? media.renderer : undefined;
   }
   let mediaBytesDelivered = 0;
-  let hasPlayed = false;
-  let stallStartedAtMs;
   // Played ranges and position as they were when the player was removed (the node is gone then).
   let frozen;
 
-  function loadScript(url) {
-    return new Promise((resolve, reject) => {
-      const script = document.createElement('script');
-      script.src = url;
-      script.onload = () => resolve();
-      script.onerror = () => reject(new Error(`cannot load ${url}`));
-      document.head.appendChild(script);
-    });
-  }
-
   function addTrace(event, details) {
-    state.trace.push({ atMs: performance.now(), event, ...details });
-    if (state.trace.length > MAX_TRACE) state.trace.splice(0, state.trace.length - MAX_TRACE);
-  }
-
-  function bufferedEndAtPlayhead() {
-    const video = currentVideo();
-    if (!video) return undefined;
-    const { buffered, currentTime } = video;
-    for (let index = 0; index < buffered.length; index += 1) {
-      if (buffered.start(index) <= currentTime + 0.1 && currentTime <= buffered.end(index)) {
-        return buffered.end(index);
-      }
-    }
-    return undefined;
+    kit.addTrace(state.trace, event, details);
   }
 
   function playedSeconds() {
-    if (frozen) return frozen.playedSeconds;
-    const video = currentVideo();
-    if (!video) return 0;
-    let total = 0;
-    for (let index = 0; index < video.played.length; index += 1) {
-      total += video.played.end(index) - video.played.start(index);
-    }
-    return total;
+    return frozen ? frozen.playedSeconds : kit.playedSeconds(currentVideo());
   }
 
   function currentTime() {
@@ -111,37 +64,19 @@
     return video ? video.currentTime : 0;
   }
 
-  function stallsNow() {
-    const ongoingMs = stallStartedAtMs === undefined ? 0 : performance.now() - stallStartedAtMs;
-    return { count: state.stalls.count, totalMs: state.stalls.totalMs + ongoingMs };
-  }
-
   // Playback as the player's controls see it: MediaElement's stand-in node re-dispatches the
   // renderer's media events.
   function watchMedia(media) {
-    media.addEventListener('playing', () => {
-      hasPlayed = true;
-      state.startup.playingAtMs ??= performance.now();
-      if (stallStartedAtMs !== undefined) {
-        state.stalls.totalMs += performance.now() - stallStartedAtMs;
-        stallStartedAtMs = undefined;
-      }
-    });
-    media.addEventListener('waiting', () => {
-      if (
-        !hasPlayed ||
-        (currentVideo() && currentVideo().seeking) ||
-        stallStartedAtMs !== undefined
-      )
-        return;
-      state.stalls.count += 1;
-      stallStartedAtMs = performance.now();
-      const video = currentVideo();
-      addTrace('stall', {
-        currentTime: video ? video.currentTime : undefined,
-        bufferedEnd: bufferedEndAtPlayhead(),
-        readyState: video ? video.readyState : undefined,
-      });
+    kit.watchStalls(media, stalls, {
+      isSeeking: () => currentVideo() && currentVideo().seeking,
+      onStall: () => {
+        const video = currentVideo();
+        addTrace('stall', {
+          currentTime: video ? video.currentTime : undefined,
+          bufferedEnd: kit.bufferedEndAtPlayhead(video),
+          readyState: video ? video.readyState : undefined,
+        });
+      },
     });
     media.addEventListener('error', (event) => {
       state.fatalErrors.push({
@@ -160,15 +95,12 @@
     media.addEventListener('hlsFragLoading', (event) => {
       const frag = event.data[1].frag;
       state.loads.push({
-        url: frag.url,
-        sn: frag.sn,
-        type: frag.type,
-        level: frag.level,
+        ...kit.describeFrag(frag, frag.url),
         startedAtMs: performance.now(),
         outcome: 'pending',
         fragStart: frag.sn === 'initSegment' ? undefined : frag.start,
         playhead: currentTime(),
-        bufferedEnd: bufferedEndAtPlayhead(),
+        bufferedEnd: kit.bufferedEndAtPlayhead(currentVideo()),
       });
     });
     media.addEventListener('hlsFragLoaded', (event) => {
@@ -184,13 +116,7 @@
         load.outcome = 'success';
         load.endedAtMs = performance.now();
       }
-      state.segments.push({
-        url: frag.url,
-        sn: frag.sn,
-        type: frag.type,
-        level: frag.level,
-        byteLength,
-      });
+      state.segments.push({ ...kit.describeFrag(frag, frag.url), byteLength });
       if (frag.sn !== 'initSegment') {
         mediaBytesDelivered += byteLength;
         state.startup.firstSegmentAtMs ??= performance.now();
@@ -278,16 +204,17 @@
   async function start() {
     if (!src) throw new Error('missing ?src=');
     if (hlsOrigin !== 'none') {
-      await loadScript('/node_modules/hls.js/dist/hls.min.js');
+      await kit.loadScript('/node_modules/hls.js/dist/hls.min.js');
       if (hlsOrigin === 'option') {
         bundledHls = window.Hls;
         delete window.Hls;
       }
     }
     const shakaWanted = isDash || withShaka || onlyRenderer === 'p2p_shaka';
-    if (shakaWanted) await loadScript('/node_modules/shaka-player/dist/shaka-player.compiled.js');
+    if (shakaWanted)
+      await kit.loadScript('/node_modules/shaka-player/dist/shaka-player.compiled.js');
     if (engineMode === 'p2p' || onlyRenderer === 'p2p_shaka') {
-      await loadScript('/dist/umd/p2p-media-loader-mediaelement.min.js');
+      await kit.loadScript('/dist/umd/p2p-media-loader-mediaelement.min.js');
     }
     state.startup.scriptsLoadedAtMs = performance.now();
     createPlayer();
@@ -302,17 +229,22 @@
     return player.p2p.getStats();
   }
 
+  const report = kit.createReport(state, () => ({
+    playedSeconds: playedSeconds(),
+    currentTime: currentTime(),
+    stalls: stalls.now(),
+    engineStats: engineStats(),
+    mediaBytes: mediaBytesDelivered,
+    mediaSegments: state.segments.filter((segment) => segment.sn !== 'initSegment').length,
+  }));
+
   window.__harness = {
     get player() {
       return player;
     },
     snapshot() {
       return {
-        ...state,
-        stalls: stallsNow(),
-        playedSeconds: playedSeconds(),
-        currentTime: currentTime(),
-        engineStats: engineStats(),
+        ...report.snapshot(),
         // The renderer playing now (state.renderer: the first one, and the last after remove()).
         renderer: (currentVideo() && player.media.rendererName) || state.renderer,
         engineKind:
@@ -321,19 +253,7 @@
         renderers: player ? [...player.options.renderers] : [],
       };
     },
-    sample() {
-      return {
-        playedSeconds: playedSeconds(),
-        currentTime: currentTime(),
-        stalls: stallsNow(),
-        startup: { ...state.startup },
-        mediaBytes: mediaBytesDelivered,
-        mediaSegments: state.segments.filter((segment) => segment.sn !== 'initSegment').length,
-        fatalErrors: state.fatalErrors.length,
-        setupError: state.setupError,
-        engineStats: engineStats(),
-      };
-    },
+    sample: report.sample,
     seek(seconds) {
       player.setCurrentTime(seconds);
     },
@@ -357,6 +277,6 @@
   };
 
   start().catch((error) => {
-    state.setupError = String(error && error.stack ? error.stack : error);
+    state.setupError = kit.setupErrorText(error);
   });
 })();

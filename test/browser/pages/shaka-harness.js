@@ -1,7 +1,8 @@
-/* global window, document, URL, URLSearchParams, crypto, performance, shaka, p2pml */
+/* global window, document, URL, performance, shaka, p2pml */
 // Test harness for shaka.html: plays a stream with Shaka Player and records what tests assert on.
 // Plain browser script (no bundler) so the page runs exactly what script-tag users load: Shaka's
-// compiled build and our dist/umd bundle. Mirrors hlsjs-harness.js (same window.__harness shape).
+// compiled build and our dist/umd bundle. Mirrors hlsjs-harness.js (same window.__harness shape);
+// the shared recording pieces come from harness-kit.js.
 //
 // Query parameters:
 //   src     manifest URL (required): DASH MPD or HLS playlist
@@ -24,76 +25,22 @@
 'use strict';
 
 (function startHarness() {
-  const params = new URLSearchParams(window.location.search);
-  const src = params.get('src');
-  const engineMode = params.get('engine') ?? 'p2p';
-  const p2pConfig = JSON.parse(params.get('p2p') ?? '{}');
-  const shakaConfig = JSON.parse(params.get('shaka') ?? '{}');
-  const MAX_TRACE = 2000;
+  const kit = window.harnessKit;
+  const params = kit.readParams();
+  const { src, engineMode, p2p: p2pConfig } = params;
+  const shakaConfig = params.json('shaka');
   const SOURCE_HEADER = 'x-p2p-media-loader-source';
   const video = document.getElementById('video');
 
-  const state = {
-    ready: false,
-    setupError: undefined,
-    stalls: { count: 0, totalMs: 0 },
-    fatalErrors: [],
-    errors: [],
-    loads: [],
-    segments: [],
-    hashesPending: 0,
-    startup: { startedAtMs: performance.now(), playingAtMs: undefined },
-    trace: [],
-    delegatedMediaBytes: 0,
-  };
+  const state = kit.createState({ delegatedMediaBytes: 0 });
+  const stalls = kit.createStallTracker(state);
   let mediaBytesDelivered = 0;
   let handle;
   let player;
-  let hasPlayed = false;
-  let stallStartedAtMs;
 
-  function toHex(buffer) {
-    return Array.from(new Uint8Array(buffer), (byte) => byte.toString(16).padStart(2, '0')).join(
-      '',
-    );
-  }
-
-  function loadScript(url) {
-    return new Promise((resolve, reject) => {
-      const script = document.createElement('script');
-      script.src = url;
-      script.onload = () => resolve();
-      script.onerror = () => reject(new Error(`cannot load ${url}`));
-      document.head.appendChild(script);
-    });
-  }
-
-  function addTrace(event, details) {
-    state.trace.push({ atMs: performance.now(), event, ...details });
-    if (state.trace.length > MAX_TRACE) state.trace.splice(0, state.trace.length - MAX_TRACE);
-  }
-
-  const TRACED_ENGINE_EVENTS = [
-    'segment-loaded',
-    'segment-error',
-    'segment-aborted',
-    'peer-connected',
-    'peer-disconnected',
-    'peer-error',
-    'tracker-connected',
-    'tracker-error',
-  ];
-
-  function traceEngine(engine) {
-    for (const name of TRACED_ENGINE_EVENTS) {
-      engine.on(name, (payload) => {
-        const details = {};
-        for (const [key, value] of Object.entries(payload)) {
-          details[key] = key === 'error' || key === 'reason' ? String(value && value.code) : value;
-        }
-        addTrace(name, details);
-      });
-    }
+  // The Shaka page's trace keeps only the code of an engine error.
+  function errorCode(error) {
+    return String(error && error.code);
   }
 
   // Range header `bytes=a-b` -> [a, b + 1), like the engine's ByteRange.
@@ -144,18 +91,7 @@
     if (source === 'shaka' && isOriginMediaFile(response.uri)) {
       state.delegatedMediaBytes += data.byteLength;
     }
-    state.hashesPending += 1;
-    crypto.subtle
-      .digest('SHA-256', data)
-      .then((digest) => {
-        record.sha256 = toHex(digest);
-      })
-      .catch((error) => {
-        record.sha256 = `hash failed: ${String(error)}`;
-      })
-      .finally(() => {
-        state.hashesPending -= 1;
-      });
+    kit.hashSegment(state, record, data);
   }
 
   function watchNetworking() {
@@ -174,30 +110,13 @@
         // As in hlsjs-harness.js: what the bench's diagnostics compute a load's slack from. The
         // element's buffered end is the lagging stream's; typeBufferedEnd is this stream's own.
         fragStart: context && context.segment ? context.segment.getStartTime() : undefined,
-        bufferedEnd: bufferedEndAtPlayhead(),
+        bufferedEnd: kit.bufferedEndAtPlayhead(video),
         typeBufferedEnd: typeBufferedEnd(streamType),
       });
     });
     // Registered after the adapter's filters, so it sees the bytes handed to the player.
     networking.registerResponseFilter((type, response, context) => {
       if (type === RequestType.SEGMENT) recordResponse(response, context);
-    });
-  }
-
-  function watchVideo() {
-    video.addEventListener('playing', () => {
-      hasPlayed = true;
-      if (state.startup.playingAtMs === undefined) state.startup.playingAtMs = performance.now();
-      if (stallStartedAtMs !== undefined) {
-        state.stalls.totalMs += performance.now() - stallStartedAtMs;
-        stallStartedAtMs = undefined;
-      }
-    });
-    video.addEventListener('waiting', () => {
-      if (!hasPlayed || video.seeking || stallStartedAtMs !== undefined) return;
-      state.stalls.count += 1;
-      stallStartedAtMs = performance.now();
-      addTrace('stall', { currentTime: video.currentTime, bufferedEnd: bufferedEndAtPlayhead() });
     });
   }
 
@@ -210,29 +129,6 @@
       if (range.start <= currentTime + 0.1 && currentTime <= range.end) return range.end;
     }
     return undefined;
-  }
-
-  function bufferedEndAtPlayhead() {
-    const { buffered, currentTime } = video;
-    for (let index = 0; index < buffered.length; index += 1) {
-      if (buffered.start(index) <= currentTime + 0.1 && currentTime <= buffered.end(index)) {
-        return buffered.end(index);
-      }
-    }
-    return undefined;
-  }
-
-  function stallsNow() {
-    const ongoingMs = stallStartedAtMs === undefined ? 0 : performance.now() - stallStartedAtMs;
-    return { count: state.stalls.count, totalMs: state.stalls.totalMs + ongoingMs };
-  }
-
-  function playedSeconds() {
-    let total = 0;
-    for (let index = 0; index < video.played.length; index += 1) {
-      total += video.played.end(index) - video.played.start(index);
-    }
-    return total;
   }
 
   function describeError(error) {
@@ -251,7 +147,7 @@
     shaka.polyfill.installAll();
     if (!shaka.Player.isBrowserSupported())
       throw new Error('Shaka reports the browser unsupported');
-    if (engineMode !== 'none') await loadScript('/dist/umd/p2p-media-loader-shaka.min.js');
+    if (engineMode !== 'none') await kit.loadScript('/dist/umd/p2p-media-loader-shaka.min.js');
     // Startup is measured from here in both arms (see scenario-report.ts startupMs): the baseline
     // has nothing more to load, the P2P arm has its bundle.
     state.startup.scriptsLoadedAtMs = performance.now();
@@ -260,7 +156,7 @@
     player.configure(shakaConfig);
     if (engineMode !== 'none') {
       handle = p2pml.shaka.attach(player, { ...p2pConfig, shaka });
-      traceEngine(handle.engine);
+      kit.traceEngine(handle.engine, state.trace, errorCode);
     }
     state.startup.playerCreatedAtMs = performance.now();
     player.addEventListener('manifestparsed', () => {
@@ -268,14 +164,20 @@
     });
     watchNetworking();
     player.addEventListener('error', (event) => {
-      const error = describeError(event.detail);
-      (error.fatal ? state.fatalErrors : state.errors).push(error);
+      kit.fileError(state, describeError(event.detail));
     });
     player.addEventListener('variantchanged', () => {
       const active = player.getVariantTracks().find((track) => track.active);
-      addTrace('level-switching', { level: active ? active.height : undefined });
+      kit.addTrace(state.trace, 'level-switching', { level: active ? active.height : undefined });
     });
-    watchVideo();
+    kit.watchStalls(video, stalls, {
+      onStall: () => {
+        kit.addTrace(state.trace, 'stall', {
+          currentTime: video.currentTime,
+          bufferedEnd: kit.bufferedEndAtPlayhead(video),
+        });
+      },
+    });
     state.ready = true;
     await player.load(src);
     await video.play().catch((error) => {
@@ -283,29 +185,18 @@
     });
   }
 
+  const report = kit.createReport(state, () => ({
+    playedSeconds: kit.playedSeconds(video),
+    currentTime: video.currentTime,
+    stalls: stalls.now(),
+    engineStats: handle ? handle.getStats() : undefined,
+    mediaBytes: mediaBytesDelivered,
+    mediaSegments: state.segments.filter((segment) => segment.sn !== 'initSegment').length,
+  }));
+
   window.__harness = {
-    snapshot() {
-      return {
-        ...state,
-        stalls: stallsNow(),
-        playedSeconds: playedSeconds(),
-        currentTime: video.currentTime,
-        engineStats: handle ? handle.getStats() : undefined,
-      };
-    },
-    sample() {
-      return {
-        playedSeconds: playedSeconds(),
-        currentTime: video.currentTime,
-        stalls: stallsNow(),
-        startup: { ...state.startup },
-        mediaBytes: mediaBytesDelivered,
-        mediaSegments: state.segments.filter((segment) => segment.sn !== 'initSegment').length,
-        fatalErrors: state.fatalErrors.length,
-        setupError: state.setupError,
-        engineStats: handle ? handle.getStats() : undefined,
-      };
-    },
+    snapshot: report.snapshot,
+    sample: report.sample,
     seek(seconds) {
       video.currentTime = seconds;
     },
@@ -339,6 +230,6 @@
   start().catch((error) => {
     const detail =
       error && error.code ? ` (shaka ${String(error.code)} ${JSON.stringify(error.data)})` : '';
-    state.setupError = String(error && error.stack ? error.stack : error) + detail;
+    state.setupError = kit.setupErrorText(error) + detail;
   });
 })();

@@ -1,6 +1,7 @@
-/* global window, document, URLSearchParams, performance, videojs, Hls */
+/* global window, document, performance, videojs, Hls */
 // Test harness for videojs.html: Video.js 8 with our plugin (dist/umd bundle) or alone. Plain
-// browser script over the vendors' and our UMD bundles, as script-tag users load them.
+// browser script over the vendors' and our UMD bundles, as script-tag users load them; the shared
+// recording pieces come from harness-kit.js.
 //
 // Query parameters:
 //   src      manifest URL; without it the page only loads the scripts (tests then drive
@@ -21,12 +22,10 @@
 'use strict';
 
 (function startHarness() {
-  const params = new URLSearchParams(window.location.search);
-  const src = params.get('src');
-  const engineMode = params.get('engine') ?? 'p2p';
-  const p2pOptions = JSON.parse(params.get('p2p') ?? '{}');
+  const kit = window.harnessKit;
+  const params = kit.readParams();
+  const { src, engineMode, p2p: p2pOptions, capLevel } = params;
   const playerCount = Number(params.get('players') ?? '1');
-  const capLevel = params.has('capLevel') ? Number(params.get('capLevel')) : undefined;
   const type =
     params.get('type') ??
     (src && /\.mpd(\?|$)/.test(src) ? 'application/dash+xml' : 'application/x-mpegURL');
@@ -35,62 +34,21 @@
   let scriptsLoadedAtMs;
   const viewers = [];
 
-  function loadScript(url) {
-    return new Promise((resolve, reject) => {
-      const script = document.createElement('script');
-      script.src = url;
-      script.onload = () => resolve();
-      script.onerror = () => reject(new Error(`cannot load ${url}`));
-      document.head.appendChild(script);
-    });
+  // This page's trace has never been capped (a level switch, a stall or a segment per entry).
+  function addTrace(viewer, event, details) {
+    kit.addTrace(viewer.state.trace, event, details, Infinity);
   }
 
-  // Wraps hls.js's fragment loader (ours, after the plugin configured it) to record the bytes
-  // handed to hls.js.
-  function tapFragmentLoader(InnerLoader, viewer) {
-    return class TappedFragmentLoader {
-      constructor(config) {
-        this.inner = new InnerLoader(config);
-      }
-      get stats() {
-        return this.inner.stats;
-      }
-      set stats(value) {
-        this.inner.stats = value;
-      }
-      get context() {
-        return this.inner.context;
-      }
-      load(context, config, callbacks) {
+  // The tap on hls.js's fragment loader (ours, after the plugin configured it): the bytes handed
+  // to hls.js.
+  function fragmentHooks(viewer) {
+    return {
+      delivered(context, data) {
         const frag = context.frag ?? {};
-        this.inner.load(context, config, {
-          ...callbacks,
-          onSuccess: (response, stats, successContext, details) => {
-            const bytes = response.data instanceof ArrayBuffer ? response.data.byteLength : 0;
-            viewer.state.segments.push({
-              url: context.url,
-              sn: frag.sn,
-              type: frag.type,
-              level: frag.level,
-              byteLength: bytes,
-            });
-            if (frag.sn !== 'initSegment') viewer.delivered(bytes);
-            callbacks.onSuccess(response, stats, successContext, details);
-          },
-        });
-      }
-      abort() {
-        this.inner.abort();
-      }
-      destroy() {
-        this.inner.destroy();
-      }
-      getCacheAge() {
-        return this.inner.getCacheAge ? this.inner.getCacheAge() : null;
-      }
-      getResponseHeader(name) {
-        return this.inner.getResponseHeader ? this.inner.getResponseHeader(name) : null;
-      }
+        const byteLength = data instanceof ArrayBuffer ? data.byteLength : 0;
+        viewer.state.segments.push({ ...kit.describeFrag(frag, context.url), byteLength });
+        if (frag.sn !== 'initSegment') viewer.media.add(byteLength);
+      },
     };
   }
 
@@ -100,26 +58,26 @@
       constructor(config) {
         super(config);
         viewer.hls = this;
-        this.config.fLoader = tapFragmentLoader(this.config.fLoader ?? this.config.loader, viewer);
+        this.config.fLoader = kit.tapFragmentLoader(
+          this.config.fLoader ?? this.config.loader,
+          fragmentHooks(viewer),
+        );
         this.on('hlsManifestParsed', () => {
           viewer.state.startup.manifestParsedAtMs ??= performance.now();
           if (capLevel !== undefined) this.autoLevelCapping = capLevel;
         });
         this.on('hlsLevelSwitching', (_event, data) => {
-          viewer.state.trace.push({
-            atMs: performance.now(),
-            event: 'level-switching',
-            level: data.level,
-          });
+          addTrace(viewer, 'level-switching', { level: data.level });
         });
         this.on('hlsError', (_event, data) => {
+          // This page's records carry no URL.
           const error = {
             type: data.type,
             details: data.details,
             fatal: data.fatal,
             message: data.error ? String(data.error.message) : undefined,
           };
-          (data.fatal ? viewer.state.fatalErrors : viewer.state.errors).push(error);
+          kit.fileError(viewer.state, error);
         });
       }
     };
@@ -132,29 +90,14 @@
     element.setAttribute('muted', '');
     element.setAttribute('playsinline', '');
     document.getElementById('players').appendChild(element);
+    // Every player's startup counts from the harness's start (setupError is the page's).
+    const state = kit.createState({ startup: { startedAtMs } });
     const viewer = {
       player: undefined,
       hls: undefined,
-      hasPlayed: false,
-      stallStartedAtMs: undefined,
-      mediaBytes: 0,
-      mediaSegments: 0,
-      state: {
-        ready: false,
-        stalls: { count: 0, totalMs: 0 },
-        fatalErrors: [],
-        errors: [],
-        loads: [],
-        segments: [],
-        hashesPending: 0,
-        startup: { startedAtMs },
-        trace: [],
-      },
-      delivered(bytes) {
-        this.mediaBytes += bytes;
-        this.mediaSegments += 1;
-        this.state.startup.firstSegmentAtMs ??= performance.now();
-      },
+      state,
+      stalls: kit.createStallTracker(state),
+      media: kit.createMediaCount(state.startup),
     };
     const player = videojs(element, {
       controls: true,
@@ -167,13 +110,8 @@
     if (engineMode !== 'none') {
       const p2p = player.p2p({ ...p2pOptions, Hls: tappedHls(viewer) });
       p2p.on('segment-loaded', (event) => {
-        viewer.state.trace.push({
-          atMs: performance.now(),
-          event: 'segment-loaded',
-          source: event.source,
-          bytes: event.bytes,
-        });
-        if (p2p.engineKind === 'shaka') viewer.delivered(event.bytes);
+        addTrace(viewer, 'segment-loaded', { source: event.source, bytes: event.bytes });
+        if (p2p.engineKind === 'shaka') viewer.media.add(event.bytes);
       });
       p2p.on('error', ({ error, fatal }) => {
         viewer.state.errors.push({
@@ -184,28 +122,13 @@
         });
       });
     }
-    player.on('playing', () => {
-      viewer.hasPlayed = true;
-      viewer.state.startup.playingAtMs ??= performance.now();
-      if (viewer.stallStartedAtMs !== undefined) {
-        viewer.state.stalls.totalMs += performance.now() - viewer.stallStartedAtMs;
-        viewer.stallStartedAtMs = undefined;
-      }
-    });
+    player.on('playing', () => viewer.stalls.playing());
     player.on('waiting', () => {
-      // Waiting after a seek is expected; only waiting during playback is a stall.
-      if (!viewer.hasPlayed || player.seeking() || viewer.stallStartedAtMs !== undefined) return;
-      viewer.state.stalls.count += 1;
-      viewer.stallStartedAtMs = performance.now();
+      if (!viewer.stalls.waiting(player.seeking())) return;
       const video = videoOf(viewer);
       const buffered =
         video && video.buffered.length > 0 ? video.buffered.end(video.buffered.length - 1) : 0;
-      viewer.state.trace.push({
-        atMs: viewer.stallStartedAtMs,
-        event: 'stall',
-        currentTime: player.currentTime(),
-        bufferedEnd: buffered,
-      });
+      addTrace(viewer, 'stall', { currentTime: player.currentTime(), bufferedEnd: buffered });
     });
     player.on('error', () => {
       const error = player.error();
@@ -235,22 +158,6 @@
     return viewer && viewer.player && !viewer.player.isDisposed()
       ? viewer.player.el().querySelector('video')
       : undefined;
-  }
-
-  function playedSeconds(viewer) {
-    const video = videoOf(viewer);
-    if (!video) return 0;
-    let total = 0;
-    for (let index = 0; index < video.played.length; index += 1) {
-      total += video.played.end(index) - video.played.start(index);
-    }
-    return total;
-  }
-
-  function stallsNow(viewer) {
-    const ongoingMs =
-      viewer.stallStartedAtMs === undefined ? 0 : performance.now() - viewer.stallStartedAtMs;
-    return { count: viewer.state.stalls.count, totalMs: viewer.state.stalls.totalMs + ongoingMs };
   }
 
   function handle(index = 0) {
@@ -296,16 +203,16 @@
     const video = videoOf(viewer);
     return {
       setupError,
-      playedSeconds: playedSeconds(viewer),
+      playedSeconds: kit.playedSeconds(video),
       currentTime: video ? video.currentTime : 0,
-      stalls: stallsNow(viewer),
+      stalls: viewer.stalls.now(),
       startup: { ...viewer.state.startup, scriptsLoadedAtMs },
       engineStats: engineStats(index),
     };
   }
 
   async function start() {
-    if (engineMode !== 'none') await loadScript('/dist/umd/p2p-media-loader-videojs.min.js');
+    if (engineMode !== 'none') await kit.loadScript('/dist/umd/p2p-media-loader-videojs.min.js');
     scriptsLoadedAtMs = performance.now();
     if (!src) return;
     for (let index = 0; index < playerCount; index += 1) viewers.push(createViewer(index));
@@ -338,8 +245,8 @@
       const usesVhs = engineMode === 'none';
       return {
         ...common(index),
-        mediaBytes: viewer ? (usesVhs ? vhsMediaBytes(viewer) : viewer.mediaBytes) : 0,
-        mediaSegments: viewer ? viewer.mediaSegments : 0,
+        mediaBytes: viewer ? (usesVhs ? vhsMediaBytes(viewer) : viewer.media.bytes) : 0,
+        mediaSegments: viewer ? viewer.media.segments : 0,
         fatalErrors: viewer ? viewer.state.fatalErrors.length : 0,
       };
     },
@@ -368,6 +275,6 @@
   };
 
   start().catch((error) => {
-    setupError = String(error && error.stack ? error.stack : error);
+    setupError = kit.setupErrorText(error);
   });
 })();
