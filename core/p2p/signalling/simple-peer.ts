@@ -26,4 +26,9 @@ export interface SimplePeer {
   off(event: 'data', listener: (data: Uint8Array) => void): this;
   off(event: 'connect' | 'close', listener: () => void): this;
   off(event: 'error', listener: (error: Error) => void): this;
+  /**
+   * Removes the tracker client's listener that sends this side's answer (non-initiator) through the
+   * tracker once WebRTC has produced it.
+   */
+  removeAllListeners(event: 'signal'): this;
 }

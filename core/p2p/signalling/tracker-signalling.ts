@@ -240,20 +240,20 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
     });
     const existing = this.peers.get(remotePeerId);
     if (this.destroyed || remotePeerId === this.peerId) {
-      peer.destroy();
+      reject(peer);
       return;
     }
     if (existing) {
       const keep = connectionToKeep(existing.peer, peer, this.peerId, remotePeerId);
       this.duplicatesClosed++;
       if (keep === 'existing') {
-        peer.destroy();
+        reject(peer);
         return;
       }
       this.forget(existing);
       existing.peer.destroy();
     } else if (this.peers.size >= this.maxPeers) {
-      peer.destroy();
+      reject(peer);
       return;
     }
     this.track(entry);
@@ -313,6 +313,18 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
     const delayMs = this.announceDelayMs();
     if (Date.now() + delayMs < this.nextAnnounceAtMs) this.scheduleAnnounce(delayMs);
   }
+}
+
+/**
+ * Drops a connection the tracker client just handed over. The client passes a remote offer to the
+ * peer right after handing it over, and simple-peer's `destroy()` takes effect a tick later, so the
+ * dropped peer would still answer: the remote side could then keep this connection while we keep
+ * another (seen: both sides holding a dead half until the connect timeout). Without its 'signal'
+ * listener no answer leaves, and the remote side only ever hears of the connection we kept.
+ */
+function reject(peer: SimplePeer): void {
+  peer.removeAllListeners('signal');
+  peer.destroy();
 }
 
 function invalid(message: string): P2PMediaLoaderError {

@@ -111,6 +111,11 @@ it('keeps one connection per remote peer when both peers share two trackers', as
       {
         timeoutMs: 20_000,
         description: 'the pair to connect and close the duplicate connection',
+        lastSeen: () =>
+          `open connections ${first.peers.length}/${newcomer.peers.length}, ` +
+          `tracked ${first.signalling.peerCount}/${newcomer.signalling.peerCount}, ` +
+          `duplicates closed ${first.signalling.duplicatesClosed}/` +
+          `${newcomer.signalling.duplicatesClosed}`,
       },
     );
     expect(first.peers.map((p) => p.remotePeerId)).toEqual([newcomer.peerId]);
