@@ -116,7 +116,12 @@ describe('engines in a swarm (Node, real WebRTC)', () => {
     expect(originBytes).toBeLessThan(segmentBytes * 1.5);
     expect(p2pBytes).toBeGreaterThanOrEqual(segmentBytes * 2.5);
     const uploaded = group.reduce((sum, engine) => sum + engine.getStats().uploadBytes, 0);
-    expect(uploaded).toBe(p2pBytes);
+    // Every byte received was uploaded by someone. A request the receiver gave up on (a busy or slow
+    // peer, re-planned to another) may still be answered in full, and those late bytes are dropped
+    // uncounted (seen: 3 such answers of 225,600 bytes in 1 of 8 runs), so uploads may exceed
+    // receipts, but never by more than a fraction of the traffic.
+    expect(uploaded).toBeGreaterThanOrEqual(p2pBytes);
+    expect(uploaded).toBeLessThanOrEqual(p2pBytes * 1.25);
   }, 60_000);
 
   it('completes a segment over HTTP when the peer sending it leaves mid-transfer', async () => {
