@@ -83,21 +83,30 @@ function locationKey(url: string, byteRange: ByteRange | undefined): string {
   return byteRange ? `${url}#${byteRange.start}-${byteRange.end}` : url;
 }
 
-/** The segments of every media playlist seen, by URL and byte range; each refresh replaces its playlist's. */
+/**
+ * The segments of every media playlist seen, by URL and byte range. A live refresh adds its
+ * playlist's new segments and keeps those that left the window within the last window's length:
+ * Shaka still holds them until its own window moves on, and a player that fell behind the live edge
+ * (a busy machine, a long stall) asks for them after the playlist stopped listing them.
+ */
 export class HlsPlaylistIndex {
   private readonly locations = new Map<string, HlsSegmentLocation>();
-  private readonly keysByPlaylist = new Map<string, string[]>();
+  private readonly keysByPlaylist = new Map<string, Set<string>>();
 
-  /** Records (or replaces) the segments of the playlist requested from `playlistUrl`. */
+  /** Records the segments of the playlist requested from `playlistUrl` (first load or refresh). */
   record(playlistUrl: string, entries: readonly HlsPlaylistEntry[]): void {
-    for (const key of this.keysByPlaylist.get(playlistUrl) ?? []) {
-      if (this.locations.get(key)?.playlistUrl === playlistUrl) this.locations.delete(key);
+    const keys = this.keysByPlaylist.get(playlistUrl) ?? new Set<string>();
+    const oldestKept = (entries[0]?.mediaSequence ?? 0) - entries.length;
+    for (const key of keys) {
+      const location = this.locations.get(key);
+      if (location?.playlistUrl === playlistUrl && location.mediaSequence >= oldestKept) continue;
+      if (location?.playlistUrl === playlistUrl) this.locations.delete(key);
+      keys.delete(key);
     }
-    const keys: string[] = [];
     for (const entry of entries) {
       const key = locationKey(entry.url, entry.byteRange);
       this.locations.set(key, { playlistUrl, mediaSequence: entry.mediaSequence });
-      keys.push(key);
+      keys.add(key);
     }
     this.keysByPlaylist.set(playlistUrl, keys);
   }

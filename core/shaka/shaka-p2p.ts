@@ -12,6 +12,7 @@ import { serveFromEngine } from './engine-request.js';
 import { isHlsMediaPlaylist } from './hls-playlist-index.js';
 import { installSchemePlugin, tagRequest } from './scheme-plugin.js';
 import { SegmentMapper } from './segment-mapper.js';
+import { segmentReferences } from './segment-references.js';
 import { StartupPosition } from './startup-position.js';
 import {
   ShakaAdvancedRequestType,
@@ -245,8 +246,7 @@ class ShakaP2PAdapter implements ShakaP2PHandle {
     if (!index) return;
     const segments = [];
     let descriptor: StreamDescriptor | undefined;
-    for (const reference of index) {
-      if (!reference) continue;
+    for (const reference of segmentReferences(index)) {
       const mapped = this.mapper.map(stream, reference);
       if (!mapped) continue;
       descriptor ??= mapped.stream;

@@ -34,9 +34,13 @@ export interface ShakaSegmentReference {
   getEndByte(): number | null;
 }
 
-/** `shaka.media.SegmentIndex`. */
+/**
+ * `shaka.media.SegmentIndex`. Its iterator starts at the segment holding time 0 or the first one
+ * after it, and is null when Shaka finds none (an index whose references are all evicted or released,
+ * which a live stream's index can be for a moment): `for...of` over it then throws.
+ */
 export interface ShakaSegmentIndex {
-  [Symbol.iterator](): Iterator<ShakaSegmentReference | null>;
+  [Symbol.iterator](): Iterator<ShakaSegmentReference | null> | null;
 }
 
 /** `shaka.extern.Stream`. */

@@ -18,6 +18,7 @@ import {
   settleLeaks,
   type OverlayAgainstStats,
 } from '../support/plugin-probes.js';
+import { stallReport } from '../support/stall-report.js';
 import { waitUntil } from '../support/wait.js';
 
 const VIEWER_COUNT = 3;
@@ -174,7 +175,7 @@ describe(`JW Player plugin through the jwplayer-standin: ${VIEWER_COUNT} viewers
       setupError: snapshot.setupError,
       fatalErrors: snapshot.fatalErrors,
       playedEnough: snapshot.playedSeconds >= PLAYED_SECONDS,
-      stalls: snapshot.stalls.count,
+      stalls: stallReport(snapshot),
     }));
     expect({ outcome, viewers: summaries(run.snapshots) }).toEqual({
       outcome: run.snapshots.map(() => ({

@@ -27,6 +27,7 @@ import {
   type LeakCounts,
   type OverlayAgainstStats,
 } from '../support/plugin-probes.js';
+import { stallReport } from '../support/stall-report.js';
 import { waitUntil } from '../support/wait.js';
 
 const VIEWER_COUNT = 3;
@@ -63,20 +64,9 @@ function summaries(snapshots: readonly MediaElementHarnessSnapshot[]): string[] 
       `viewer ${index} (${snapshot.renderer ?? '?'}/${snapshot.engineKind ?? '?'}): ` +
       `played ${snapshot.playedSeconds.toFixed(1)} s, stalls ${snapshot.stalls.count}, ` +
       `http ${stats?.httpBytes ?? '?'} B, p2p ${stats?.p2pBytes ?? '?'} B, ` +
-      `peers ${stats?.peers ?? '?'}, errors ${JSON.stringify(snapshot.errors.slice(-3))}` +
-      stallContext(snapshot)
+      `peers ${stats?.peers ?? '?'}, errors ${JSON.stringify(snapshot.errors.slice(-3))}`
     );
   });
-}
-
-/** For a stall: where it happened and the last segment deliveries before it (else ''). */
-function stallContext(snapshot: MediaElementHarnessSnapshot): string {
-  const stall = snapshot.trace.find((entry) => entry.event === 'stall');
-  if (!stall) return '';
-  const before = snapshot.trace
-    .filter((entry) => entry.event === 'segment-loaded' && entry.atMs <= stall.atMs)
-    .slice(-5);
-  return `, first stall ${JSON.stringify(stall)} after ${JSON.stringify(before)}`;
 }
 
 /** Opens a viewer with the leak probe in place before any page script runs. */
@@ -185,7 +175,7 @@ function describeHlsSwarm(kind: 'live' | 'vod'): void {
         setupError: snapshot.setupError,
         fatalErrors: snapshot.fatalErrors,
         playedEnough: snapshot.playedSeconds >= PLAYED_SECONDS,
-        stalls: snapshot.stalls.count,
+        stalls: stallReport(snapshot),
       }));
       const expected = run.snapshots.map(() => ({
         renderer: 'native_hls',
@@ -253,7 +243,7 @@ describe('MediaElement with P2P: DASH through the Shaka renderer', () => {
         snapshot.renderers.indexOf('p2p_shaka') === 0 && snapshot.renderers.includes('native_dash'),
       engine: snapshot.engineKind,
       fatalErrors: snapshot.fatalErrors,
-      stalls: snapshot.stalls.count,
+      stalls: stallReport(snapshot),
       playedEnough: snapshot.playedSeconds >= PLAYED_SECONDS,
       engineDelivered: (snapshot.engineStats?.httpBytes ?? 0) > 0,
     }));

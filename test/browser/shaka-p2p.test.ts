@@ -14,6 +14,7 @@ import {
   waitForShakaHashes,
   type ShakaHarnessSnapshot,
 } from '../support/shaka-page.js';
+import { stallReport } from '../support/stall-report.js';
 import { waitUntil } from '../support/wait.js';
 
 const PLAYED_SECONDS = 20;
@@ -96,26 +97,15 @@ async function playSwarm(name: string, specs: ViewerSpec[], pathPrefix: string):
   };
 }
 
-/** For a stall: the stall and the segment deliveries of the 6 s before it (else empty). */
-function stallContext(snapshot: ShakaHarnessSnapshot): string[] {
-  const stall = snapshot.trace.find((entry) => entry.event === 'stall');
-  if (!stall) return [];
-  return snapshot.trace
-    .filter((entry) => entry.atMs <= stall.atMs + 500 && entry.atMs >= stall.atMs - 6000)
-    .map((entry) => JSON.stringify(entry));
-}
-
 function expectCleanPlayback(run: SwarmRun): void {
   const outcome = run.snapshots.map((snapshot) => ({
-    stallTrace: stallContext(snapshot),
     setupError: snapshot.setupError,
     fatalErrors: snapshot.fatalErrors,
     playedEnough: snapshot.playedSeconds >= PLAYED_SECONDS,
-    stalls: snapshot.stalls.count,
+    stalls: stallReport(snapshot),
   }));
   expect({ outcome, viewers: viewerSummaries(run) }).toEqual({
-    outcome: run.snapshots.map((snapshot) => ({
-      stallTrace: stallContext(snapshot),
+    outcome: run.snapshots.map(() => ({
       setupError: undefined,
       fatalErrors: [],
       playedEnough: true,

@@ -23,6 +23,7 @@ import {
   type OverlayAgainstStats,
 } from '../support/plugin-probes.js';
 import { videojsPageUrl } from '../support/videojs-page.js';
+import { stallReport } from '../support/stall-report.js';
 import { waitUntil } from '../support/wait.js';
 
 const PLAYED_SECONDS = 15;
@@ -53,19 +54,9 @@ function summaries(run: SwarmRun): string[] {
       `viewer ${index}: played ${snapshot.playedSeconds.toFixed(1)} s, stalls ` +
       `${snapshot.stalls.count}, fatal ${JSON.stringify(snapshot.fatalErrors)}, segments ` +
       `${JSON.stringify(stats?.segments)}, http ${stats?.httpBytes ?? '?'} B, p2p ` +
-      `${stats?.p2pBytes ?? '?'} B, peers ${stats?.peers ?? '?'}${stallContext(snapshot)}`
+      `${stats?.p2pBytes ?? '?'} B, peers ${stats?.peers ?? '?'}`
     );
   });
-}
-
-/** For a stall: the stall and what the player got in the 6 s before it (else ''). */
-function stallContext(snapshot: HarnessSnapshot): string {
-  const stall = snapshot.trace.find((entry) => entry.event === 'stall');
-  if (!stall) return '';
-  const around = snapshot.trace.filter(
-    (entry) => entry.atMs <= stall.atMs + 500 && entry.atMs >= stall.atMs - 6000,
-  );
-  return `, stall context: ${around.map((entry) => JSON.stringify(entry)).join(' ')}`;
 }
 
 /** Opens three viewers of `src` one after another, lets all play, and collects their numbers. */
@@ -104,7 +95,7 @@ async function playSwarm(name: string, src: string, pathPrefix: string): Promise
 function expectSwarmPlayedWell(run: SwarmRun): void {
   const outcome = {
     played: run.snapshots.map((s) => s.playedSeconds >= PLAYED_SECONDS),
-    stalls: run.snapshots.map((s) => s.stalls.count),
+    stalls: run.snapshots.map(stallReport),
     fatalErrors: run.snapshots.map((s) => s.fatalErrors),
     engines: run.snapshots.map((s) => (s.engineStats as { engine?: string } | undefined)?.engine),
     someFromPeers: run.p2pBytes > 0,

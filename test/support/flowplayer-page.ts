@@ -22,6 +22,7 @@ import {
   settleLeaks,
   type OverlayAgainstStats,
 } from './plugin-probes.js';
+import { stallReport } from './stall-report.js';
 import { waitUntil } from './wait.js';
 
 /** Which Flowplayer: `'7'` (flowplayer 7.x, GPL) or `'current'` (@flowplayer/player 3.x). */
@@ -294,7 +295,7 @@ export function defineFlowplayerSwarmTests(spec: FlowplayerSuiteSpec): void {
           setupError: snapshot.setupError,
           fatalErrors: snapshot.fatalErrors,
           playedEnough: snapshot.playedSeconds >= PLAYED_SECONDS,
-          stalls: snapshot.stalls.count,
+          stalls: stallReport(snapshot),
         }));
         const clean = run.playing.map(() => ({
           setupError: undefined,

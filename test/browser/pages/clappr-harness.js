@@ -65,7 +65,12 @@
     kit.watchStalls(element, state.stallTracker, {
       capture: true,
       isSeeking: (event) => event.target.seeking,
-      onStall: (event) => addTrace(state, 'stall', { currentTime: event.target.currentTime }),
+      onStall: (event) =>
+        addTrace(state, 'stall', {
+          currentTime: event.target.currentTime,
+          bufferedEnd: kit.bufferedEndAtPlayhead(event.target),
+        }),
+      onStallEnd: (ms) => addTrace(state, 'stall-end', { ms }),
     });
   }
 

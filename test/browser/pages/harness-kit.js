@@ -157,13 +157,15 @@
     let hasPlayed = false;
     let stallStartedAtMs;
     return {
+      /** On `playing`; returns how long the stall it ends lasted (ms), else undefined. */
       playing() {
         hasPlayed = true;
         state.startup.playingAtMs ??= performance.now();
-        if (stallStartedAtMs !== undefined) {
-          state.stalls.totalMs += performance.now() - stallStartedAtMs;
-          stallStartedAtMs = undefined;
-        }
+        if (stallStartedAtMs === undefined) return undefined;
+        const lastedMs = performance.now() - stallStartedAtMs;
+        state.stalls.totalMs += lastedMs;
+        stallStartedAtMs = undefined;
+        return lastedMs;
       },
       /** On `waiting`; true when this starts a stall (waiting after a seek is expected). */
       waiting(seeking) {
@@ -187,11 +189,18 @@
   /**
    * Feeds `target`'s `playing` and `waiting` events (a media element, or an element that passes
    * them on) to `tracker`. Options: isSeeking(event) (default: `target.seeking`), onStall(event)
-   * when a stall starts, capture (listen in the capture phase).
+   * when a stall starts, onStallEnd(lastedMs) when one ends, capture (listen in the capture phase).
    */
   function watchStalls(target, tracker, options = {}) {
-    const { isSeeking = () => target.seeking, onStall, capture = false } = options;
-    target.addEventListener('playing', () => tracker.playing(), capture);
+    const { isSeeking = () => target.seeking, onStall, onStallEnd, capture = false } = options;
+    target.addEventListener(
+      'playing',
+      () => {
+        const lastedMs = tracker.playing();
+        if (lastedMs !== undefined && onStallEnd) onStallEnd(lastedMs);
+      },
+      capture,
+    );
     target.addEventListener(
       'waiting',
       (event) => {

@@ -77,6 +77,7 @@
           readyState: video ? video.readyState : undefined,
         });
       },
+      onStallEnd: (ms) => addTrace('stall-end', { ms }),
     });
     media.addEventListener('error', (event) => {
       state.fatalErrors.push({

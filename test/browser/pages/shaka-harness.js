@@ -177,6 +177,7 @@
           bufferedEnd: kit.bufferedEndAtPlayhead(video),
         });
       },
+      onStallEnd: (ms) => kit.addTrace(state.trace, 'stall-end', { ms }),
     });
     state.ready = true;
     await player.load(src);

@@ -122,7 +122,10 @@
         });
       });
     }
-    player.on('playing', () => viewer.stalls.playing());
+    player.on('playing', () => {
+      const ms = viewer.stalls.playing();
+      if (ms !== undefined) addTrace(viewer, 'stall-end', { ms });
+    });
     player.on('waiting', () => {
       if (!viewer.stalls.waiting(player.seeking())) return;
       const video = videoOf(viewer);

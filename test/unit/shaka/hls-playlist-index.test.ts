@@ -55,7 +55,7 @@ test('isHlsMediaPlaylist tells media playlists from multivariant ones', () => {
 });
 
 describe('HlsPlaylistIndex', () => {
-  test('locates a segment by URL and byte range, and a refresh replaces its playlist', () => {
+  test('locates a segment by URL and byte range', () => {
     const index = new HlsPlaylistIndex();
     const url = 'http://h/v/index.m3u8';
     index.record(url, parseHlsMediaPlaylist(PLAYLIST, url));
@@ -65,11 +65,45 @@ describe('HlsPlaylistIndex', () => {
       mediaSequence: 42,
     });
     expect(index.locate('http://h/v/media.ts')).toBeUndefined();
-
-    index.record(url, parseHlsMediaPlaylist('#EXT-X-MEDIA-SEQUENCE:41\n#EXTINF:2,\nb.ts\n', url));
-    expect(index.locate('http://h/v/seg_040.ts')).toBeUndefined();
-    expect(index.locate('http://h/v/b.ts')).toEqual({ playlistUrl: url, mediaSequence: 41 });
     index.clear();
-    expect(index.locate('http://h/v/b.ts')).toBeUndefined();
+    expect(index.locate('http://h/v/seg_040.ts')).toBeUndefined();
+  });
+
+  test('a live refresh keeps the segments of the last window that left the playlist, no older', () => {
+    const index = new HlsPlaylistIndex();
+    const url = 'http://h/live/index.m3u8';
+    /** A live playlist of three segments from sequence `first` on. */
+    const window = (first: number): string =>
+      `#EXT-X-MEDIA-SEQUENCE:${first}\n` +
+      [0, 1, 2].map((offset) => `#EXTINF:2,\nseg_${first + offset}.ts`).join('\n');
+    const located = (sequence: number): number | undefined =>
+      index.locate(`http://h/live/seg_${sequence}.ts`)?.mediaSequence;
+
+    index.record(url, parseHlsMediaPlaylist(window(40), url));
+    index.record(url, parseHlsMediaPlaylist(window(43), url));
+    // A player behind the edge may still ask for 40-42: Shaka lists them until its window moves.
+    expect([39, 40, 42, 43, 45, 46].map(located)).toEqual([undefined, 40, 42, 43, 45, undefined]);
+    index.record(url, parseHlsMediaPlaylist(window(46), url));
+    expect([42, 43, 45, 46, 48].map(located)).toEqual([undefined, 43, 45, 46, 48]);
+  });
+
+  test('a refresh of one playlist leaves the segments of another alone', () => {
+    const index = new HlsPlaylistIndex();
+    const video = 'http://h/live/video.m3u8';
+    const audio = 'http://h/live/audio.m3u8';
+    index.record(
+      video,
+      parseHlsMediaPlaylist('#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:2,\nv7.ts\n', video),
+    );
+    index.record(
+      audio,
+      parseHlsMediaPlaylist('#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:2,\na7.ts\n', audio),
+    );
+    index.record(
+      video,
+      parseHlsMediaPlaylist('#EXT-X-MEDIA-SEQUENCE:20\n#EXTINF:2,\nv20.ts\n', video),
+    );
+    expect(index.locate('http://h/live/v7.ts')).toBeUndefined();
+    expect(index.locate('http://h/live/a7.ts')).toEqual({ playlistUrl: audio, mediaSequence: 7 });
   });
 });
