@@ -54,6 +54,8 @@ export interface PeerNetworkContext {
   readonly store: SegmentStore;
   readonly emit: <K extends keyof EngineEventMap>(event: K, payload: EngineEventMap[K]) => void;
   readonly recordUpload: (bytes: number) => void;
+  /** Counts P2P bytes of a request the engine had given up (they still cost the viewer). */
+  readonly recordAbandonedDownload: (bytes: number, peerId: string) => void;
 }
 
 /** Internal dependencies, replaceable for tests and for builds without P2P. */
@@ -131,6 +133,9 @@ export class Engine implements SegmentEngine {
         },
         recordUpload: (bytes) => {
           this.stats.recordUpload(bytes);
+        },
+        recordAbandonedDownload: (bytes, peerId) => {
+          this.recordDownload('p2p', bytes, peerId);
         },
       });
       this.prefetchTimer = setInterval(() => {

@@ -2,7 +2,7 @@
 export interface EngineStats {
   /** Bytes downloaded from the origin/CDN over HTTP (every attempt, including abandoned ones). */
   readonly httpBytes: number;
-  /** Bytes downloaded from peers. */
+  /** Bytes downloaded from peers (every transfer, including late answers to requests given up). */
   readonly p2pBytes: number;
   /** Bytes uploaded to peers. */
   readonly uploadBytes: number;

@@ -135,7 +135,11 @@ describe('Shaka with P2P: three viewers of one live DASH stream', () => {
     const session = 'shaka-p2p-live-dash';
     const src = suite.stack.manifestUrl('dash-number', { session });
     const p2p = { ...suite.stack.localP2PConfig(), swarmId: `shaka-live-dash-${Date.now()}` };
-    const pageUrl = shakaPageUrl(suite.stack.originUrl, { src, p2p });
+    const pageUrl = shakaPageUrl(suite.stack.originUrl, {
+      src,
+      p2p,
+      shaka: { streaming: { rebufferingGoal: 2 } },
+    });
     const specs = [0, 1, 2].map(() => ({ player: 'shaka' as const, pageUrl }));
     run = await playSwarm('live dash', specs, `/live/${session}/`);
   });

@@ -47,6 +47,11 @@ export interface OutgoingRequestsHost {
   send(message: PeerMessage): void;
   /** Payload bytes of one of our requests arrived. */
   onBytes(bytes: number): void;
+  /**
+   * Payload bytes arrived for a request we gave up (its answer was already on the wire): they
+   * were downloaded all the same, and are dropped.
+   */
+  onAbandonedBytes(bytes: number): void;
   /** The number of requests in flight changed between zero and non-zero. */
   onBusyChange(busy: boolean): void;
   /** A request timed out (it was cancelled and rejected). */
@@ -182,7 +187,10 @@ export class OutgoingRequests {
   /** Handles DATA_CHUNK. @throws P2PMediaLoaderError `peer-protocol` on a violation */
   handleDataChunk(message: DataChunkMessage): void {
     const request = this.lookup(message.requestId, 'DATA_CHUNK');
-    if (!request) return;
+    if (!request) {
+      this.host.onAbandonedBytes(message.payload.length);
+      return;
+    }
     const start = request.start;
     if (!start) throw protocolError(`DATA_CHUNK before DATA_START for request ${request.id}`);
     const expectedBytes = start.totalBytes - start.byteOffset;

@@ -149,6 +149,8 @@ export type PeerConnectionEventMap = {
   'bytes-uploaded': { readonly bytes: number };
   /** Segment bytes arrived from the peer for one of our requests. */
   'bytes-downloaded': { readonly bytes: number };
+  /** Segment bytes arrived for a request we gave up (a late answer): paid for, then dropped. */
+  'abandoned-bytes-downloaded': { readonly bytes: number };
   /** One of our requests got no data for `requestIdleTimeoutMs`; it was cancelled. */
   'request-timeout': { readonly requestId: number; readonly segmentId: SegmentId };
   /** The peer violated the protocol; the connection closes right after. Code `peer-protocol`. */

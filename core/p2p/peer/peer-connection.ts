@@ -85,6 +85,10 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEventMap> {
           this.throughput.addBytes(bytes, this.options.now());
           this.emit('bytes-downloaded', { bytes });
         },
+        onAbandonedBytes: (bytes) => {
+          this.downloaded += bytes;
+          this.emit('abandoned-bytes-downloaded', { bytes });
+        },
         onBusyChange: (busy) => {
           if (busy) this.throughput.start(this.options.now());
           else this.throughput.stop(this.options.now());

@@ -89,7 +89,7 @@ class P2PNetwork implements PeerNetwork {
   }
 
   private join(streamKey: string): Swarm {
-    const { config, swarmId, store, emit, recordUpload } = this.context;
+    const { config, swarmId, store, emit, recordUpload, recordAbandonedDownload } = this.context;
     return new Swarm({
       streamKey,
       infoHash: infoHashFor(swarmId, streamKey),
@@ -104,6 +104,7 @@ class P2PNetwork implements PeerNetwork {
       limiter: this.limiter,
       emit,
       recordUpload,
+      recordAbandonedDownload,
     });
   }
 }

@@ -44,6 +44,8 @@ export interface SwarmOptions {
   readonly limiter: UploadLimiter;
   readonly emit: <K extends keyof EngineEventMap>(event: K, payload: EngineEventMap[K]) => void;
   readonly recordUpload: (bytes: number) => void;
+  /** Counts bytes a peer sent for a request we had given up (see PeerConnection). */
+  readonly recordAbandonedDownload: (bytes: number, peerId: string) => void;
 }
 
 function changeMentions(change: SegmentMapChange, id: SegmentId): boolean {
@@ -247,6 +249,9 @@ export class Swarm implements SegmentPeers {
     });
     connection.on('upload-request', (request) => {
       this.serve(connection, request);
+    });
+    connection.on('abandoned-bytes-downloaded', ({ bytes }) => {
+      options.recordAbandonedDownload(bytes, remotePeerId);
     });
     connection.on('bytes-uploaded', ({ bytes }) => {
       options.recordUpload(bytes);

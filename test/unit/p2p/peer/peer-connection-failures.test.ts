@@ -205,9 +205,13 @@ describe('PeerConnection closes on protocol violations', () => {
     }
   });
 
-  it('ignores late answers to a request it cancelled', async () => {
+  it('ignores late answers to a request it cancelled, but counts their bytes as downloaded', async () => {
     const peer = scriptedPeer();
     peer.send(HELLO);
+    let abandonedBytes = 0;
+    let requestBytes = 0;
+    peer.connection.on('abandoned-bytes-downloaded', ({ bytes }) => (abandonedBytes += bytes));
+    peer.connection.on('bytes-downloaded', ({ bytes }) => (requestBytes += bytes));
     const controller = new AbortController();
     const request = rejection(peer.connection.request(1, { signal: controller.signal }));
     controller.abort();
@@ -217,6 +221,11 @@ describe('PeerConnection closes on protocol violations', () => {
     peer.send({ type: 'absent', requestId: 0, reason: 'busy' });
     await turns(5);
     expect(peer.connection.state).toBe('ready');
+    expect({ abandonedBytes, requestBytes, total: peer.connection.downloadedBytes }).toEqual({
+      abandonedBytes: 2,
+      requestBytes: 0,
+      total: 2,
+    });
     // Our map goes out when the peer's HELLO arrives, after the synchronous REQUEST and CANCEL.
     expect(peer.received.map((message) => message.type)).toEqual([
       'hello',
@@ -252,7 +261,7 @@ describe('PeerConnection idle timeout', () => {
     expect(a.connection.state).toBe('ready');
   });
 
-  it('times out a transfer that stops mid-way, and chunks arriving later are ignored', async () => {
+  it('times out a transfer that stops mid-way; chunks arriving later are dropped but counted', async () => {
     const peer = scriptedPeer({ requestIdleTimeoutMs: 40 });
     peer.send(HELLO);
     const request = rejection(peer.connection.request(1));
@@ -262,7 +271,8 @@ describe('PeerConnection idle timeout', () => {
     peer.send({ type: 'data-chunk', requestId: 0, payload: new Uint8Array(6) });
     await turns(5);
     expect(peer.connection.state).toBe('ready');
-    expect(peer.connection.downloadedBytes).toBe(4);
+    // The late 6 bytes were downloaded all the same.
+    expect(peer.connection.downloadedBytes).toBe(10);
   });
 });
 
