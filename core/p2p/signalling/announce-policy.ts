@@ -56,18 +56,14 @@ export function nextAnnounceDelayMs(
   return Math.round(base * (0.9 + 0.2 * random));
 }
 
-/**
- * Offers to send in one announce: one per swarm member we are not connected to, within the free peer
- * slots and the configured count; none while the swarm's size is unknown (`swarmSize` 0, before the
- * first tracker response). Every offer is a WebRTC connection gathering ICE candidates, tens of ms
- * of work each on a busy device, made while the player starts up: a viewer alone in its swarm made
- * five per stream that nobody would answer, and a second viewer five for one member. Learning the
- * size first costs one tracker round trip (see TrackerSignalling, which announces again at once).
- */
-export function offersForAnnounce(state: AnnounceState, offersPerAnnounce: number): number {
-  const free = Math.max(0, state.maxPeers - state.peerCount);
-  const unconnectedMembers = Math.max(0, state.swarmSize - 1 - state.peerCount);
-  return Math.min(free, unconnectedMembers, offersPerAnnounce, MAX_OFFERS_PER_ANNOUNCE);
+/** Offers to send in one announce: no more than the free peer slots and the configured count. */
+export function offersForAnnounce(
+  peerCount: number,
+  maxPeers: number,
+  offersPerAnnounce: number,
+): number {
+  const free = Math.max(0, maxPeers - peerCount);
+  return Math.min(free, offersPerAnnounce, MAX_OFFERS_PER_ANNOUNCE);
 }
 
 /**

@@ -63,11 +63,6 @@ const DEFAULT_MAX_PEERS = 12;
 // WebRTC connection set-up (ICE checks, DTLS) takes well under 5 s on working networks; a peer still
 // not open after 20 s is almost certainly unreachable, and its RTCPeerConnection costs resources.
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
-/**
- * Offers wait for the first tracker response to tell the swarm's size (see offersForAnnounce). A
- * tracker that never reports sizes gets offers anyway once this long has passed since start().
- */
-const SWARM_SIZE_WAIT_MS = 3000;
 
 interface PeerEntry {
   readonly peer: SimplePeer;
@@ -95,9 +90,6 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
   private readonly peers = new Map<string, PeerEntry>();
   private readonly swarmSizes = new Map<string, number>();
   private announceTimer: ReturnType<typeof setTimeout> | undefined;
-  private sizeWaitTimer: ReturnType<typeof setTimeout> | undefined;
-  /** True once SWARM_SIZE_WAIT_MS passed without any tracker telling the swarm's size. */
-  private sizeNeverReported = false;
   private nextAnnounceAtMs = Infinity;
   private started = false;
   private destroyed = false;
@@ -168,12 +160,6 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
     }
     for (const connection of this.connections) connection.start();
     this.scheduleAnnounce();
-    this.sizeWaitTimer = setTimeout(() => {
-      this.sizeWaitTimer = undefined;
-      if (this.swarmSizes.size > 0 || this.destroyed) return;
-      this.sizeNeverReported = true;
-      this.scheduleAnnounce(0);
-    }, SWARM_SIZE_WAIT_MS);
   }
 
   /**
@@ -194,7 +180,6 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
     if (this.destroyed) return Promise.resolve();
     this.destroyed = true;
     clearTimeout(this.announceTimer);
-    clearTimeout(this.sizeWaitTimer);
     for (const entry of this.peers.values()) {
       clearTimeout(entry.connectTimer);
       if (!entry.connected) entry.peer.destroy();
@@ -219,12 +204,9 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
         this.acceptPeer(peer, remotePeerId, trackerUrl);
       },
       onSwarmSize: (members) => {
-        const firstSize = this.swarmSizes.size === 0;
         this.swarmSizes.set(trackerUrl, members);
         this.emit('swarm-size', { trackerUrl, members });
-        // The first announce went without offers (the size was unknown): send them now.
-        if (firstSize && this.announceOptions().numwant > 0) this.scheduleAnnounce(0);
-        else this.rescheduleIfSooner();
+        this.rescheduleIfSooner();
       },
       onTrackerProblem: (error) => {
         this.emitTrackerError(trackerUrl, error);
@@ -304,11 +286,7 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
   }
 
   private announceOptions() {
-    const known = Math.max(0, ...this.swarmSizes.values());
-    // Without sizes from any tracker after the wait, assume members for every free slot.
-    const swarmSize = known === 0 && this.sizeNeverReported ? this.maxPeers + 1 : known;
-    const state = { peerCount: this.peers.size, maxPeers: this.maxPeers, swarmSize };
-    const numwant = offersForAnnounce(state, this.offersPerAnnounce);
+    const numwant = offersForAnnounce(this.peers.size, this.maxPeers, this.offersPerAnnounce);
     return { numwant, uploaded: 0, downloaded: 0 };
   }
 

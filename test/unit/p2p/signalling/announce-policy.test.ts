@@ -42,25 +42,13 @@ describe('nextAnnounceDelayMs', () => {
 });
 
 describe('offersForAnnounce', () => {
-  const big = 100; // a swarm with members for every slot
-
   it('sends no more offers than free peer slots, the configured count, or the library limit', () => {
-    expect(offersForAnnounce({ peerCount: 0, maxPeers: 12, swarmSize: big }, 5)).toBe(5);
-    expect(offersForAnnounce({ peerCount: 10, maxPeers: 12, swarmSize: big }, 5)).toBe(2);
-    expect(offersForAnnounce({ peerCount: 12, maxPeers: 12, swarmSize: big }, 5)).toBe(0);
-    expect(offersForAnnounce({ peerCount: 15, maxPeers: 12, swarmSize: big }, 5)).toBe(0);
-    expect(offersForAnnounce({ peerCount: 0, maxPeers: 12, swarmSize: big }, 3)).toBe(3);
-    expect(offersForAnnounce({ peerCount: 0, maxPeers: 50, swarmSize: big }, 20)).toBe(
-      MAX_OFFERS_PER_ANNOUNCE,
-    );
-  });
-
-  it('sends one offer per member we are not connected to, and none before the size is known', () => {
-    expect(offersForAnnounce({ peerCount: 0, maxPeers: 12, swarmSize: 0 }, 5)).toBe(0);
-    expect(offersForAnnounce({ peerCount: 0, maxPeers: 12, swarmSize: 1 }, 5)).toBe(0); // alone
-    expect(offersForAnnounce({ peerCount: 0, maxPeers: 12, swarmSize: 2 }, 5)).toBe(1);
-    expect(offersForAnnounce({ peerCount: 1, maxPeers: 12, swarmSize: 3 }, 5)).toBe(1);
-    expect(offersForAnnounce({ peerCount: 2, maxPeers: 12, swarmSize: 3 }, 5)).toBe(0);
+    expect(offersForAnnounce(0, 12, 5)).toBe(5);
+    expect(offersForAnnounce(10, 12, 5)).toBe(2);
+    expect(offersForAnnounce(12, 12, 5)).toBe(0);
+    expect(offersForAnnounce(15, 12, 5)).toBe(0);
+    expect(offersForAnnounce(0, 12, 3)).toBe(3);
+    expect(offersForAnnounce(0, 50, 20)).toBe(MAX_OFFERS_PER_ANNOUNCE);
   });
 });
 
