@@ -168,7 +168,8 @@ export async function deliverSegment(
   for (;;) {
     throwIfAborted(signal, segment);
     const peers = context.peers();
-    const warmup = peers === undefined || peers.peerCount === 0 ? context.peerWarmupSeconds() : 0;
+    const waitForSwarm = peers === undefined || (peers.peerCount === 0 && !peers.alone);
+    const warmup = waitForSwarm ? context.peerWarmupSeconds() : 0;
     const plan = planRequest({
       slackSeconds: context.slackSeconds(),
       expectedBytes: totalBytes ?? context.expectedBytes(),

@@ -30,6 +30,11 @@ export interface PeerResponse {
 export interface SegmentPeers {
   /** Peers connected now (whatever they hold). */
   readonly peerCount: number;
+  /**
+   * True when the trackers report no other member of the swarm and no peer is connected or
+   * connecting: there is nobody to wait for, so the join's warm-up no longer holds segments back.
+   */
+  readonly alone: boolean;
   /** Peers that have or are fetching `segmentId`, excluding peers that failed us recently. */
   candidates(segmentId: SegmentId): PeerCandidate[];
   /** Requests the segment from a peer; chunks flow through `onChunk`. */

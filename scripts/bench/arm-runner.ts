@@ -1,7 +1,16 @@
 /**
  * Runs one arm of a scenario: N viewers of one stream join a few seconds apart, each in its own
- * browser context; every second the origin's counters and every viewer's summary are sampled; when
- * the last viewer has watched its share, all players stop and the final numbers are read at rest.
+ * browser context, and each leaves (its player stops) once it has watched for the arm's watch time;
+ * every second the origin's counters and every viewer's summary are sampled; when the last viewer
+ * has left, the final numbers are read at rest.
+ *
+ * Every viewer watches equally long, as `--seconds` says. For VOD, where every viewer starts at the
+ * beginning, the first viewer (nobody to fetch from) then carries 1/N of the audience's bytes and
+ * `1 - 1/N` is what a perfect swarm reaches; stopping all viewers together, as this runner once did,
+ * made the first one watch (N-1) x stagger seconds more than the last (75 s of 405 by default: a
+ * ceiling of 0.815 instead of 0.833). For live, the segments of the first and the last stagger
+ * period reach one viewer only, so a perfect swarm stays below `1 - 1/N` (the report's
+ * `reachableOffload` gives the figure of each run).
  */
 import type { Browser } from 'playwright-core';
 import { newViewer, type Viewer } from '../../test/support/browser.js';
@@ -89,6 +98,8 @@ interface JoinedViewer {
   readonly viewer: Viewer;
   readonly joinedAtMs: number;
   latest: HarnessSample | undefined;
+  /** Playback just before the viewer left (its player stopped), once it has. */
+  playbackAtLeave: HarnessSample | undefined;
 }
 
 function delay(ms: number): Promise<void> {
@@ -118,14 +129,26 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
   const timeline: TimelinePoint[] = [];
   const cpu = new CpuMeter();
 
-  // Joins run on their own schedule; sampling never waits for a page to load.
-  const joins = Array.from({ length: setup.viewers }, async (_, index) => {
+  // Joins (and leaves) run on their own schedule; sampling never waits for a page to load.
+  const viewing = Array.from({ length: setup.viewers }, async (_, index) => {
     await delay(startedAtMs + index * setup.staggerMs - Date.now());
     const joinedAtMs = Date.now();
     const viewer = await newViewer(setup.browser, url, `${setup.label} viewer ${index}`);
-    joined[index] = { viewer, joinedAtMs, latest: undefined };
+    const entry: JoinedViewer = {
+      viewer,
+      joinedAtMs,
+      latest: undefined,
+      playbackAtLeave: undefined,
+    };
+    joined[index] = entry;
+    await delay(joinedAtMs + setup.watchMs - Date.now());
+    await leave(entry);
   });
-  const joinsDone = Promise.allSettled(joins);
+  const viewingDone = Promise.allSettled(viewing);
+  const progress = { everyoneLeft: false };
+  void viewingDone.then(() => {
+    progress.everyoneLeft = true;
+  });
   const endAtMs = startedAtMs + (setup.viewers - 1) * setup.staggerMs + setup.watchMs;
 
   try {
@@ -150,22 +173,30 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
       };
       timeline.push(point);
       setup.onSample?.(point);
-      if (Date.now() >= endAtMs && present.length === setup.viewers) break;
+      if (progress.everyoneLeft) break;
       if (Date.now() >= endAtMs + 60_000) throw new Error(`${setup.label}: viewers did not open`);
     }
-    for (const join of await joinsDone) {
-      if (join.status === 'rejected') throw join.reason;
+    for (const outcome of await viewingDone) {
+      if (outcome.status === 'rejected') throw outcome.reason;
     }
     const everyone = joined.filter((entry): entry is JoinedViewer => entry !== undefined);
     return await finish(setup, everyone, originBytesBefore, timeline, startedAtMs);
   } finally {
-    await joinsDone;
+    await viewingDone;
     const open = joined.filter((entry): entry is JoinedViewer => entry !== undefined);
     await Promise.all(open.map((entry) => entry.viewer.close().catch(() => undefined)));
   }
 }
 
-/** Stops every player, waits for the origin to finish answering, and reads final numbers. */
+/** Records a viewer's playback and stops its player: the viewer has watched its share. */
+async function leave(entry: JoinedViewer): Promise<void> {
+  entry.playbackAtLeave = (await sampleOf(entry.viewer)) ?? entry.latest;
+  await entry.viewer.page.evaluate(() => {
+    window.__harness?.destroy();
+  });
+}
+
+/** Waits for the origin to finish answering (every player has stopped), and reads final numbers. */
 async function finish(
   setup: ArmSetup,
   joined: readonly JoinedViewer[],
@@ -173,25 +204,17 @@ async function finish(
   timeline: TimelinePoint[],
   startedAtMs: number,
 ): Promise<ArmResult> {
-  const playback = await Promise.all(joined.map((entry) => sampleOf(entry.viewer)));
-  await Promise.all(
-    joined.map((entry) =>
-      entry.viewer.page.evaluate(() => {
-        window.__harness?.destroy();
-      }),
-    ),
-  );
   await setup.origin.counters.settled({ pathPrefix: setup.pathPrefix }, SETTLE_TIMEOUT_MS);
 
   const viewers = await Promise.all(
-    joined.map(async (entry, index): Promise<ViewerOutcome> => {
+    joined.map(async (entry): Promise<ViewerOutcome> => {
       const { page } = entry.viewer;
       const [final, snapshot, timeOrigin] = await Promise.all([
         sampleOf(entry.viewer),
         page.evaluate(() => window.__harness?.snapshot()),
         page.evaluate(() => performance.timeOrigin),
       ]);
-      const before = playback[index] ?? entry.latest;
+      const before = entry.playbackAtLeave ?? entry.latest;
       if (final === undefined || before === undefined || snapshot === undefined) {
         throw new Error(`${entry.viewer.name}: the page has no harness`);
       }

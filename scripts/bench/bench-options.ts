@@ -25,6 +25,8 @@ export interface BenchOptions {
   readonly engine: string;
   /** Highest rendition index ABR may choose, in both arms; undefined = no cap. */
   readonly capLevel: number | undefined;
+  /** Engine options of the P2P arm on top of the bench's own (tracker, no STUN). Default none. */
+  readonly engineConfig: Readonly<Record<string, unknown>>;
   /** One JSON line per scenario instead of a table. */
   readonly json: boolean;
   /** Where charts and diagnostics go. Default 'artifacts/bench'. */
@@ -43,6 +45,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --player NAME        player page (default: the engine's own page, hlsjs or shaka)
   --engine NAME        streaming engine under the player: hlsjs | shaka (default hlsjs, shaka for dash)
   --cap-level N        highest rendition index ABR may pick, same in both arms (default: none)
+  --engine-config JSON engine options for the P2P arm, e.g. '{"p2pPrefetchSeconds":20}'
   --out DIR            charts and diagnostics directory (default artifacts/bench)
   --json               one JSON line per scenario instead of a table`;
 
@@ -66,6 +69,24 @@ function numberOption(
   return value;
 }
 
+/**
+ * `--engine-config`: a JSON object. Its keys are checked by the engine itself (an unknown or invalid
+ * option is reported by the page as a setup error, which fails the scenario).
+ */
+function engineConfigOption(raw: string | undefined): Readonly<Record<string, unknown>> {
+  if (raw === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new BenchUsageError(`--engine-config must be a JSON object, got '${raw}'`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BenchUsageError(`--engine-config must be a JSON object, got '${raw}'`);
+  }
+  return value as Record<string, unknown>;
+}
+
 /** Parses the bench's arguments (without `node` and the script). `--help` yields `undefined`. */
 export function parseBenchArgs(args: readonly string[]): BenchOptions | undefined {
   let values;
@@ -84,6 +105,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
         player: { type: 'string' },
         engine: { type: 'string' },
         'cap-level': { type: 'string' },
+        'engine-config': { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -125,6 +147,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
       values['cap-level'] === undefined
         ? undefined
         : numberOption('cap-level', values['cap-level'], 0, (n) => isInteger(n) && n >= 0, '>= 0'),
+    engineConfig: engineConfigOption(values['engine-config']),
     json: values.json === true,
     outDir: values.out ?? 'artifacts/bench',
   };

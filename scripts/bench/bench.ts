@@ -84,7 +84,9 @@ function runScenarioArm(
     pageSetup: {
       src,
       engine: options.engine,
-      p2p: p2p ? { ...stack.p2pConfig, swarmId: `bench-${mode}-${runId}` } : undefined,
+      p2p: p2p
+        ? { ...options.engineConfig, ...stack.p2pConfig, swarmId: `bench-${mode}-${runId}` }
+        : undefined,
       capLevel: options.capLevel,
     },
     pathPrefix: mode === 'live' ? `/live/${session}/` : `/vod/${options.stream}/`,
@@ -142,6 +144,7 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
     player: options.player,
     engine: options.engine,
     capLevel: options.capLevel,
+    engineConfig: options.engineConfig,
     build: context.stack.bundleDigest,
   };
   progress(`${mode}: P2P arm (${options.peers} viewers)`);

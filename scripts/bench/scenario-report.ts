@@ -20,6 +20,8 @@ export interface ScenarioSpec {
   readonly player: string;
   readonly engine: string;
   readonly capLevel: number | undefined;
+  /** `--engine-config` of the P2P arm ({} when none). */
+  readonly engineConfig: Readonly<Record<string, unknown>>;
   /** Digest of the bundle measured (see BenchStack.bundleDigest). */
   readonly build: string;
 }
@@ -35,6 +37,8 @@ export interface ScenarioReport {
   readonly engine: string;
   /** Rendition cap used in both arms, or null for none. */
   readonly capLevel: number | null;
+  /** `--engine-config` of the P2P arm ({} when none). */
+  readonly engineConfig: Readonly<Record<string, unknown>>;
   /** Digest of the hls.js bundle measured. */
   readonly build: string;
   /** Bytes the origin served to the P2P arm (its own counters). */
@@ -43,8 +47,17 @@ export interface ScenarioReport {
   readonly playedBytes: number;
   /** 1 - originBytes / playedBytes. */
   readonly originOffload: number;
-  /** 1 - 1/peers: every segment fetched from the origin exactly once. */
+  /** 1 - 1/peers: every segment fetched from the origin exactly once, every viewer watching alike. */
   readonly idealOffload: number;
+  /**
+   * 1 - (bytes of the distinct segments the P2P arm's players received) / playedBytes: the offload
+   * of a swarm that takes each segment it plays from the origin exactly once, for the segments and
+   * renditions this run's players actually asked for. Below `idealOffload` when viewers did not
+   * all play the same segments: a live stream moves on while viewers join and leave (each watches
+   * equally long, so the segments of the first and the last stagger period have one viewer only),
+   * or players picked different renditions. Diagnostic; the targets use `idealOffload`.
+   */
+  readonly reachableOffload: number;
   /** Stalls over viewers after first play, not caused by seeking, and their total duration. */
   readonly stalls: number;
   readonly stallMs: number;
@@ -137,6 +150,21 @@ function cpuMedian(arm: ArmResult): number | null {
   return middle === null ? null : round(middle, 2);
 }
 
+/** Bytes of the distinct media segments (by URL and byte range) the arm's players received. */
+export function distinctSegmentBytes(arm: ArmResult): number {
+  const bytesByKey = new Map<string, number>();
+  for (const viewer of arm.viewers) {
+    for (const segment of viewer.segments) {
+      if (segment.sn === 'initSegment') continue;
+      const key = `${segment.url} ${segment.rangeStart ?? ''}-${segment.rangeEnd ?? ''}`;
+      bytesByKey.set(key, segment.byteLength);
+    }
+  }
+  let total = 0;
+  for (const bytes of bytesByKey.values()) total += bytes;
+  return total;
+}
+
 /** Builds the scenario's report from its two arms. */
 export function scenarioReport(
   spec: ScenarioSpec,
@@ -147,6 +175,8 @@ export function scenarioReport(
   const without = figuresOf(baseline);
   const originOffload = withP2P.playedBytes > 0 ? 1 - p2p.originBytes / withP2P.playedBytes : 0;
   const idealOffload = 1 - 1 / spec.peers;
+  const distinctBytes = distinctSegmentBytes(p2p);
+  const reachableOffload = withP2P.playedBytes > 0 ? 1 - distinctBytes / withP2P.playedBytes : 0;
   const startupMsMedian = median(withP2P.startups);
   const baselineStartupMsMedian = median(without.startups);
   const problems = [...p2p.viewers, ...baseline.viewers].flatMap((viewer) =>
@@ -161,11 +191,13 @@ export function scenarioReport(
     player: spec.player,
     engine: spec.engine,
     capLevel: spec.capLevel ?? null,
+    engineConfig: spec.engineConfig,
     build: spec.build,
     originBytes: p2p.originBytes,
     playedBytes: withP2P.playedBytes,
     originOffload: round(originOffload, 4),
     idealOffload: round(idealOffload, 4),
+    reachableOffload: round(reachableOffload, 4),
     stalls: withP2P.stalls,
     stallMs: withP2P.stallMs,
     startupMsMedian: startupMsMedian === null ? null : Math.round(startupMsMedian),

@@ -143,6 +143,14 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
     return this.peers.size;
   }
 
+  /**
+   * The most members (us included) a connected tracker reported for the swarm in its latest announce
+   * response; undefined until one has answered.
+   */
+  get reportedSwarmSize(): number | undefined {
+    return this.swarmSizes.size === 0 ? undefined : Math.max(...this.swarmSizes.values());
+  }
+
   /** Tracker URLs whose WebSocket is open now. */
   get connectedTrackers(): string[] {
     return this.connections.filter((c) => c.connected).map((c) => c.url);

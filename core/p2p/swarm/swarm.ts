@@ -86,6 +86,10 @@ export class Swarm implements SegmentPeers {
     this.signalling.on('tracker-connected', (payload) => {
       options.emit('tracker-connected', payload);
     });
+    this.signalling.on('swarm-size', () => {
+      // Segments waiting for the swarm's first peers re-plan: alone, they need not wait.
+      if (this.alone) this.notifyAll();
+    });
     this.unsubscribeStore = options.store.onChange((change) => {
       if (change.streamKey !== options.streamKey) return;
       if (change.type === 'added') {
@@ -104,6 +108,11 @@ export class Swarm implements SegmentPeers {
     let count = 0;
     for (const peer of this.peers.values()) if (peer.state === 'ready') count++;
     return count;
+  }
+
+  get alone(): boolean {
+    const members = this.signalling.reportedSwarmSize;
+    return members !== undefined && members <= 1 && this.peers.size === 0;
   }
 
   candidates(segmentId: SegmentId): PeerCandidate[] {

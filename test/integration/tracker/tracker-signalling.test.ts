@@ -89,6 +89,14 @@ it('connects every pair of a swarm exactly once, lets them exchange messages and
   expect(tracker.stats().swarmPeers).toEqual(stats.swarmPeers);
   // The stranger's swarm has no one else: the tracker never offered it to the others.
   expect(stranger.peers).toHaveLength(0);
+  // Announce responses count the announcing peer itself: the stranger hears 1 (it is alone, which
+  // ends its segments' wait for peers), the last member of the trio to announce hears 3.
+  await waitUntil(() => stranger.signalling.reportedSwarmSize !== undefined, {
+    timeoutMs: 5000,
+    description: "the tracker's answer to the stranger's announce",
+  });
+  expect(stranger.signalling.reportedSwarmSize).toBe(1);
+  expect(Math.max(...members.map((m) => m.signalling.reportedSwarmSize ?? 0))).toBe(3);
   expect([...members, stranger].flatMap((m) => m.trackerErrors)).toHaveLength(0);
 });
 

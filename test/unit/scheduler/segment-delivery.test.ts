@@ -29,8 +29,15 @@ class ScriptedPeers implements SegmentPeers {
   readonly penalized: string[] = [];
   readonly announcements: HttpFetchState[] = [];
   private readonly listeners = new Set<() => void>();
+  alone = false;
   get peerCount(): number {
     return Object.keys(this.behaviours).length;
+  }
+
+  /** The tracker reports that nobody else is in the swarm. */
+  becomeAlone(): void {
+    this.alone = true;
+    for (const listener of [...this.listeners]) listener();
   }
   constructor(private readonly behaviours: Record<string, PeerBehaviour>) {}
 
@@ -185,6 +192,56 @@ describe('deliverSegment', () => {
       code: 'aborted',
     });
     expect(httpRanges).toHaveLength(0);
+  });
+
+  describe('while the swarm warms up', () => {
+    beforeEach(() => {
+      jest.useFakeTimers();
+    });
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    it('holds a segment with time to spare back from the origin', async () => {
+      const warmupEndsAtMs = Date.now() + 5000;
+      const { ctx, httpRanges } = context(new ScriptedPeers({}), {
+        slackSeconds: () => 20,
+        peerWarmupSeconds: () => Math.max(0, (warmupEndsAtMs - Date.now()) / 1000),
+      });
+      const pending = deliverSegment(ctx, new AbortController().signal);
+      await jest.advanceTimersByTimeAsync(4000);
+      expect(httpRanges).toHaveLength(0);
+      await jest.advanceTimersByTimeAsync(1000);
+      expect((await pending).source).toBe('http');
+    });
+
+    it('does not hold it back when the tracker says nobody else is in the swarm', async () => {
+      const peers = new ScriptedPeers({});
+      peers.alone = true;
+      const { ctx, httpRanges } = context(peers, {
+        slackSeconds: () => 20,
+        peerWarmupSeconds: () => 5,
+      });
+      const pending = deliverSegment(ctx, new AbortController().signal);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(httpRanges).toEqual([undefined]);
+      expect((await pending).source).toBe('http');
+    });
+
+    it('releases a held segment as soon as the swarm turns out to be empty', async () => {
+      const peers = new ScriptedPeers({});
+      const { ctx, httpRanges } = context(peers, {
+        slackSeconds: () => 20,
+        peerWarmupSeconds: () => 5,
+      });
+      const pending = deliverSegment(ctx, new AbortController().signal);
+      await jest.advanceTimersByTimeAsync(300);
+      expect(httpRanges).toHaveLength(0);
+      peers.becomeAlone();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(httpRanges).toEqual([undefined]);
+      expect((await pending).source).toBe('http');
+    });
   });
 
   it('rejects with aborted when the caller aborts while waiting', async () => {
