@@ -27,6 +27,8 @@ export interface BenchOptions {
   readonly capLevel: number | undefined;
   /** Engine options of the P2P arm on top of the bench's own (tracker, no STUN). Default none. */
   readonly engineConfig: Readonly<Record<string, unknown>>;
+  /** Shaka Player configuration for both arms (`player.configure`), Shaka pages only. Default none. */
+  readonly shakaConfig: Readonly<Record<string, unknown>> | undefined;
   /** One JSON line per scenario instead of a table. */
   readonly json: boolean;
   /** Where charts and diagnostics go. Default 'artifacts/bench'. */
@@ -46,6 +48,8 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --engine NAME        streaming engine under the player: hlsjs | shaka (default hlsjs, shaka for dash)
   --cap-level N        highest rendition index ABR may pick, same in both arms (default: none)
   --engine-config JSON engine options for the P2P arm, e.g. '{"p2pPrefetchSeconds":20}'
+  --shaka-config JSON  Shaka configuration for both arms (--player shaka), e.g.
+                       '{"streaming":{"rebufferingGoal":2}}'
   --out DIR            charts and diagnostics directory (default artifacts/bench)
   --json               one JSON line per scenario instead of a table`;
 
@@ -70,19 +74,22 @@ function numberOption(
 }
 
 /**
- * `--engine-config`: a JSON object. Its keys are checked by the engine itself (an unknown or invalid
- * option is reported by the page as a setup error, which fails the scenario).
+ * A JSON object option (`--engine-config`, `--shaka-config`). Its keys are checked by the engine or
+ * Shaka on the page: an invalid one shows up as a setup error or a problem of the scenario.
  */
-function engineConfigOption(raw: string | undefined): Readonly<Record<string, unknown>> {
-  if (raw === undefined) return {};
+function jsonObjectOption(
+  name: string,
+  raw: string | undefined,
+): Readonly<Record<string, unknown>> | undefined {
+  if (raw === undefined) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
-    throw new BenchUsageError(`--engine-config must be a JSON object, got '${raw}'`);
+    throw new BenchUsageError(`--${name} must be a JSON object, got '${raw}'`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new BenchUsageError(`--engine-config must be a JSON object, got '${raw}'`);
+    throw new BenchUsageError(`--${name} must be a JSON object, got '${raw}'`);
   }
   return value as Record<string, unknown>;
 }
@@ -106,6 +113,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
         engine: { type: 'string' },
         'cap-level': { type: 'string' },
         'engine-config': { type: 'string' },
+        'shaka-config': { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -128,6 +136,11 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
   if (protocol === 'dash' && engine !== 'shaka') {
     throw new BenchUsageError(`--protocol dash needs --engine shaka (hls.js plays HLS only)`);
   }
+  if (values['shaka-config'] !== undefined && (values.player ?? engine) !== 'shaka') {
+    throw new BenchUsageError(
+      '--shaka-config needs the Shaka page (--engine shaka, --player shaka)',
+    );
+  }
   const isInteger = Number.isInteger;
   return {
     modes: mode === undefined ? ['live', 'vod'] : [mode],
@@ -147,7 +160,8 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
       values['cap-level'] === undefined
         ? undefined
         : numberOption('cap-level', values['cap-level'], 0, (n) => isInteger(n) && n >= 0, '>= 0'),
-    engineConfig: engineConfigOption(values['engine-config']),
+    engineConfig: jsonObjectOption('engine-config', values['engine-config']) ?? {},
+    shakaConfig: jsonObjectOption('shaka-config', values['shaka-config']),
     json: values.json === true,
     outDir: values.out ?? 'artifacts/bench',
   };

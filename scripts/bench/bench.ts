@@ -88,6 +88,7 @@ function runScenarioArm(
         ? { ...options.engineConfig, ...stack.p2pConfig, swarmId: `bench-${mode}-${runId}` }
         : undefined,
       capLevel: options.capLevel,
+      shakaConfig: options.shakaConfig,
     },
     pathPrefix: mode === 'live' ? `/live/${session}/` : `/vod/${options.stream}/`,
     viewers: options.peers,
@@ -145,6 +146,7 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
     engine: options.engine,
     capLevel: options.capLevel,
     engineConfig: options.engineConfig,
+    shakaConfig: options.shakaConfig ?? null,
     build: context.stack.bundleDigest,
   };
   progress(`${mode}: P2P arm (${options.peers} viewers)`);
@@ -216,6 +218,7 @@ async function main(): Promise<number> {
         engine: options.engine,
         p2p: undefined,
         capLevel: options.capLevel,
+        shakaConfig: options.shakaConfig,
       },
       pathPrefix: `/vod/${options.stream}/`,
     });

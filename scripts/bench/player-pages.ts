@@ -21,6 +21,8 @@ export interface PageSetup {
   readonly p2p: Record<string, unknown> | undefined;
   /** Highest rendition index ABR may choose; undefined = no cap. */
   readonly capLevel: number | undefined;
+  /** Shaka Player configuration (Shaka page only); undefined = Shaka's defaults. */
+  readonly shakaConfig?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** A page of one player. */
@@ -50,6 +52,14 @@ const hlsjsPage: PlayerPage = {
  * `capLevel` caps the height through Shaka's ABR restrictions (renditions are 144p, 240p, 360p).
  */
 const SHAKA_HEIGHTS = [144, 240, 360];
+function shakaConfigFor(setup: PageSetup): { shaka?: Record<string, unknown> } {
+  const restrictions =
+    setup.capLevel === undefined
+      ? {}
+      : { restrictions: { maxHeight: SHAKA_HEIGHTS[setup.capLevel] ?? 360 } };
+  if (setup.shakaConfig === undefined && setup.capLevel === undefined) return {};
+  return { shaka: { ...setup.shakaConfig, ...restrictions } };
+}
 const shakaPage: PlayerPage = {
   name: 'shaka',
   engines: ['shaka'],
@@ -57,9 +67,7 @@ const shakaPage: PlayerPage = {
     shakaPageUrl(originUrl, {
       src: setup.src,
       ...(setup.p2p === undefined ? { engine: 'none' as const } : { p2p: setup.p2p }),
-      ...(setup.capLevel === undefined
-        ? {}
-        : { shaka: { restrictions: { maxHeight: SHAKA_HEIGHTS[setup.capLevel] ?? 360 } } }),
+      ...shakaConfigFor(setup),
     }),
 };
 

@@ -22,6 +22,8 @@ export interface ScenarioSpec {
   readonly capLevel: number | undefined;
   /** `--engine-config` of the P2P arm ({} when none). */
   readonly engineConfig: Readonly<Record<string, unknown>>;
+  /** `--shaka-config` of both arms (null when none). */
+  readonly shakaConfig: Readonly<Record<string, unknown>> | null;
   /** Digest of the bundle measured (see BenchStack.bundleDigest). */
   readonly build: string;
 }
@@ -39,6 +41,8 @@ export interface ScenarioReport {
   readonly capLevel: number | null;
   /** `--engine-config` of the P2P arm ({} when none). */
   readonly engineConfig: Readonly<Record<string, unknown>>;
+  /** `--shaka-config` of both arms (null when none). */
+  readonly shakaConfig: Readonly<Record<string, unknown>> | null;
   /** Digest of the hls.js bundle measured. */
   readonly build: string;
   /** Bytes the origin served to the P2P arm (its own counters). */
@@ -192,6 +196,7 @@ export function scenarioReport(
     engine: spec.engine,
     capLevel: spec.capLevel ?? null,
     engineConfig: spec.engineConfig,
+    shakaConfig: spec.shakaConfig,
     build: spec.build,
     originBytes: p2p.originBytes,
     playedBytes: withP2P.playedBytes,
