@@ -338,7 +338,7 @@ export class Engine implements SegmentEngine {
             result.data,
           );
           this.profiles.learn(streamKey, result.data, result.source);
-          if (this.network) this.swarmJoin.segmentDelivered(performance.now());
+          if (this.network) this.swarmJoin.segmentDelivered(performance.now(), isLive);
         },
         () => undefined,
       )
@@ -396,7 +396,7 @@ export class Engine implements SegmentEngine {
   /** Starts background P2P downloads of segments peers have, ahead of the playhead. */
   private prefetchFromPeers(): void {
     const network = this.network;
-    if (!network || this.destroyed) return;
+    if (!network || this.destroyed || !this.swarmJoin.playbackStarted) return;
     const now = performance.now();
     for (const stream of this.streams.activeStreams()) {
       const peers = network.peersFor(stream.descriptor.key);

@@ -29,21 +29,48 @@ describe('SwarmJoinSchedule', () => {
     expect(join.joined).toBe(true);
   });
 
-  it('joins 1 s after the first delivered segment, and only earlier on later ones', () => {
+  it('joins 1 s after the first delivered segment of a live source, and only earlier on later ones', () => {
     const { joins, schedule: join } = schedule();
+    const startMs = performance.now();
+    join.start(startMs);
+    jest.advanceTimersByTime(500);
+    join.segmentDelivered(performance.now(), true);
+    jest.advanceTimersByTime(500);
+    join.segmentDelivered(performance.now(), true); // would be later: ignored
+    jest.advanceTimersByTime(499);
+    expect(joins).toHaveLength(0);
+    jest.advanceTimersByTime(1);
+    expect(joins).toEqual([startMs + 1500]);
+  });
+
+  it('joins as soon as the first segment of a VOD source was delivered', () => {
+    const { joins, schedule: join } = schedule();
+    const startMs = performance.now();
+    join.start(startMs);
+    jest.advanceTimersByTime(300);
+    join.segmentDelivered(performance.now(), false);
+    jest.advanceTimersByTime(0);
+    expect(joins).toEqual([startMs + 300]);
+    expect(join.joined).toBe(true);
+  });
+
+  it('lets background prefetch begin only once playback has run', () => {
+    const { schedule: join } = schedule();
     join.start(performance.now());
-    jest.advanceTimersByTime(500);
-    join.segmentDelivered(performance.now());
-    jest.advanceTimersByTime(500);
-    join.segmentDelivered(performance.now()); // would be later: ignored
-    jest.advanceTimersByTime(500);
-    expect(joins).toHaveLength(1);
+    join.segmentDelivered(performance.now(), false);
+    jest.advanceTimersByTime(0);
+    expect(join.joined).toBe(true);
+    expect(join.playbackStarted).toBe(false);
+    join.playbackRunning(performance.now());
+    expect(join.playbackStarted).toBe(true);
+    join.start(performance.now()); // a new source starts over
+    expect(join.playbackStarted).toBe(false);
   });
 
   it('joins right after playback starts running', () => {
     const { joins, schedule: join } = schedule();
     join.start(performance.now());
-    join.segmentDelivered(performance.now());
+    join.segmentDelivered(performance.now(), true);
     jest.advanceTimersByTime(200);
     join.playbackRunning(performance.now());
     jest.advanceTimersByTime(100);
@@ -63,7 +90,7 @@ describe('SwarmJoinSchedule', () => {
     expect(join.warmupSeconds(performance.now())).toBeCloseTo(2);
     join.stop();
     expect(join.joined).toBe(false);
-    join.segmentDelivered(performance.now()); // no source: ignored
+    join.segmentDelivered(performance.now(), false); // no source: ignored
     join.playbackRunning(performance.now());
     jest.advanceTimersByTime(10_000);
     expect(joins).toHaveLength(1);
