@@ -86,7 +86,7 @@ function jsonObjectOption(
   try {
     value = JSON.parse(raw);
   } catch {
-    throw new BenchUsageError(`--${name} must be a JSON object, got '${raw}'`);
+    value = undefined; // reported below, like any other non-object
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BenchUsageError(`--${name} must be a JSON object, got '${raw}'`);

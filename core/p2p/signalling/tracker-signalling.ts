@@ -299,7 +299,7 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
   }
 
   private announceDelayMs(): number {
-    const swarmSize = Math.max(0, ...this.swarmSizes.values());
+    const swarmSize = this.reportedSwarmSize ?? 0;
     const state = { peerCount: this.peers.size, maxPeers: this.maxPeers, swarmSize };
     return nextAnnounceDelayMs(state, this.intervals, Math.random());
   }
