@@ -154,8 +154,8 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
   progress(`${mode}: baseline arm (${options.player} without the engine)`);
   const baseline = await runScenarioArm(context, mode, false);
 
-  const report = scenarioReport(spec, p2p, baseline);
   const diagnostics = armDiagnostics(p2p);
+  const report = scenarioReport(spec, p2p, baseline, diagnostics.originFetches);
   const startup = { p2p: startupBreakdown(p2p), baseline: startupBreakdown(baseline) };
   const name = `${mode}-${options.stream}-${options.peers}p`;
   const chartFile = path.join(options.outDir, `${name}.svg`);

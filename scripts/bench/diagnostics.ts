@@ -78,6 +78,14 @@ export interface OriginFetchBreakdown {
   readonly concurrentDuplicate: DeliveryGroup;
   /** Another viewer had already received the whole segment before this request started. */
   readonly peerHadIt: DeliveryGroup & { readonly medianGapMs: number | null };
+  /**
+   * The part of `peerHadIt` requested before the requesting viewer's swarm for that stream had
+   * connected to any peer: no scheduler could have taken these from a peer (a live joiner's
+   * startup segments, mostly).
+   */
+  readonly beforeFirstPeer: DeliveryGroup;
+  /** One fetch of every segment fetched over HTTP at all: what the origin must serve in any case. */
+  readonly distinct: DeliveryGroup;
 }
 
 /** Diagnostics of one P2P arm. */
@@ -249,16 +257,33 @@ function viewerDiagnostics(
   };
 }
 
+/** When each stream's swarm of a viewer connected its first peer (trace times), by stream key. */
+function firstPeerAtMs(viewer: ViewerOutcome): Map<string, number> {
+  const firstAt = new Map<string, number>();
+  for (const entry of viewer.trace) {
+    if (entry.event !== 'peer-connected') continue;
+    const streamKey = stringField(entry, 'streamKey');
+    if (!firstAt.has(streamKey)) firstAt.set(streamKey, entry.atMs);
+  }
+  return firstAt;
+}
+
 /** Classifies every HTTP delivery of the arm against the other viewers' deliveries. */
 export function classifyOriginFetches(arm: ArmResult): OriginFetchBreakdown {
   const all = arm.viewers.map(deliveredSegments);
+  const firstPeers = arm.viewers.map(firstPeerAtMs);
   const first: DeliveryGroup = { count: 0, bytes: 0 };
   const concurrentDuplicate: DeliveryGroup = { count: 0, bytes: 0 };
   const peerHadIt: DeliveryGroup = { count: 0, bytes: 0 };
+  const beforeFirstPeer: DeliveryGroup = { count: 0, bytes: 0 };
+  const distinctBytes = new Map<string, number>();
   const gaps: number[] = [];
   all.forEach((delivered, viewerIndex) => {
+    const firstPeerAt = firstPeers[viewerIndex] ?? new Map<string, number>();
     for (const segment of delivered) {
       if (segment.source !== 'http') continue;
+      const distinctKey = `${segment.streamKey} ${segment.segmentId}`;
+      if (!distinctBytes.has(distinctKey)) distinctBytes.set(distinctKey, segment.bytes);
       const others = all
         .filter((_, other) => other !== viewerIndex)
         .flat()
@@ -275,6 +300,10 @@ export function classifyOriginFetches(arm: ArmResult): OriginFetchBreakdown {
       if (heldBefore.length > 0) {
         peerHadIt.count++;
         peerHadIt.bytes += segment.bytes;
+        if (segment.requestedAtMs < (firstPeerAt.get(segment.streamKey) ?? Infinity)) {
+          beforeFirstPeer.count++;
+          beforeFirstPeer.bytes += segment.bytes;
+        }
         gaps.push(segment.requestedAtMs - Math.min(...heldBefore.map((other) => other.loadedAtMs)));
       } else if (overlapping) {
         concurrentDuplicate.count++;
@@ -289,6 +318,11 @@ export function classifyOriginFetches(arm: ArmResult): OriginFetchBreakdown {
     first,
     concurrentDuplicate,
     peerHadIt: { ...peerHadIt, medianGapMs: roundedMedian(gaps, 0) },
+    beforeFirstPeer,
+    distinct: {
+      count: distinctBytes.size,
+      bytes: [...distinctBytes.values()].reduce((sum, bytes) => sum + bytes, 0),
+    },
   };
 }
 
@@ -335,13 +369,14 @@ export function startupBreakdown(arm: ArmResult): Record<string, number | null> 
 
 /** A few lines for the console. */
 export function formatDiagnostics(diagnostics: ArmDiagnostics): string {
-  const { first, concurrentDuplicate, peerHadIt } = diagnostics.originFetches;
+  const { first, concurrentDuplicate, peerHadIt, beforeFirstPeer } = diagnostics.originFetches;
   const mb = (bytes: number): string => `${(bytes / 1_000_000).toFixed(2)} MB`;
   const lines = [
     `origin fetches: ${first.count} first (${mb(first.bytes)}), ` +
       `${concurrentDuplicate.count} concurrent duplicates (${mb(concurrentDuplicate.bytes)}), ` +
       `${peerHadIt.count} while a peer already had it (${mb(peerHadIt.bytes)}, ` +
-      `median ${peerHadIt.medianGapMs ?? 'n/a'} ms after)`,
+      `median ${peerHadIt.medianGapMs ?? 'n/a'} ms after; ${beforeFirstPeer.count} of them ` +
+      `(${mb(beforeFirstPeer.bytes)}) before the viewer had any peer)`,
   ];
   for (const viewer of diagnostics.viewers) {
     lines.push(

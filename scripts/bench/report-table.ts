@@ -41,7 +41,7 @@ export function formatScenario(report: ScenarioReport): string {
     ['played bytes', megabytes(report.playedBytes), megabytes(report.baselinePlayedBytes)],
     [
       'origin offload',
-      `${percent(report.originOffload)} (ideal ${percent(report.idealOffload)}, reachable ${percent(report.reachableOffload)})`,
+      `${percent(report.originOffload)} (ideal ${percent(report.idealOffload)}, reachable ${percent(report.reachableOffload)}, connected ${percent(report.connectedOffload)})`,
       '',
     ],
     ['engine http / p2p', `${megabytes(report.httpBytes)} / ${megabytes(report.p2pBytes)}`, ''],

@@ -4,6 +4,7 @@
  */
 import type { ArmResult, ViewerOutcome } from './arm-runner.js';
 import type { BenchMode } from './bench-options.js';
+import type { OriginFetchBreakdown } from './diagnostics.js';
 
 /** Share of the ideal offload a scenario must reach: live edges leave less room than VOD. */
 export const OFFLOAD_TARGET_FACTOR: Readonly<Record<BenchMode, number>> = { live: 0.9, vod: 0.95 };
@@ -62,6 +63,14 @@ export interface ScenarioReport {
    * or players picked different renditions. Diagnostic; the targets use `idealOffload`.
    */
   readonly reachableOffload: number;
+  /**
+   * 1 - (origin fetches no scheduler could have avoided) / playedBytes: one fetch of each segment
+   * plus the fetches of segments other viewers already had, made before the requesting viewer's
+   * swarm for that stream had any peer (a live joiner's startup burst). The most this run's swarm
+   * could have offloaded given when its connections came up; the gap to `originOffload` is the
+   * scheduler's. Diagnostic; the targets use `idealOffload`.
+   */
+  readonly connectedOffload: number;
   /** Stalls over viewers after first play, not caused by seeking, and their total duration. */
   readonly stalls: number;
   readonly stallMs: number;
@@ -174,6 +183,7 @@ export function scenarioReport(
   spec: ScenarioSpec,
   p2p: ArmResult,
   baseline: ArmResult,
+  originFetches: OriginFetchBreakdown,
 ): ScenarioReport {
   const withP2P = figuresOf(p2p);
   const without = figuresOf(baseline);
@@ -181,6 +191,8 @@ export function scenarioReport(
   const idealOffload = 1 - 1 / spec.peers;
   const distinctBytes = distinctSegmentBytes(p2p);
   const reachableOffload = withP2P.playedBytes > 0 ? 1 - distinctBytes / withP2P.playedBytes : 0;
+  const unavoidableBytes = originFetches.distinct.bytes + originFetches.beforeFirstPeer.bytes;
+  const connectedOffload = withP2P.playedBytes > 0 ? 1 - unavoidableBytes / withP2P.playedBytes : 0;
   const startupMsMedian = median(withP2P.startups);
   const baselineStartupMsMedian = median(without.startups);
   const problems = [...p2p.viewers, ...baseline.viewers].flatMap((viewer) =>
@@ -203,6 +215,7 @@ export function scenarioReport(
     originOffload: round(originOffload, 4),
     idealOffload: round(idealOffload, 4),
     reachableOffload: round(reachableOffload, 4),
+    connectedOffload: round(connectedOffload, 4),
     stalls: withP2P.stalls,
     stallMs: withP2P.stallMs,
     startupMsMedian: startupMsMedian === null ? null : Math.round(startupMsMedian),

@@ -155,3 +155,19 @@ describe.each(cases)('Shaka, P2P disabled: $kind $mode', (playbackCase) => {
     expect(stats).toMatchObject({ p2pBytes: 0, uploadBytes: 0, peers: 0 });
   });
 });
+
+// The byte-range stream's master says nothing about captions (the other masters say
+// CLOSED-CAPTIONS=NONE), so Shaka downloads a video segment while it parses the playlists, to look
+// for CEA-608 captions. That request has no segment context: it must go to the origin over Shaka's
+// own HTTP plugin, with its byte range, and the stream must still play.
+test("Shaka's caption probe (no segment context, a byte range) goes over Shaka's HTTP and playback goes on", async () => {
+  const { snapshot } = await results.of({ kind: 'hls-byterange', mode: 'vod' });
+  const probes = snapshot.segments.filter(
+    (segment) => segment.sn === 'media' && !segment.withReference,
+  );
+  expect(probes.map((probe) => `${urlPath(probe.url)} ${probe.rangeStart ?? 'no range'}`)).toEqual([
+    expect.stringMatching(/\.ts \d+$/),
+  ]);
+  expect(snapshot.fatalErrors).toEqual([]);
+  expect(snapshot.playedSeconds).toBeGreaterThanOrEqual(PLAYED_SECONDS);
+});
