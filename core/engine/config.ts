@@ -70,7 +70,7 @@ export interface EngineConfig {
   /**
    * Seconds of slack kept for HTTP: a segment whose playback deadline is closer than this (plus the
    * time HTTP is expected to take for it) is fetched or completed over HTTP instead of waiting on
-   * peers. 0.2..60. Default 1.5 (hls.js plays ~3 segments behind the live edge, so a new live segment
+   * peers. 0.5..60. Default 1.5 (hls.js plays ~3 segments behind the live edge, so a new live segment
    * has 2-4 s of slack: a larger margin would send every live segment to HTTP).
    */
   httpSafetyMarginSeconds: number;

@@ -28,7 +28,8 @@ FORCE=0
 FORCE_SOURCES=0
 REQUESTED_KINDS=()
 
-DURATION_SEC=120
+# Long enough for a live DASH session (which plays the VOD once) of 180 s per viewer in the bench.
+DURATION_SEC=240
 SEGMENT_SEC=2
 FPS=25
 GOP_FRAMES=$((FPS * SEGMENT_SEC))
@@ -36,6 +37,10 @@ AUDIO_SAMPLE_RATE=48000
 AUDIO_KBPS=64
 # AAC-LC, what ffmpeg's native `aac` encoder produces.
 AUDIO_CODEC='mp4a.40.2'
+# Written next to everything generated; output with another stamp is generated again, so a change
+# of duration or of what the playlists say reaches existing checkouts without --force.
+# Bump the trailing revision when a generator changes its output.
+GENERATOR_STAMP="duration ${DURATION_SEC}s, segments ${SEGMENT_SEC}s, revision 2"
 
 # Video ladder: "name width height kbps". Small sizes keep generation and tests fast on 2 cores.
 VIDEO_LADDER=(
@@ -78,7 +83,7 @@ ladder_entry() {
 encode_sources() {
   local dir
   dir="$(sources_dir)"
-  if [[ -f $dir/complete && $FORCE_SOURCES -eq 0 ]]; then
+  if [[ -f $dir/complete && $(<"$dir/complete") == "$GENERATOR_STAMP" && $FORCE_SOURCES -eq 0 ]]; then
     return
   fi
   rm -rf "$dir"
@@ -119,7 +124,7 @@ encode_sources() {
       -f lavfi -i "sine=frequency=${frequency}:beep_factor=4:sample_rate=${AUDIO_SAMPLE_RATE}:duration=${tone_sec}" \
       -c:a aac -b:a "${AUDIO_KBPS}k" -threads 2 "$dir/audio-$lang.m4a"
   done
-  touch "$dir/complete"
+  printf '%s' "$GENERATOR_STAMP" >"$dir/complete"
 }
 
 # RFC 6381 codec string of an H.264 MP4, read from its avcC box (profile, constraints, level).
@@ -479,7 +484,8 @@ generate_dash_base() { generate_dash_kind "$1" dash-base base; }
 generate_kind() {
   local kind=$1 final="$OUT_DIR/$1" temp="$OUT_DIR/.tmp-$1" fn="generate_${1//-/_}"
   declare -F "$fn" >/dev/null || die "no generator function $fn for stream kind '$kind'"
-  if [[ -f $final/stream.json && $FORCE -eq 0 ]]; then
+  if [[ -f $final/stream.json && -f $final/.generator && $(<"$final/.generator") == "$GENERATOR_STAMP" &&
+    $FORCE -eq 0 ]]; then
     log "$kind: already generated (use --force to regenerate)"
     return
   fi
@@ -488,6 +494,7 @@ generate_kind() {
   mkdir -p "$temp"
   "$fn" "$temp"
   [[ -f $temp/stream.json ]] || die "$fn did not write stream.json"
+  printf '%s' "$GENERATOR_STAMP" >"$temp/.generator"
   rm -rf "$final"
   mv "$temp" "$final"
 }
