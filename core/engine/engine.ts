@@ -27,7 +27,7 @@ import { SegmentStore } from '../storage/segment-store.js';
 import type { EngineConfig } from './config.js';
 import type { LoadSegmentOptions, LoadedSegment, SegmentEngine } from './engine-api.js';
 import type { PeerNetwork } from './peer-network.js';
-import { nextPrefetch } from './prefetch-planner.js';
+import { nextPrefetch, PrefetchPacer } from './prefetch-planner.js';
 import { StreamProfiles } from './stream-profiles.js';
 import { resolveEngineConfig } from './resolve-config.js';
 import { SegmentDownload, type DownloadResult } from './segment-download.js';
@@ -84,6 +84,7 @@ export class Engine implements SegmentEngine {
   private readonly delivered = new DeliveredRanges();
   private readonly downloads = new Map<string, SegmentDownload>();
   private readonly profiles = new StreamProfiles();
+  private readonly prefetchPacer = new PrefetchPacer();
   private network: PeerNetwork | undefined;
   private prefetchTimer: ReturnType<typeof setInterval> | undefined;
   private readonly swarmJoin = new SwarmJoinSchedule(() => {
@@ -187,9 +188,8 @@ export class Engine implements SegmentEngine {
     }
     this.clock.update(state, now);
     this.store.setPlaybackPosition(state.position);
-    const running =
-      state.rate > 0 && state.bufferedEnd !== undefined && state.bufferedEnd > state.position;
-    if (running) this.swarmJoin.playbackRunning(now);
+    const bufferedAhead = (state.bufferedEnd ?? state.position) - state.position;
+    if (state.rate > 0 && bufferedAhead > 0) this.swarmJoin.playbackRunning(now, bufferedAhead);
   }
 
   async loadSegment(
@@ -280,6 +280,7 @@ export class Engine implements SegmentEngine {
     this.network = undefined;
     this.streams.clear();
     this.profiles.clear();
+    this.prefetchPacer.clear();
     this.store.clear();
     this.delivered.clear();
     this.manifestUrl = undefined;
@@ -338,7 +339,7 @@ export class Engine implements SegmentEngine {
             result.data,
           );
           this.profiles.learn(streamKey, result.data, result.source);
-          if (this.network) this.swarmJoin.segmentDelivered(performance.now(), isLive);
+          if (this.network) this.swarmJoin.segmentDelivered(performance.now());
         },
         () => undefined,
       )
@@ -400,7 +401,7 @@ export class Engine implements SegmentEngine {
     const now = performance.now();
     for (const stream of this.streams.activeStreams()) {
       const peers = network.peersFor(stream.descriptor.key);
-      if (!peers) continue;
+      if (!peers || !this.prefetchPacer.mayStart(stream.descriptor.key, now)) continue;
       const candidate = nextPrefetch({
         segments: stream.segments.values(),
         position: this.clock.positionAt(now),
@@ -412,7 +413,9 @@ export class Engine implements SegmentEngine {
         inFlight: (streamKey) => this.countPrefetches(streamKey),
         streamKey: stream.descriptor.key,
       });
-      if (candidate) this.downloadFor(stream.descriptor.key, candidate, stream.isLive);
+      if (!candidate) continue;
+      this.downloadFor(stream.descriptor.key, candidate, stream.isLive);
+      this.prefetchPacer.started(stream.descriptor.key, candidate, now);
     }
   }
 

@@ -2,6 +2,7 @@
  * Picks the next segment to fetch from peers in the background: the earliest segment ahead of the
  * playhead, within the prefetch horizon, that peers have and we neither hold nor are fetching.
  * One prefetch per stream at a time: peers' upload slots serve players' urgent requests first.
+ * And at most {@link PREFETCH_SPEED} seconds of media per second per stream (see PrefetchPacer).
  */
 import type { Segment } from '../model/segment.js';
 
@@ -32,4 +33,34 @@ export function nextPrefetch(input: PrefetchInput): Segment | undefined {
     if (input.isWanted(segment) && input.peersHave(segment)) best = segment;
   }
   return best;
+}
+
+/**
+ * Seconds of media a stream may prefetch per second of wall time: twice real time stays well ahead
+ * of playback, which the player's own requests (over P2P when there is time) cover anyway. Unpaced,
+ * a VOD viewer that had just joined pulled its whole 60 s horizon in a few seconds, a burst of
+ * transfers, checks and announcements on its peers and itself; on the 2-core bench machine that
+ * burst fell into the next viewer's startup.
+ */
+const PREFETCH_SPEED = 2;
+
+/** Spaces out the prefetches of each stream so background transfers come as a trickle. */
+export class PrefetchPacer {
+  private readonly nextStartMs = new Map<string, number>();
+
+  /** True when `streamKey` may start a prefetch at `nowMs`. */
+  mayStart(streamKey: string, nowMs: number): boolean {
+    return nowMs >= (this.nextStartMs.get(streamKey) ?? 0);
+  }
+
+  /** A prefetch of `segment` started at `nowMs`: the next waits for its share of wall time. */
+  started(streamKey: string, segment: Segment, nowMs: number): void {
+    const seconds = Math.max(0, segment.endTime - segment.startTime) / PREFETCH_SPEED;
+    this.nextStartMs.set(streamKey, nowMs + seconds * 1000);
+  }
+
+  /** Forgets every stream (a new source). */
+  clear(): void {
+    this.nextStartMs.clear();
+  }
 }

@@ -2,30 +2,35 @@
  * When the engine joins the swarms of a source. Joining creates several RTCPeerConnections and
  * offers at once, and the first peers then push segment announcements: main-thread and network
  * work that competes with the player's own startup. Startup segments are urgent and come over HTTP
- * anyway, so a live source joins as soon as playback runs (the first frame is up), at the latest a
- * second after the first segment was delivered, or after a longer delay when none was (paused,
- * autoplay blocked).
+ * anyway, so a source joins once playback runs with a safe buffer ahead
+ * ({@link JOIN_BUFFER_AHEAD_SECONDS}), at the latest {@link JOIN_AT_LATEST_AFTER_PLAYBACK_MS} after
+ * playback started; a second after the first segment was delivered when playback does not run
+ * (paused, autoplay blocked), and after a longer delay when no segment was delivered at all.
  *
- * A VOD source joins as soon as its first segment was delivered. A VOD player asks for its second
- * segment right after the first, with a whole segment of slack (2 s here) of which the scheduler
- * keeps `httpSafetyMarginSeconds` for HTTP: the ~0.5 s left is sometimes enough for a swarm that
- * starts connecting then (first peer 0.45-0.7 s after the join on a loaded 2-core test machine,
- * 1-2 s when it was saturated), never for one that starts when playback runs 0.1-0.3 s later. Bench
- * (Shaka VOD DASH, 6 viewers, 3 runs each): 4 of 15 joiners took segment 2 from a peer instead of 0
- * of 15, offload 0.787-0.794 instead of 0.771-0.782. A live joiner gains nothing from it, since its
- * next segments are due within the HTTP margin, and its startup (which still waits for more
- * segments) lost 0.1-0.25 s to an early join on that machine.
+ * Why not earlier. Shaka starts a live stream with a few hundred ms of audio at times (its default
+ * `rebufferingGoal` is 0), and asks for the next audio segment up to a second later; a join in
+ * that window made that joiner's stall more likely on a loaded 2-core test machine. VOD sources
+ * used to join as soon as their first segment was delivered, so that the second segment could come
+ * from a peer: 4 of 15 joiners got it that way (Shaka VOD DASH, 6 viewers, 60 s each), but the
+ * join's work then fell between the first segment and the first frame, which took 190 ms instead
+ * of the baseline's 95 ms (median). One segment of a session is worth less than startup.
  *
  * Background prefetch from peers waits until playback has run, whenever the swarm was joined: it
  * pulls many segments at once, which is what the startup must not compete with.
  */
 
-/** After playback started running. Short: lets the first frame be painted first. */
-const JOIN_AFTER_PLAYBACK_MS = 100;
-/** After the first segment of a live source was delivered, when playback does not run by then. */
-const JOIN_AFTER_FIRST_LIVE_SEGMENT_MS = 1000;
-/** After the first segment of a VOD source was delivered. */
-const JOIN_AFTER_FIRST_VOD_SEGMENT_MS = 0;
+/**
+ * Buffer ahead of the playhead at which playback is safe enough to join. Less than a segment: a
+ * joiner's next segments wait for its swarm (they have time to spare), so a threshold of a whole
+ * segment could be reached only when the latest join came.
+ */
+const JOIN_BUFFER_AHEAD_SECONDS = 1;
+/** After playback started running, lets the first frame be painted first. */
+const JOIN_AFTER_SAFE_PLAYBACK_MS = 100;
+/** Latest join after playback started, for players that never hold {@link JOIN_BUFFER_AHEAD_SECONDS}. */
+const JOIN_AT_LATEST_AFTER_PLAYBACK_MS = 1500;
+/** After the first segment was delivered, when playback does not run by then. */
+const JOIN_AFTER_FIRST_SEGMENT_MS = 1000;
 /** After the source was set, when no segment was delivered yet. */
 const JOIN_AFTER_SOURCE_MS = 3000;
 /**
@@ -63,31 +68,38 @@ export class SwarmJoinSchedule {
   }
 
   /**
-   * A segment was delivered: join within {@link JOIN_AFTER_FIRST_VOD_SEGMENT_MS} (VOD) or
-   * {@link JOIN_AFTER_FIRST_LIVE_SEGMENT_MS} (live).
+   * A segment was delivered: join within {@link JOIN_AFTER_FIRST_SEGMENT_MS} unless playback has
+   * started, whose own rule then decides.
    */
-  segmentDelivered(nowMs: number, isLive: boolean): void {
-    if (this.joinAtMs === undefined) return;
-    const delayMs = isLive ? JOIN_AFTER_FIRST_LIVE_SEGMENT_MS : JOIN_AFTER_FIRST_VOD_SEGMENT_MS;
-    this.joinBy(nowMs + delayMs, nowMs);
+  segmentDelivered(nowMs: number): void {
+    if (this.joinAtMs === undefined || this.playbackHasRun) return;
+    this.joinBy(nowMs + JOIN_AFTER_FIRST_SEGMENT_MS, nowMs);
   }
 
-  /** Playback runs (unpaused, with data at the playhead): join within {@link JOIN_AFTER_PLAYBACK_MS}. */
-  playbackRunning(nowMs: number): void {
-    this.playbackHasRun = true;
-    if (this.joinAtMs !== undefined) this.joinBy(nowMs + JOIN_AFTER_PLAYBACK_MS, nowMs);
+  /**
+   * Playback runs (unpaused, with data at the playhead) with `bufferedAheadSeconds` buffered: join
+   * once that reaches {@link JOIN_BUFFER_AHEAD_SECONDS}, at the latest
+   * {@link JOIN_AT_LATEST_AFTER_PLAYBACK_MS} after playback first ran.
+   */
+  playbackRunning(nowMs: number, bufferedAheadSeconds: number): void {
+    if (!this.playbackHasRun) {
+      this.playbackHasRun = true;
+      // Replaces the first segment's deadline, which could fall in the fragile first second.
+      if (this.joinAtMs !== undefined)
+        this.reschedule(nowMs + JOIN_AT_LATEST_AFTER_PLAYBACK_MS, nowMs);
+    }
+    if (this.joinAtMs !== undefined && bufferedAheadSeconds >= JOIN_BUFFER_AHEAD_SECONDS) {
+      this.joinBy(nowMs + JOIN_AFTER_SAFE_PLAYBACK_MS, nowMs);
+    }
   }
 
   /**
    * Seconds until the swarms have had their chance to connect (0 once they have). Before the join,
-   * counted from the latest the join can happen, as segments waiting for peers meanwhile would.
+   * counted from the pending join's deadline, as segments waiting for peers meanwhile would.
    */
   warmupSeconds(nowMs: number): number {
-    const readyAtMs =
-      this.joinedAtMs === undefined
-        ? this.sourceSetAtMs + JOIN_AFTER_SOURCE_MS + CONNECT_GRACE_MS
-        : this.joinedAtMs + CONNECT_GRACE_MS;
-    return Math.max(0, (readyAtMs - nowMs) / 1000);
+    const joinMs = this.joinedAtMs ?? this.joinAtMs ?? this.sourceSetAtMs + JOIN_AFTER_SOURCE_MS;
+    return Math.max(0, (joinMs + CONNECT_GRACE_MS - nowMs) / 1000);
   }
 
   /** Cancels a pending join and forgets the source. */
@@ -101,8 +113,13 @@ export class SwarmJoinSchedule {
 
   /** Moves the pending join to `atMs` if that is earlier. */
   private joinBy(atMs: number, nowMs: number): void {
-    if (this.joinedAtMs !== undefined) return;
     if (this.joinAtMs !== undefined && this.joinAtMs <= atMs) return;
+    this.reschedule(atMs, nowMs);
+  }
+
+  /** Sets the pending join to `atMs`, earlier or later. */
+  private reschedule(atMs: number, nowMs: number): void {
+    if (this.joinedAtMs !== undefined) return;
     clearTimeout(this.timer);
     this.joinAtMs = atMs;
     this.timer = setTimeout(

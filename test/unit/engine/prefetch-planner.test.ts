@@ -1,4 +1,8 @@
-import { nextPrefetch, type PrefetchInput } from '../../../core/engine/prefetch-planner.js';
+import {
+  nextPrefetch,
+  PrefetchPacer,
+  type PrefetchInput,
+} from '../../../core/engine/prefetch-planner.js';
 import type { Segment } from '../../../core/model/segment.js';
 
 const segments: Segment[] = Array.from({ length: 10 }, (_, i) => ({
@@ -34,5 +38,23 @@ describe('nextPrefetch', () => {
   it('runs one prefetch per stream at a time and none with a zero horizon', () => {
     expect(nextPrefetch(input({ inFlight: () => 1 }))).toBeUndefined();
     expect(nextPrefetch(input({ horizonSeconds: 0 }))).toBeUndefined();
+  });
+});
+
+describe('PrefetchPacer', () => {
+  it('lets each stream prefetch media at twice real time', () => {
+    const pacer = new PrefetchPacer();
+    expect(pacer.mayStart('main:a', 0)).toBe(true);
+    pacer.started('main:a', segments[3] as Segment, 1000); // 2 s of media: next after 1 s
+    expect(pacer.mayStart('main:a', 1999)).toBe(false);
+    expect(pacer.mayStart('audio:b', 1000)).toBe(true); // other streams keep their own pace
+    expect(pacer.mayStart('main:a', 2000)).toBe(true);
+  });
+
+  it('starts over for a new source', () => {
+    const pacer = new PrefetchPacer();
+    pacer.started('main:a', segments[0] as Segment, 1000);
+    pacer.clear();
+    expect(pacer.mayStart('main:a', 1000)).toBe(true);
   });
 });
