@@ -4,7 +4,7 @@
  * origin's own counters are the ground truth for "bytes the CDN served".
  */
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export interface BenchStack {
   readonly origin: OriginServer;
   readonly tracker: TrackerServer;
-  /** First 12 hex digits of the SHA-256 of the hls.js bundle served: which build was measured. */
+  /** First 12 hex digits of a SHA-256 over every UMD bundle served: which build was measured. */
   readonly bundleDigest: string;
   /** Engine settings for P2P on this machine only: the local tracker and no STUN servers. */
   readonly p2pConfig: { readonly trackers: string[]; readonly rtcConfig: { iceServers: [] } };
@@ -34,8 +34,12 @@ export interface BenchStack {
 function snapshotBundles(): { dir: string; digest: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'p2pml-bench-dist-'));
   cpSync(path.join(ROOT_DIR, 'dist/umd'), path.join(dir, 'umd'), { recursive: true });
-  const bundle = readFileSync(path.join(dir, 'umd/p2p-media-loader-hlsjs.min.js'));
-  return { dir, digest: createHash('sha256').update(bundle).digest('hex').slice(0, 12) };
+  // Every script bundle counts: the Shaka and player pages load others than the hls.js one.
+  const hash = createHash('sha256');
+  for (const name of readdirSync(path.join(dir, 'umd')).sort()) {
+    if (name.endsWith('.js')) hash.update(name).update(readFileSync(path.join(dir, 'umd', name)));
+  }
+  return { dir, digest: hash.digest('hex').slice(0, 12) };
 }
 
 /** Starts the origin and the tracker. */

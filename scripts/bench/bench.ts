@@ -17,6 +17,7 @@ import {
   BENCH_USAGE,
   BenchUsageError,
   parseBenchArgs,
+  shakaConfigFor,
   type BenchMode,
   type BenchOptions,
 } from './bench-options.js';
@@ -49,6 +50,37 @@ function streamDurationSeconds(stream: string): number {
   }
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as { durationSec?: unknown };
   return typeof parsed.durationSec === 'number' ? parsed.durationSec : Infinity;
+}
+
+/**
+ * Seconds of live DASH time a session starts with: the origin's simulation begins a full window
+ * (6 segments of 2 s) into the VOD, which it then plays once.
+ */
+const LIVE_DASH_HEAD_START_SECONDS = 12;
+
+/** Why the chosen stream ends before a scenario does, if it does (one line per mode). */
+function mediaTooShort(options: BenchOptions): string[] {
+  const duration = streamDurationSeconds(options.stream);
+  const problems: string[] = [];
+  if (options.modes.includes('vod') && options.seconds > duration - 4) {
+    problems.push(
+      `each VOD viewer watches ${options.seconds} s from the start, but '${options.stream}' ` +
+        `lasts ${duration} s: they reach its end before they leave`,
+    );
+  }
+  const liveNeeded = (options.peers - 1) * options.staggerSeconds + options.seconds;
+  const liveLasts = duration - LIVE_DASH_HEAD_START_SECONDS - 4;
+  if (
+    options.modes.includes('live') &&
+    options.stream.startsWith('dash') &&
+    liveNeeded > liveLasts
+  ) {
+    problems.push(
+      `the live scenario needs ${liveNeeded} s of live time, but live '${options.stream}' plays ` +
+        `its ${duration} s once and ends after about ${liveLasts} s`,
+    );
+  }
+  return problems;
 }
 
 interface ScenarioContext {
@@ -88,7 +120,7 @@ function runScenarioArm(
         ? { ...options.engineConfig, ...stack.p2pConfig, swarmId: `bench-${mode}-${runId}` }
         : undefined,
       capLevel: options.capLevel,
-      shakaConfig: options.shakaConfig,
+      shakaConfig: shakaConfigFor(options, mode),
     },
     pathPrefix: mode === 'live' ? `/live/${session}/` : `/vod/${options.stream}/`,
     viewers: options.peers,
@@ -146,7 +178,7 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
     engine: options.engine,
     capLevel: options.capLevel,
     engineConfig: options.engineConfig,
-    shakaConfig: options.shakaConfig ?? null,
+    shakaConfig: shakaConfigFor(options, mode) ?? null,
     build: context.stack.bundleDigest,
   };
   progress(`${mode}: P2P arm (${options.peers} viewers)`);
@@ -198,13 +230,7 @@ async function main(): Promise<number> {
     progress('bench: WARNING: not inside scripts/netns-run.sh; run it as `npm run bench`');
   }
   const page = playerPageFor(options.player, options.engine);
-  const needed = (options.peers - 1) * options.staggerSeconds + options.seconds;
-  if (options.modes.includes('vod') && needed > streamDurationSeconds(options.stream) - 4) {
-    progress(
-      `bench: WARNING: the first VOD viewer needs ${needed} s of media but '${options.stream}' ` +
-        'is shorter: it ends before the scenario does',
-    );
-  }
+  for (const problem of mediaTooShort(options)) progress(`bench: WARNING: ${problem}`);
   mkdirSync(options.outDir, { recursive: true });
 
   const [stack, browser] = await Promise.all([startBenchStack(), launchBrowser()]);
@@ -218,7 +244,7 @@ async function main(): Promise<number> {
         engine: options.engine,
         p2p: undefined,
         capLevel: options.capLevel,
-        shakaConfig: options.shakaConfig,
+        shakaConfig: shakaConfigFor(options, 'vod'),
       },
       pathPrefix: `/vod/${options.stream}/`,
     });
