@@ -55,5 +55,24 @@ export class P2PMediaLoaderError extends Error {
 /** True when `error` is an abort (ours or the platform's `AbortError`). */
 export function isAbortError(error: unknown): boolean {
   if (error instanceof P2PMediaLoaderError) return error.code === 'aborted';
-  return error instanceof Error && error.name === 'AbortError';
+  // By name, not `instanceof Error`: an abort's DOMException may come from another realm (a frame,
+  // or Node's own when tests run in a sandboxed global), and then fails that check.
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { readonly name?: unknown }).name === 'AbortError'
+  );
+}
+
+/**
+ * `error` as the error a segment request rejects with: our own errors as they are, aborts as
+ * `aborted`, anything else (a failure below the HTTP loader) as `http-network`.
+ */
+export function asSegmentRequestError(error: unknown): P2PMediaLoaderError {
+  if (error instanceof P2PMediaLoaderError) return error;
+  if (isAbortError(error)) {
+    return new P2PMediaLoaderError('aborted', 'Request aborted', { cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new P2PMediaLoaderError('http-network', message, { cause: error });
 }

@@ -3,7 +3,7 @@
  * the store, joins requests to in-flight downloads, and runs each download through the scheduler,
  * which picks peers or the origin. The P2P half sits behind {@link PeerNetwork}.
  */
-import { P2PMediaLoaderError, isAbortError } from '../errors.js';
+import { P2PMediaLoaderError, asSegmentRequestError } from '../errors.js';
 import type { EngineEventMap } from '../events/engine-events.js';
 import { TypedEmitter, type Listener } from '../events/typed-emitter.js';
 import { HttpLoader } from '../http/http-loader.js';
@@ -11,7 +11,6 @@ import type {
   PlaybackState,
   Segment,
   SegmentId,
-  SegmentSource,
   StreamDescriptor,
   StreamUpdate,
   TransferSource,
@@ -26,7 +25,8 @@ import { StatsCollector } from '../stats/stats-collector.js';
 import { SegmentStore } from '../storage/segment-store.js';
 import type { EngineConfig } from './config.js';
 import type { LoadSegmentOptions, LoadedSegment, SegmentEngine } from './engine-api.js';
-import type { PeerNetwork } from './peer-network.js';
+import { toLoadedSegment, type DeliveredResult } from './loaded-segment.js';
+import type { EngineDependencies, PeerNetwork } from './peer-network.js';
 import { nextPrefetch, PrefetchPacer } from './prefetch-planner.js';
 import { StreamProfiles } from './stream-profiles.js';
 import { resolveEngineConfig } from './resolve-config.js';
@@ -46,25 +46,6 @@ const PREFETCH_TICK_MS = 250;
  * the buffered end from the new position onwards.
  */
 const SEEK_BACK_DETECTION_SECONDS = 1;
-
-/** What the engine gives the P2P half when it starts one for a source. */
-export interface PeerNetworkContext {
-  readonly config: Readonly<EngineConfig>;
-  readonly swarmId: string;
-  readonly store: SegmentStore;
-  readonly emit: <K extends keyof EngineEventMap>(event: K, payload: EngineEventMap[K]) => void;
-  readonly recordUpload: (bytes: number) => void;
-  /** Counts P2P bytes of a request the engine had given up (they still cost the viewer). */
-  readonly recordAbandonedDownload: (bytes: number, peerId: string) => void;
-}
-
-/** Internal dependencies, replaceable for tests and for builds without P2P. */
-export interface EngineDependencies {
-  /** Starts the P2P half for a source. Default: swarms over WebTorrent trackers and WebRTC. */
-  readonly createPeerNetwork?: (context: PeerNetworkContext) => PeerNetwork;
-  /** `fetch` for the HTTP loader. */
-  readonly fetch?: typeof fetch;
-}
 
 function downloadKey(streamKey: string, segmentId: SegmentId): string {
   return `${streamKey}\u0000${segmentId}`;
@@ -229,7 +210,7 @@ export class Engine implements SegmentEngine {
       try {
         result = await download.join(options.signal, options.onProgress);
       } catch (error) {
-        const failure = asLoaderError(error);
+        const failure = asSegmentRequestError(error);
         const retry =
           failure.code === 'aborted' && options.signal?.aborted !== true && attempt === 0;
         if (retry && !this.destroyed) continue;
@@ -289,30 +270,19 @@ export class Engine implements SegmentEngine {
 
   private deliver(
     ref: { streamKey: string; segmentId: SegmentId },
-    result: Omit<DownloadResult, 'source'> & { readonly source: SegmentSource },
+    result: DeliveredResult,
     requestStartMs: number,
   ): LoadedSegment {
     const endMs = performance.now();
     this.stats.recordDelivery(result.source);
-    const peer = result.peerId === undefined ? {} : { peerId: result.peerId };
     this.events.emit('segment-loaded', {
       ...ref,
       source: result.source,
       bytes: result.data.byteLength,
       durationMs: endMs - requestStartMs,
-      ...peer,
+      ...(result.peerId === undefined ? {} : { peerId: result.peerId }),
     });
-    return {
-      data: toArrayBuffer(result.data),
-      source: result.source,
-      ...peer,
-      timings: {
-        requestStartMs,
-        transferStartMs: Math.min(endMs, Math.max(requestStartMs, result.transferStartMs)),
-        firstByteMs: Math.min(endMs, Math.max(requestStartMs, result.firstByteMs)),
-        endMs,
-      },
-    };
+    return toLoadedSegment(result, requestStartMs, endMs);
   }
 
   /** The in-flight download of a segment, started through the scheduler if there is none. */
@@ -439,17 +409,4 @@ export class Engine implements SegmentEngine {
   private assertAlive(): void {
     if (this.destroyed) throw new P2PMediaLoaderError('destroyed', 'The engine was destroyed');
   }
-}
-
-function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  // Players take ArrayBuffers and may transfer or detach them: always hand out a private copy.
-  return bytes.slice().buffer;
-}
-
-function asLoaderError(error: unknown): P2PMediaLoaderError {
-  if (error instanceof P2PMediaLoaderError) return error;
-  if (isAbortError(error))
-    return new P2PMediaLoaderError('aborted', 'Request aborted', { cause: error });
-  const message = error instanceof Error ? error.message : String(error);
-  return new P2PMediaLoaderError('http-network', message, { cause: error });
 }

@@ -2,8 +2,11 @@
  * The seam between the engine and the P2P half: the engine asks it for the peers of a stream and
  * tells it which streams are playing; it owns swarms, tracker connections and uploads.
  */
+import type { EngineEventMap } from '../events/engine-events.js';
 import type { SegmentId } from '../model/segment.js';
 import type { SegmentPeers } from '../scheduler/segment-peers.js';
+import type { SegmentStore } from '../storage/segment-store.js';
+import type { EngineConfig } from './config.js';
 
 /** The P2P network of one engine. */
 export interface PeerNetwork {
@@ -17,4 +20,23 @@ export interface PeerNetwork {
   readonly peerCount: number;
   /** Leaves every swarm, closes peers and tracker sockets, stops timers. */
   destroy(): void;
+}
+
+/** What the engine gives the P2P half when it starts one for a source. */
+export interface PeerNetworkContext {
+  readonly config: Readonly<EngineConfig>;
+  readonly swarmId: string;
+  readonly store: SegmentStore;
+  readonly emit: <K extends keyof EngineEventMap>(event: K, payload: EngineEventMap[K]) => void;
+  readonly recordUpload: (bytes: number) => void;
+  /** Counts P2P bytes of a request the engine had given up (they still cost the viewer). */
+  readonly recordAbandonedDownload: (bytes: number, peerId: string) => void;
+}
+
+/** Internal dependencies, replaceable for tests and for builds without P2P. */
+export interface EngineDependencies {
+  /** Starts the P2P half for a source. Default: swarms over WebTorrent trackers and WebRTC. */
+  readonly createPeerNetwork?: (context: PeerNetworkContext) => PeerNetwork;
+  /** `fetch` for the HTTP loader. */
+  readonly fetch?: typeof fetch;
 }

@@ -4,7 +4,7 @@
  * upload limits, and the digests sent along with segments.
  */
 import type { PeerNetwork } from '../../engine/peer-network.js';
-import type { PeerNetworkContext } from '../../engine/engine.js';
+import type { PeerNetworkContext } from '../../engine/peer-network.js';
 import { defaultUploadDisabled } from '../../engine/resolve-config.js';
 import type { SegmentId } from '../../model/segment.js';
 import { createPeerId } from '../signalling/peer-id.js';
