@@ -15,6 +15,12 @@
  * join's work then fell between the first segment and the first frame, which took 190 ms instead
  * of the baseline's 95 ms (median). One segment of a session is worth less than startup.
  *
+ * Why not later. "Runs" means unpaused with data buffered at the playhead, not that the playhead
+ * moves: pages call `play()` early, so with hls.js this can come a few hundred ms before the first
+ * frame. Waiting for the playhead to move was tried (2026-12-03, 6 viewers, 180 s): hls.js live
+ * startup stayed as far above its baseline as before (first segment to first frame +120 ms in
+ * both versions), and Shaka VOD startup went from 1.01-1.07x to 1.41x of the baseline in two runs.
+ *
  * Background prefetch from peers waits until playback has run, whenever the swarm was joined: it
  * pulls many segments at once, which is what the startup must not compete with.
  */
