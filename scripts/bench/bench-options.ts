@@ -50,7 +50,8 @@ export interface BenchOptions {
  * at a live start (its default `rebufferingGoal` of 0 starts playback on what it holds) the audio
  * then ran dry: 5 of 18 joining viewers stalled with P2P off too (3 runs, live DASH), which a
  * zero-stall target cannot tell apart from P2P's doing. With 0.1: no stall in 60 viewers (five
- * runs), and startup no longer split into normal and a second late. The live latency stays Shaka's default.
+ * runs), and startup no longer split into normal and a second late. The live latency stays
+ * Shaka's default.
  */
 export const SHAKA_LIVE_STREAMING_DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze({
   updateIntervalSeconds: 0.1,
