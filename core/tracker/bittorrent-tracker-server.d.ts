@@ -4,15 +4,29 @@ declare module 'bittorrent-tracker/server' {
   import type { EventEmitter } from 'node:events';
   import type { Server as HttpServer } from 'node:http';
 
-  /** A server-side socket of package `ws` (untyped here: no @types/ws). */
+  /** A server-side socket of package `ws` 8 (untyped here: no @types/ws). */
   export interface WsSocket {
     ping(): void;
     terminate(): void;
+    /** Sends a text frame; a socket that is not open reports the failure to `callback`, never throws. */
+    send(data: string, callback?: (error?: Error) => void): void;
+    close(code?: number, reason?: string): void;
     on(event: 'pong' | 'close', listener: () => void): this;
+    on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): this;
+    on(event: 'error', listener: (error: Error & { code?: string }) => void): this;
+    removeListener(event: 'message', listener: (...args: never[]) => void): this;
+    /**
+     * bittorrent-tracker's own 'message' listener, set by `onWebSocketConnection` and removed (and
+     * nulled) when the socket closes. Parses a text frame and handles it.
+     */
+    onMessageBound?: ((data: Buffer | string) => void) | null;
   }
 
   interface WebSocketServer {
-    on(event: 'connection', listener: (socket: WsSocket) => void): this;
+    on(
+      event: 'connection',
+      listener: (socket: WsSocket, request: import('node:http').IncomingMessage) => void,
+    ): this;
   }
 
   /** One peer entry of a swarm (WebSocket peers carry their socket). */

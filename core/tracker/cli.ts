@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 /**
- * `p2p-media-loader-tracker`: runs the embedded WebSocket tracker until SIGINT or SIGTERM.
+ * `p2p-media-loader-tracker`: runs the embedded WebSocket tracker until SIGINT or SIGTERM. Nothing a
+ * client sends ends the process: messages are checked before the tracker handles them, and what
+ * goes wrong afterwards is a (throttled) warning on stderr.
  */
 import { parseTrackerCliArgs, TRACKER_CLI_USAGE } from './cli-args.js';
 import { startTrackerServer } from './tracker-server.js';
+import { WarningThrottle } from './warning-throttle.js';
 
 // Generous upper bound for closing sockets on shutdown; a hang must not keep the process alive.
 const SHUTDOWN_TIMEOUT_MS = 5000;
@@ -20,15 +23,23 @@ async function main(): Promise<void> {
     return;
   }
 
+  const throttle = new WarningThrottle();
   const tracker = await startTrackerServer({
     port: command.port,
     host: command.host,
+    ...command.limits,
+    processMetrics: true,
     onWarning: (error) => {
-      console.warn(`warning: ${error.message}`);
+      const decision = throttle.admit(Date.now());
+      if (decision.suppressedBefore > 0) {
+        console.warn(`warning: ${decision.suppressedBefore} more warnings were not shown`);
+      }
+      if (decision.print) console.warn(`warning: ${error.message}`);
     },
   });
   console.log(`tracker: ${tracker.url}`);
   console.log(`stats:   ${tracker.statsUrl}`);
+  console.log(`metrics: ${tracker.metricsUrl}`);
 
   const shutdown = (signal: NodeJS.Signals) => {
     process.off('SIGINT', shutdown);

@@ -1,13 +1,23 @@
 /**
  * An embedded WebTorrent tracker for development, tests and small deployments: WebSocket announces
- * only (browsers cannot use UDP or HTTP trackers for WebRTC signalling), plus a JSON `/stats` page on
- * the same port. Built on bittorrent-tracker's server; Node only.
+ * only (browsers cannot use UDP or HTTP trackers for WebRTC signalling), plus a JSON `/stats` page
+ * and Prometheus `/metrics` on the same port. Built on bittorrent-tracker's server, with every
+ * message checked first (message-guard.ts); Node only.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import Server, { type WsSocket } from 'bittorrent-tracker/server';
 
+import { P2PMediaLoaderError } from '../errors.js';
+import { guardConnections } from './message-guard.js';
+import {
+  DEFAULT_ANNOUNCE_BURST,
+  DEFAULT_ANNOUNCES_PER_SECOND,
+  DEFAULT_MAX_INFO_HASHES_PER_SOCKET,
+  DEFAULT_MAX_SOCKETS_PER_IP,
+} from './socket-policy.js';
+import { TrackerMetrics } from './tracker-metrics.js';
 import { summarizeSwarms, type TrackerStats } from './tracker-stats.js';
 
 /** Options of {@link startTrackerServer}. */
@@ -22,7 +32,30 @@ export interface TrackerServerOptions {
    * (no TCP close) would be offered to others until the swarm entry expires (20 min). Default 30000.
    */
   heartbeatIntervalMs?: number;
-  /** Called with problems caused by clients (malformed announces, send failures). Default: ignored. */
+  /**
+   * Open WebSockets allowed per remote address; 0 turns the cap off. Behind a reverse proxy every
+   * connection comes from the proxy's address: raise the cap or turn it off there. Default 20
+   * ({@link DEFAULT_MAX_SOCKETS_PER_IP}).
+   */
+  maxSocketsPerIp?: number;
+  /** Swarms one WebSocket may be in at once. Default 50 ({@link DEFAULT_MAX_INFO_HASHES_PER_SOCKET}). */
+  maxInfoHashesPerSocket?: number;
+  /**
+   * Messages (announces, answers, scrapes) per second one WebSocket may send, sustained; beyond
+   * it messages are refused with reason `rate-limited`. Default 10 ({@link DEFAULT_ANNOUNCES_PER_SECOND}).
+   */
+  announcesPerSecond?: number;
+  /** Messages one WebSocket may send at once before the rate applies. Default 50. */
+  announceBurst?: number;
+  /**
+   * Also export prom-client's default process metrics (CPU, memory, event loop, GC) at `/metrics`.
+   * They install process-wide observers, so the default is false; the CLI turns them on.
+   */
+  processMetrics?: boolean;
+  /**
+   * Called with problems the tracker noticed but survived (socket errors, answers to unknown peers,
+   * server errors after start-up). Refused messages are counted, not reported here. Default: ignored.
+   */
   onWarning?: (error: Error) => void;
 }
 
@@ -32,6 +65,8 @@ export interface TrackerServer {
   readonly url: string;
   /** Stats URL, e.g. `http://127.0.0.1:8000/stats`; answers JSON {@link TrackerStats}. */
   readonly statsUrl: string;
+  /** Prometheus URL, e.g. `http://127.0.0.1:8000/metrics` (text exposition format 0.0.4). */
+  readonly metricsUrl: string;
   /** The port actually bound. */
   readonly port: number;
   /** A snapshot of swarms and peers, computed now. */
@@ -44,7 +79,8 @@ export interface TrackerServer {
 // announces themselves; this only guides other WebTorrent clients.
 const SERVER_ANNOUNCE_INTERVAL_MS = 5 * 60_000;
 // Largest announce we accept: five offers with full ICE candidate lists stay far below this, while the
-// ws default (100 MiB) would let one client make the tracker buffer huge messages.
+// ws default (100 MiB) would let one client make the tracker buffer huge messages. ws closes a socket
+// that sends a larger frame with code 1009 (counted as refusal `message-too-large`).
 const MAX_MESSAGE_BYTES = 256 * 1024;
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 30_000;
 
@@ -52,12 +88,24 @@ const DEFAULT_HEARTBEAT_INTERVAL_MS = 30_000;
  * Starts a WebSocket tracker on `host:port`.
  *
  * @throws the listen error (e.g. `EADDRINUSE`) when the port cannot be bound
+ * @throws P2PMediaLoaderError `config-invalid` when a limit option is not an integer in range
  */
 export async function startTrackerServer(
   options: TrackerServerOptions = {},
 ): Promise<TrackerServer> {
   const host = options.host ?? '127.0.0.1';
   const onWarning = options.onWarning ?? (() => undefined);
+  const limits = {
+    maxSocketsPerIp: limit(options, 'maxSocketsPerIp', DEFAULT_MAX_SOCKETS_PER_IP, 0),
+    maxInfoHashesPerSocket: limit(
+      options,
+      'maxInfoHashesPerSocket',
+      DEFAULT_MAX_INFO_HASHES_PER_SOCKET,
+      1,
+    ),
+    announcesPerSecond: limit(options, 'announcesPerSecond', DEFAULT_ANNOUNCES_PER_SECOND, 1),
+    announceBurst: limit(options, 'announceBurst', DEFAULT_ANNOUNCE_BURST, 1),
+  };
   const server = new Server({
     interval: SERVER_ANNOUNCE_INTERVAL_MS,
     http: false,
@@ -77,18 +125,25 @@ export async function startTrackerServer(
     socket.on('close', () => sockets.delete(socket));
   });
 
+  const metrics = new TrackerMetrics(() => {
+    const { swarms, peers } = summarizeSwarms(server.torrents);
+    return { connections: sockets.size, swarms, peers };
+  }, options.processMetrics ?? false);
+  guardConnections(ws, limits, metrics, onWarning);
+
   let startedAtMs = Date.now();
   const stats = (): TrackerStats => ({
     ...summarizeSwarms(server.torrents),
     connections: sockets.size,
     uptimeMs: Date.now() - startedAtMs,
+    ...metrics.counts(),
   });
 
   let url = '';
   // Registered synchronously, before the package's own fallback handler (added on the next tick),
   // which skips requests whose response has been sent.
   http.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    respondToHttp(request, response, url, stats);
+    respondToHttp(request, response, url, stats, metrics);
   });
 
   // One listener for the server's whole life: a listen error arrives twice (the WebSocket server
@@ -116,6 +171,7 @@ export async function startTrackerServer(
   const urlHost = connectableHost(host);
   url = `ws://${urlHost}:${port}`;
   const statsUrl = `http://${urlHost}:${port}/stats`;
+  const metricsUrl = `http://${urlHost}:${port}/metrics`;
 
   const heartbeat = setInterval(() => {
     for (const [socket, answered] of sockets) {
@@ -137,6 +193,7 @@ export async function startTrackerServer(
   return {
     url,
     statsUrl,
+    metricsUrl,
     port,
     stats,
     stop() {
@@ -182,11 +239,29 @@ function pruneEmptySwarms(swarms: Server['torrents']): void {
   }
 }
 
+/** A limit option (or its default) as an integer of at least `min`. */
+function limit(
+  options: TrackerServerOptions,
+  name: 'maxSocketsPerIp' | 'maxInfoHashesPerSocket' | 'announcesPerSecond' | 'announceBurst',
+  fallback: number,
+  min: number,
+): number {
+  const value = options[name] ?? fallback;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new P2PMediaLoaderError(
+      'config-invalid',
+      `startTrackerServer: ${name} must be an integer of at least ${min}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
 function respondToHttp(
   request: IncomingMessage,
   response: ServerResponse,
   announceUrl: string,
   stats: () => TrackerStats,
+  metrics: TrackerMetrics,
 ): void {
   const path = (request.url ?? '/').split('?')[0];
   if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -203,9 +278,21 @@ function respondToHttp(
     response.end(JSON.stringify(stats()));
     return;
   }
+  if (path === '/metrics') {
+    // Headers go out now: bittorrent-tracker's fallback handler, next in line, answers 404 to any
+    // request whose headers are not sent by the time it runs.
+    response.writeHead(200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' });
+    metrics.render().then(
+      (text) => response.end(text),
+      () => response.end('# metrics unavailable\n'),
+    );
+    return;
+  }
   if (path === '/') {
     response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-    response.end(`p2p-media-loader tracker\nannounce: ${announceUrl}\nstats: /stats\n`);
+    response.end(
+      `p2p-media-loader tracker\nannounce: ${announceUrl}\nstats: /stats\nmetrics: /metrics\n`,
+    );
     return;
   }
   response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');

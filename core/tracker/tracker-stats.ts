@@ -1,9 +1,14 @@
 /**
  * What the embedded tracker reports at `/stats` and through `TrackerServer.stats()`.
  */
+import type { TrackerCounts } from './tracker-metrics.js';
 
-/** A snapshot of the tracker's swarms. */
-export interface TrackerStats {
+/**
+ * A snapshot of the tracker's swarms, plus running totals since start ({@link TrackerCounts}:
+ * `announces`, `offersRelayed`, `answersRelayed`, and `refusals` by reason, the same numbers as
+ * the Prometheus counters at `/metrics`).
+ */
+export interface TrackerStats extends TrackerCounts {
   /** Swarms (info hashes) that have at least one peer. */
   readonly swarms: number;
   /** Distinct peer ids over all swarms (a peer in two swarms counts once). */

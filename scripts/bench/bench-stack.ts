@@ -66,7 +66,8 @@ export async function startBenchStack(): Promise<BenchStack> {
   }
   let tracker: TrackerServer;
   try {
-    tracker = await startTrackerServer({ port: 0, host: '127.0.0.1' });
+    // Every bench viewer connects from the same address: no per-address socket cap.
+    tracker = await startTrackerServer({ port: 0, host: '127.0.0.1', maxSocketsPerIp: 0 });
   } catch (error) {
     await origin.stop();
     removeBundles();

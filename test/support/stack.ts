@@ -70,7 +70,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.tracker ?? true) {
       // Loaded only when wanted: HTTP-only test files need no tracker code.
       const { startTrackerServer } = await import('../../core/tracker/index.js');
-      tracker = await startTrackerServer({ port: 0, host: '127.0.0.1' });
+      // Every test viewer connects from the same address: no per-address socket cap.
+      tracker = await startTrackerServer({ port: 0, host: '127.0.0.1', maxSocketsPerIp: 0 });
     }
   } catch (error) {
     await origin.stop();

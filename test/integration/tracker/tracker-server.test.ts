@@ -68,6 +68,48 @@ it('serves JSON stats with CORS, a description at / and 404/405 elsewhere', asyn
   expect((await fetch(server.statsUrl, { method: 'POST' })).status).toBe(405);
 });
 
+it('serves Prometheus /metrics per tracker, beside /stats', async () => {
+  const [first, second] = [await tracker(), await tracker()];
+  expect(first.metricsUrl).toBe(`http://127.0.0.1:${first.port}/metrics`);
+  const socket = await rawWebSocket(first.port);
+  socket.write(
+    textFrame(
+      JSON.stringify({
+        action: 'announce',
+        info_hash: 'm'.repeat(20),
+        peer_id: 'p'.repeat(20),
+        numwant: 0,
+      }),
+    ),
+  );
+  await waitUntil(() => first.stats().announces === 1, {
+    timeoutMs: 3000,
+    description: 'the announce to be counted',
+  });
+  const response = await fetch(first.metricsUrl);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  const text = await response.text();
+  expect(text).toMatch(/^p2pml_tracker_announces_total 1$/m);
+  expect(text).toMatch(/^p2pml_tracker_connections 1$/m);
+  expect(text).toMatch(/^p2pml_tracker_peers 1$/m);
+  // The second tracker in this process counts separately.
+  expect(await (await fetch(second.metricsUrl)).text()).toMatch(
+    /^p2pml_tracker_announces_total 0$/m,
+  );
+  expect((await stats(first)).refusals).toMatchObject({ malformed: 0, 'rate-limited': 0 });
+  socket.destroy();
+});
+
+it('rejects limit options out of range with a config-invalid error', async () => {
+  await expect(startTrackerServer({ announcesPerSecond: 0 })).rejects.toMatchObject({
+    code: 'config-invalid',
+  });
+  await expect(startTrackerServer({ maxSocketsPerIp: 1.5 })).rejects.toMatchObject({
+    code: 'config-invalid',
+  });
+});
+
 it('drops a connection that stops answering pings, and its peer with it', async () => {
   const server = await tracker({ heartbeatIntervalMs: 200 });
   const socket = await rawWebSocket(server.port);

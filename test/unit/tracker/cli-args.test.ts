@@ -10,6 +10,7 @@ describe('parseTrackerCliArgs', () => {
       kind: 'run',
       port: DEFAULT_CLI_PORT,
       host: DEFAULT_CLI_HOST,
+      limits: {},
     });
     expect(DEFAULT_CLI_HOST).toBe('127.0.0.1');
   });
@@ -19,13 +20,36 @@ describe('parseTrackerCliArgs', () => {
       kind: 'run',
       port: 9000,
       host: '0.0.0.0',
+      limits: {},
     });
     expect(parseTrackerCliArgs(['--port=0', '--host=::'])).toEqual({
       kind: 'run',
       port: 0,
       host: '::',
+      limits: {},
     });
     expect(parseTrackerCliArgs(['-p', '65535'])).toMatchObject({ kind: 'run', port: 65535 });
+  });
+
+  it('reads the limit flags into the options of the same name', () => {
+    expect(
+      parseTrackerCliArgs([
+        '--max-sockets-per-ip',
+        '0',
+        '--max-info-hashes-per-socket=7',
+        '--announces-per-second',
+        '3',
+        '--announce-burst=9',
+      ]),
+    ).toMatchObject({
+      kind: 'run',
+      limits: {
+        maxSocketsPerIp: 0,
+        maxInfoHashesPerSocket: 7,
+        announcesPerSecond: 3,
+        announceBurst: 9,
+      },
+    });
   });
 
   it('lets the last occurrence of a flag win', () => {
@@ -46,6 +70,11 @@ describe('parseTrackerCliArgs', () => {
     [['--host='], /--host needs a value/],
     [['--verbose'], /unknown argument: --verbose/],
     [['8000'], /unknown argument: 8000/],
+    [['--announces-per-second', '0'], /--announces-per-second must be an integer of at least 1/],
+    [['--max-sockets-per-ip', '-3'], /--max-sockets-per-ip must be an integer of at least 0/],
+    [['--announce-burst', '1e3'], /--announce-burst must be an integer/],
+    [['--max-info-hashes-per-socket'], /--max-info-hashes-per-socket needs a value/],
+    [['--toString', '1'], /unknown argument: --toString/],
   ])('rejects %j with a message saying what is wrong', (args, message) => {
     const command = parseTrackerCliArgs(args);
     expect(command.kind).toBe('error');
