@@ -23,6 +23,11 @@ export type ErrorCode =
   | 'segment-integrity'
   /** A tracker could not be reached or rejected us. HTTP delivery is unaffected. */
   | 'tracker'
+  /**
+   * The origin's hash manifest (trusted SHA-256 of segments) could not be used: malformed, too
+   * large, or its Ed25519 signature is missing or does not verify.
+   */
+  | 'integrity-manifest'
   /** The segment or stream is not known to the engine. */
   | 'segment-unknown'
   /** The object was used after `destroy()`. */

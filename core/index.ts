@@ -17,7 +17,11 @@ export {
   type HttpRequestContext,
   type HttpRequestHook,
   type HttpRequestInit,
+  type HttpRequestPurpose,
+  type IntegrityConfig,
+  type IntegrityPolicy,
 } from './engine/config.js';
+export type { DeliveryVerification } from './scheduler/segment-delivery.js';
 export { resolveEngineConfig } from './engine/resolve-config.js';
 export { swarmIdFor } from './engine/swarm-id.js';
 export { P2PMediaLoaderError, isAbortError, type ErrorCode } from './errors.js';

@@ -15,14 +15,30 @@ export interface HttpRequestInit {
   credentials: RequestCredentials;
 }
 
+/**
+ * What an HTTP request is for: a media `segment`, or `integrity` (the origin's hash manifest, see
+ * {@link EngineConfig.integrity}, or its detached signature).
+ */
+export type HttpRequestPurpose = 'segment' | 'integrity';
+
 /** Context passed to the request hook. */
 export interface HttpRequestContext {
-  /** The segment being fetched. */
+  /**
+   * The segment being fetched. For requests whose `purpose` is not `segment` a stand-in: its `url`
+   * is the requested URL, its id and times are 0.
+   */
   readonly segment: Segment;
   /** The byte range requested (the segment's own range, or the rest of it when completing a P2P download). */
   readonly byteRange?: ByteRange;
-  /** Key of the segment's stream. */
+  /**
+   * Set instead of `byteRange` when the engine asks for everything from this byte to the end of the
+   * resource (completing a partial P2P download of a segment whose size only the origin can tell).
+   */
+  readonly fromByte?: number;
+  /** Key of the segment's stream (empty for requests whose `purpose` is not `segment`). */
   readonly streamKey: string;
+  /** What the request is for. Absent in hooks written for older versions means `segment`. */
+  readonly purpose?: HttpRequestPurpose;
 }
 
 /**
@@ -33,6 +49,36 @@ export type HttpRequestHook = (
   request: HttpRequestInit,
   context: HttpRequestContext,
 ) => HttpRequestInit | Promise<HttpRequestInit>;
+
+/**
+ * What a viewer does with a segment its hash manifest does not list (or while the manifest cannot
+ * be loaded): `strict` takes it from the origin only; `fallback` takes it from peers with the
+ * checks used without trusted hashes (size, the sending peer's digest, container structure).
+ */
+export type IntegrityPolicy = 'strict' | 'fallback';
+
+/**
+ * Trusted segment hashes: the site publishes the SHA-256 of every segment (a hash manifest, see
+ * docs/INTEGRITY.md), and bytes from peers are accepted only when they match.
+ */
+export interface IntegrityConfig {
+  /**
+   * URL of the hash manifest. A string is resolved against the stream's manifest URL (the URL
+   * given to the player), so `'segments-sha256.json'` names a file next to the master playlist and
+   * an absolute URL works as is. A function receives the stream's manifest URL and returns the
+   * hash manifest's absolute URL (for query tokens, another host, one file per presentation...).
+   * The request goes through `httpRequestHook` with `purpose: 'integrity'`.
+   */
+  hashManifestUrl: string | ((manifestUrl: string) => string);
+  /**
+   * The publisher's raw Ed25519 public key (32 bytes, base64 or hex). When set, the manifest is
+   * trusted only with a valid detached signature at `<hash manifest URL>.sig`, so a manifest
+   * changed on a CDN or in transit is refused. Default: none (trusted as the origin serves it).
+   */
+  publicKey?: string;
+  /** See {@link IntegrityPolicy}. Default `'strict'`. */
+  policy?: IntegrityPolicy;
+}
 
 /** Engine configuration. Every key has a default; see {@link DEFAULT_ENGINE_CONFIG}. */
 export interface EngineConfig {
@@ -80,6 +126,15 @@ export interface EngineConfig {
   maxConcurrentUploads: number;
   /** Upload rate limit in bytes/s; 0 = unlimited. Default 0. */
   uploadRateLimitBytesPerSecond: number;
+
+  // ---- integrity ----
+  /**
+   * Trusted segment hashes (see {@link IntegrityConfig}). With them, every segment holding a byte
+   * from a peer is checked against the origin's SHA-256 before the player sees it, and a peer whose
+   * bytes differ from the origin's is banned. Default: undefined (no trusted hashes: segments from
+   * peers pass size, digest and container checks, and peer bytes are never joined to origin bytes).
+   */
+  integrity: IntegrityConfig | undefined;
 }
 
 /** Public WebTorrent trackers used when none are configured. */
@@ -116,4 +171,5 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = {
   peerIdleTimeoutMs: 2000,
   maxConcurrentUploads: 6,
   uploadRateLimitBytesPerSecond: 0,
+  integrity: undefined,
 };

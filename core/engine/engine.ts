@@ -16,6 +16,8 @@ import type {
   TransferSource,
 } from '../model/segment.js';
 import type { EngineStats } from '../model/stats.js';
+import { MAX_HASH_MANIFEST_BYTES } from '../p2p/integrity/hash-manifest.js';
+import { loadHashManifest } from '../p2p/integrity/hash-manifest-loader.js';
 import { createP2PNetwork } from '../p2p/swarm/p2p-network.js';
 import { DeliveredRanges } from '../scheduler/delivered-ranges.js';
 import { PlaybackClock } from '../scheduler/playback-clock.js';
@@ -34,6 +36,7 @@ import { SegmentDownload, type DownloadResult } from './segment-download.js';
 import { StreamRegistry } from './stream-registry.js';
 import { swarmIdFor } from './swarm-id.js';
 import { SwarmJoinSchedule } from './swarm-join-schedule.js';
+import { TrustedHashes, type TrustedSegment } from './trusted-hashes.js';
 
 /** Seconds ahead of the playhead the store never evicts: what playback is about to need. */
 const PROTECT_AHEAD_SECONDS = 30;
@@ -49,6 +52,17 @@ const SEEK_BACK_DETECTION_SECONDS = 1;
 
 function downloadKey(streamKey: string, segmentId: SegmentId): string {
   return `${streamKey}\u0000${segmentId}`;
+}
+
+/** What the hash manifest needs to know of a segment. */
+function trustedSegment(segment: Segment, isLive: boolean): TrustedSegment {
+  return {
+    url: segment.url,
+    ...(segment.byteRange ? { byteRange: segment.byteRange } : {}),
+    isLive,
+    // A live hash manifest grows by about one segment per segment duration: refresh no faster.
+    refreshIntervalMs: (segment.endTime - segment.startTime) * 1000,
+  };
 }
 
 /** The player-agnostic engine. See {@link SegmentEngine} for the contract. */
@@ -67,6 +81,7 @@ export class Engine implements SegmentEngine {
   private readonly profiles = new StreamProfiles();
   private readonly prefetchPacer = new PrefetchPacer();
   private network: PeerNetwork | undefined;
+  private trustedHashes: TrustedHashes | undefined;
   private prefetchTimer: ReturnType<typeof setInterval> | undefined;
   private readonly swarmJoin = new SwarmJoinSchedule(() => {
     this.syncActiveStreams();
@@ -104,6 +119,7 @@ export class Engine implements SegmentEngine {
     this.resetSource();
     this.manifestUrl = manifestUrl;
     this.swarmIdValue = swarmIdFor(manifestUrl, this.config.swarmId);
+    this.trustedHashes = this.createTrustedHashes(manifestUrl);
     const createPeerNetwork = this.dependencies.createPeerNetwork ?? createP2PNetwork;
     if (!this.config.p2pDisabled) {
       this.network = createPeerNetwork({
@@ -125,6 +141,44 @@ export class Engine implements SegmentEngine {
       }, PREFETCH_TICK_MS);
       this.swarmJoin.start(performance.now());
     }
+  }
+
+  /** The hash manifest of the presentation at `manifestUrl`, when `integrity` is configured. */
+  private createTrustedHashes(manifestUrl: string): TrustedHashes | undefined {
+    const integrity = this.config.integrity;
+    if (!integrity) return undefined;
+    let hashManifestUrl: string | undefined;
+    let urlError: P2PMediaLoaderError | undefined;
+    try {
+      const configured = integrity.hashManifestUrl;
+      const url = typeof configured === 'function' ? configured(manifestUrl) : configured;
+      if (typeof url !== 'string') throw new TypeError(`got ${typeof url} instead of a URL`);
+      hashManifestUrl = new URL(url, manifestUrl).href;
+    } catch (error) {
+      // Reported at the first load; meanwhile the manifest is as unavailable as a 404 would make it.
+      urlError = new P2PMediaLoaderError(
+        'integrity-manifest',
+        `Hash manifest URL for ${manifestUrl} could not be resolved: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        { cause: error },
+      );
+    }
+    const fetchBytes = (url: string, signal: AbortSignal): Promise<Uint8Array> =>
+      this.http.loadResource(url, 'integrity', signal, MAX_HASH_MANIFEST_BYTES);
+    return new TrustedHashes({
+      strict: integrity.policy !== 'fallback',
+      load: (signal) =>
+        hashManifestUrl === undefined
+          ? Promise.reject(urlError ?? new Error('no hash manifest URL'))
+          : loadHashManifest(hashManifestUrl, fetchBytes, {
+              signal,
+              ...(integrity.publicKey === undefined ? {} : { publicKey: integrity.publicKey }),
+            }),
+      onError: (error) => {
+        this.events.emit('integrity-warning', { error });
+      },
+    });
   }
 
   /**
@@ -195,6 +249,7 @@ export class Engine implements SegmentEngine {
         {
           data: stored,
           source: 'cache',
+          contributors: [],
           firstByteMs: requestStartMs,
           transferStartMs: requestStartMs,
         },
@@ -259,6 +314,8 @@ export class Engine implements SegmentEngine {
     this.downloads.clear();
     this.network?.destroy();
     this.network = undefined;
+    this.trustedHashes?.destroy();
+    this.trustedHashes = undefined;
     this.streams.clear();
     this.profiles.clear();
     this.prefetchPacer.clear();
@@ -281,6 +338,8 @@ export class Engine implements SegmentEngine {
       bytes: result.data.byteLength,
       durationMs: endMs - requestStartMs,
       ...(result.peerId === undefined ? {} : { peerId: result.peerId }),
+      contributors: result.contributors,
+      ...(result.verified === undefined ? {} : { verified: result.verified }),
     });
     return toLoadedSegment(result, requestStartMs, endMs);
   }
@@ -291,13 +350,17 @@ export class Engine implements SegmentEngine {
     const existing = this.downloads.get(key);
     if (existing && !existing.isSettled) return existing;
     const download = new SegmentDownload(streamKey, segment, (task, signal) =>
-      this.runDelivery(task, signal),
+      this.runDelivery(task, signal, isLive),
     );
     this.downloads.set(key, download);
     download.result
       .then(
         (result) => {
           if (this.destroyed || this.downloads.get(key) !== download) return;
+          this.profiles.learn(streamKey, result.data, result.verified === 'origin');
+          if (this.network) this.swarmJoin.segmentDelivered(performance.now());
+          // Bytes that contradict the trusted hash are not kept: peers would get them from the store.
+          if (!result.shareable) return;
           this.store.put(
             {
               streamKey,
@@ -307,9 +370,8 @@ export class Engine implements SegmentEngine {
               isLive,
             },
             result.data,
+            result.digest,
           );
-          this.profiles.learn(streamKey, result.data, result.source);
-          if (this.network) this.swarmJoin.segmentDelivered(performance.now());
         },
         () => undefined,
       )
@@ -319,7 +381,11 @@ export class Engine implements SegmentEngine {
     return download;
   }
 
-  private async runDelivery(task: SegmentDownload, signal: AbortSignal): Promise<DownloadResult> {
+  private async runDelivery(
+    task: SegmentDownload,
+    signal: AbortSignal,
+    isLive: boolean,
+  ): Promise<DownloadResult> {
     const { streamKey, segment } = task;
     // The element's buffered end lags behind what this stream holds (see DeliveredRanges).
     const extendBufferedEnd = (bufferedEnd: number): number =>
@@ -335,13 +401,22 @@ export class Engine implements SegmentEngine {
           streamKey,
           signal: httpSignal,
           onChunk,
-          ...(range === undefined ? {} : { byteRange: range }),
+          ...(range === undefined
+            ? {}
+            : range.end === undefined
+              ? { fromByte: range.start }
+              : { byteRange: { start: range.start, end: range.end } }),
         });
         this.httpBandwidth.addSample(
           response.data.byteLength,
           response.endMs - response.firstByteMs,
         );
-        return response.data;
+        return {
+          data: response.data,
+          ...(response.resourceBytes === undefined
+            ? {}
+            : { resourceBytes: response.resourceBytes }),
+        };
       },
       slackSeconds: () =>
         this.clock.slackSeconds(segment.startTime, performance.now(), extendBufferedEnd),
@@ -350,6 +425,14 @@ export class Engine implements SegmentEngine {
       safetyMarginSeconds: this.config.httpSafetyMarginSeconds,
       playerWaiting: () => task.interestCount > 0,
       expectedContainer: () => this.profiles.container(streamKey),
+      ...(this.trustedHashes
+        ? {
+            trust: this.trustedHashes.forSegment(trustedSegment(segment, isLive)),
+          }
+        : {}),
+      onIntegrityWarning: (error) => {
+        this.events.emit('integrity-warning', { streamKey, segmentId: segment.id, error });
+      },
       onBytes: (source, bytes, peerId) => {
         if (source === 'p2p') task.source = 'p2p';
         this.recordDownload(source, bytes, peerId);
@@ -360,7 +443,10 @@ export class Engine implements SegmentEngine {
       random: Math.random,
     };
     const delivery = await deliverSegment(context, signal);
-    if (delivery.digest) this.network?.rememberDigest(streamKey, segment.id, delivery.digest);
+    // Only a digest that vouches for the bytes (origin, or the trusted hash) travels to peers.
+    if (delivery.digest && delivery.shareable) {
+      this.network?.rememberDigest(streamKey, segment.id, delivery.digest);
+    }
     return delivery;
   }
 
@@ -378,7 +464,8 @@ export class Engine implements SegmentEngine {
         horizonSeconds: this.config.p2pPrefetchSeconds,
         isWanted: (segment) =>
           !this.store.has(stream.descriptor.key, segment.id) &&
-          !this.downloads.has(downloadKey(stream.descriptor.key, segment.id)),
+          !this.downloads.has(downloadKey(stream.descriptor.key, segment.id)) &&
+          this.peersMayServe(segment, stream.isLive),
         peersHave: (segment) => peers.candidates(segment.id).some((peer) => peer.has),
         inFlight: (streamKey) => this.countPrefetches(streamKey),
         streamKey: stream.descriptor.key,
@@ -387,6 +474,17 @@ export class Engine implements SegmentEngine {
       this.downloadFor(stream.descriptor.key, candidate, stream.isLive);
       this.prefetchPacer.started(stream.descriptor.key, candidate, now);
     }
+  }
+
+  /**
+   * False when strict trusted hashes rule peers out for `segment` (its hash manifest, loaded and
+   * not due for a refresh, does not list it): a prefetch from peers would only give up.
+   */
+  private peersMayServe(segment: Segment, isLive: boolean): boolean {
+    const trusted = this.trustedHashes;
+    if (!trusted || this.config.integrity?.policy === 'fallback') return true;
+    const verdict = trusted.current(trustedSegment(segment, isLive));
+    return verdict === undefined || verdict.kind === 'listed';
   }
 
   private countPrefetches(streamKey: string): number {

@@ -6,8 +6,11 @@ import type { SegmentSource } from '../model/segment.js';
 import type { LoadedSegment } from './engine-api.js';
 import type { DownloadResult } from './segment-download.js';
 
-/** A download result, or a store hit (source `cache`). */
-export type DeliveredResult = Omit<DownloadResult, 'source'> & { readonly source: SegmentSource };
+/** A download result, or a store hit (source `cache`, no `verified`: it was checked when stored). */
+export type DeliveredResult = Omit<DownloadResult, 'source' | 'verified' | 'shareable'> & {
+  readonly source: SegmentSource;
+  readonly verified?: DownloadResult['verified'];
+};
 
 /**
  * The adapter's view of `result`, delivered at `endMs` for a request made at `requestStartMs`.

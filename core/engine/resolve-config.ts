@@ -4,7 +4,8 @@
  * message naming the key, what is allowed and what was received, instead of misbehaving later.
  */
 import { P2PMediaLoaderError } from '../errors.js';
-import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from './config.js';
+import { publicKeyProblem } from '../p2p/integrity/hash-manifest-loader.js';
+import { DEFAULT_ENGINE_CONFIG, type EngineConfig, type IntegrityConfig } from './config.js';
 
 /** Checks one value; returns a description of what is allowed when the value is wrong. */
 type Check = (value: unknown, config: EngineConfig) => string | undefined;
@@ -38,7 +39,14 @@ const CHECKS: { readonly [K in keyof EngineConfig]-?: Check } = {
   maxConcurrentUploads: integerIn(0, 50),
   uploadRateLimitBytesPerSecond: (value) =>
     isFiniteNumber(value) && value >= 0 ? undefined : 'a number >= 0 (0 = unlimited)',
+  integrity: checkIntegrity,
 };
+
+const INTEGRITY_KEYS: readonly (keyof IntegrityConfig)[] = [
+  'hashManifestUrl',
+  'publicKey',
+  'policy',
+];
 
 const KNOWN_KEYS = Object.keys(CHECKS) as (keyof EngineConfig)[];
 
@@ -76,7 +84,67 @@ export function resolveEngineConfig(user: Partial<EngineConfig> = {}): EngineCon
     ...config,
     trackers: [...config.trackers],
     uploadDisabled: config.uploadDisabled ?? defaultUploadDisabled(),
+    integrity: config.integrity && resolveIntegrity(config.integrity),
   };
+}
+
+/** A frozen copy of a validated `integrity` object with its policy default filled in. */
+function resolveIntegrity(integrity: IntegrityConfig): IntegrityConfig {
+  return Object.freeze({
+    hashManifestUrl: integrity.hashManifestUrl,
+    ...(integrity.publicKey === undefined ? {} : { publicKey: integrity.publicKey }),
+    policy: integrity.policy ?? 'strict',
+  });
+}
+
+/**
+ * Checks `integrity`. Its sub-keys get their own messages (thrown here, naming `integrity.<key>`),
+ * since the generic message would show the whole object.
+ */
+function checkIntegrity(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value))
+    return 'an object { hashManifestUrl, publicKey?, policy? } or undefined';
+  for (const key of Object.keys(value)) {
+    if (!(INTEGRITY_KEYS as string[]).includes(key)) {
+      throw invalid(
+        `Unknown engine config key "integrity.${key}". Known keys: ${INTEGRITY_KEYS.join(', ')}.`,
+      );
+    }
+  }
+  const subKey = (key: keyof IntegrityConfig, expected: string): P2PMediaLoaderError =>
+    invalid(
+      `Invalid engine config "integrity.${key}": expected ${expected}, got ${describeValue(value[key])}.`,
+    );
+  const { hashManifestUrl, publicKey, policy } = value;
+  if (typeof hashManifestUrl === 'string') {
+    if (!isUrlReference(hashManifestUrl)) {
+      throw subKey('hashManifestUrl', 'a URL (absolute, or relative to the stream manifest)');
+    }
+  } else if (typeof hashManifestUrl !== 'function') {
+    throw subKey('hashManifestUrl', 'a non-empty URL string or a function (manifestUrl) => string');
+  }
+  if (publicKey !== undefined) {
+    const problem = typeof publicKey === 'string' ? publicKeyProblem(publicKey) : 'not a string';
+    if (problem !== undefined) {
+      throw subKey('publicKey', `a raw Ed25519 public key in base64 or hex (${problem})`);
+    }
+  }
+  if (policy !== undefined && policy !== 'strict' && policy !== 'fallback') {
+    throw subKey('policy', '"strict" or "fallback"');
+  }
+  return undefined;
+}
+
+/** True for a non-empty string that parses as a URL relative to any http(s) base. */
+function isUrlReference(value: string): boolean {
+  if (value.trim().length === 0) return false;
+  try {
+    const { protocol } = new URL(value, 'https://manifest.invalid/stream/master.m3u8');
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 /** The parts of the Network Information API we read (not in TypeScript's DOM types). */

@@ -4,6 +4,7 @@
  */
 import { P2PMediaLoaderError } from '../errors.js';
 import type { Segment, TransferSource } from '../model/segment.js';
+import type { DeliveryVerification } from '../scheduler/segment-delivery.js';
 
 /** Progress listener: bytes received so far and the total when known. */
 export type ProgressListener = (loadedBytes: number, totalBytes: number | undefined) => void;
@@ -13,6 +14,14 @@ export interface DownloadResult {
   readonly data: Uint8Array;
   readonly source: TransferSource;
   readonly peerId?: string;
+  /** The peers whose bytes are part of `data` (empty: none). */
+  readonly contributors: readonly string[];
+  /** How the bytes were checked. */
+  readonly verified: DeliveryVerification;
+  /** SHA-256 of `data` when it vouches for the bytes (origin or trusted hash), stored with them. */
+  readonly digest?: Uint8Array;
+  /** False when the bytes must not be stored and served to peers. */
+  readonly shareable: boolean;
   readonly firstByteMs: number;
   /** When the transfer that delivered the bytes started. */
   readonly transferStartMs: number;

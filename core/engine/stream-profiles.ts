@@ -3,7 +3,6 @@
  * (so the scheduler can estimate transfer times) and the container of the origin's segments (so
  * bytes from peers can be checked against it).
  */
-import type { SegmentSource } from '../model/segment.js';
 import { sniffContainer, type ContainerKind } from '../p2p/integrity/container-check.js';
 
 /** Weight of the newest segment in the moving average of sizes. */
@@ -18,8 +17,12 @@ interface StreamProfile {
 export class StreamProfiles {
   private readonly profiles = new Map<string, StreamProfile>();
 
-  /** Learns from a delivered segment. Only origin bytes define the stream's container. */
-  learn(streamKey: string, data: Uint8Array, source: SegmentSource): void {
+  /**
+   * Learns from a delivered segment. Only a segment the origin sent whole defines the stream's
+   * container (`fromOrigin`): bytes from peers, even mixed with the origin's, never do, or a peer
+   * could choose what the stream's other segments are checked against.
+   */
+  learn(streamKey: string, data: Uint8Array, fromOrigin: boolean): void {
     let profile = this.profiles.get(streamKey);
     if (!profile) {
       profile = { averageBytes: undefined, container: undefined };
@@ -30,8 +33,7 @@ export class StreamProfiles {
       profile.averageBytes === undefined
         ? bytes
         : profile.averageBytes * (1 - SIZE_AVERAGE_WEIGHT) + bytes * SIZE_AVERAGE_WEIGHT;
-    if (source === 'http' && profile.container === undefined)
-      profile.container = sniffContainer(data);
+    if (fromOrigin && profile.container === undefined) profile.container = sniffContainer(data);
   }
 
   /** Typical segment size in bytes, if any segment was delivered. */

@@ -1,6 +1,7 @@
 /** The engine's public, typed events. */
 import type { P2PMediaLoaderError } from '../errors.js';
 import type { SegmentId, SegmentSource, TransferSource } from '../model/segment.js';
+import type { DeliveryVerification } from '../scheduler/segment-delivery.js';
 
 /** Names a segment of a stream in event payloads. */
 export interface SegmentRef {
@@ -23,7 +24,22 @@ export interface EngineEventMap {
     readonly durationMs: number;
     /** The peer that sent it, for `p2p`. */
     readonly peerId?: string;
+    /** Peers whose bytes are part of the segment, in the order they sent them (empty: none). */
+    readonly contributors: readonly string[];
+    /**
+     * How the bytes were checked before the player got them: `trusted` (the origin's hash
+     * manifest), `peer-digest`, `none` (peers only, without trusted hashes) or `origin` (every
+     * byte from the origin). Absent for `cache` (checked when stored).
+     */
+    readonly verified?: DeliveryVerification;
   };
+  /**
+   * Trusted segment hashes are not doing their job, while playback goes on: the hash manifest
+   * could not be loaded or verified (`integrity-manifest`, or the HTTP error), or the origin's
+   * bytes of a segment do not match its trusted hash (`segment-integrity`, with the segment; the
+   * origin's bytes were delivered, as the origin is the authority, but are not shared with peers).
+   */
+  'integrity-warning': Partial<SegmentRef> & { readonly error: P2PMediaLoaderError };
   /** A segment request failed for the player (every fallback exhausted). */
   'segment-error': SegmentRef & {
     readonly source: TransferSource;
@@ -49,6 +65,11 @@ export interface EngineEventMap {
   };
   /** A peer misbehaved (malformed message, corrupt data) and was dropped. */
   'peer-error': { readonly peerId: string; readonly error: P2PMediaLoaderError };
+  /**
+   * A peer is banned for the engine's lifetime (bytes contradicting a trusted hash, or repeated
+   * protocol violations): never chosen nor accepted again, disconnected now. Emitted once per peer.
+   */
+  'peer-banned': { readonly peerId: string; readonly error: P2PMediaLoaderError };
   /** A tracker failed or could not be reached. HTTP delivery is unaffected. */
   'tracker-error': { readonly trackerUrl: string; readonly error: P2PMediaLoaderError };
   /** A tracker connection (re)opened. */

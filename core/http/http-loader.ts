@@ -3,11 +3,16 @@
  * failures with exponential backoff, resumes a body that died midway by asking only for the missing
  * bytes, fails an attempt that goes quiet, and lets a request hook sign or rewrite requests.
  */
-import type { EngineConfig, HttpRequestInit } from '../engine/config.js';
+import type {
+  EngineConfig,
+  HttpRequestContext,
+  HttpRequestInit,
+  HttpRequestPurpose,
+} from '../engine/config.js';
 import { P2PMediaLoaderError, type ErrorCode } from '../errors.js';
 import type { ByteRange, Segment } from '../model/segment.js';
 import { AttemptFailure, runAttempt, type PreparedRequest } from './http-attempt.js';
-import { PartialDownload } from './partial-download.js';
+import { PartialDownload, type RequestedRange } from './partial-download.js';
 
 /** One segment download. */
 export interface HttpSegmentRequest {
@@ -20,6 +25,13 @@ export interface HttpSegmentRequest {
    * sub-range to complete a partial P2P download.
    */
   readonly byteRange?: ByteRange;
+  /**
+   * Fetch from this byte of the resource to its end, whatever the resource's length (the origin's
+   * `Content-Range` total decides it, see {@link HttpSegmentResponse.resourceBytes}). Overrides
+   * `byteRange`. The engine uses it to complete a partial P2P download of a segment without a byte
+   * range: the size a peer claimed is never trusted for the request.
+   */
+  readonly fromByte?: number;
   /** Aborting it rejects the load at once with an `aborted` error and cancels the transfer. */
   readonly signal?: AbortSignal;
   /**
@@ -42,7 +54,15 @@ export interface HttpSegmentResponse {
   readonly endMs: number;
   /** Attempts made, 1 when the first succeeded. */
   readonly attempts: number;
+  /**
+   * Length of the whole resource as the origin reported it: the total of a 206's `Content-Range`,
+   * or the `Content-Length` of an unencoded 200; `undefined` when the origin did not say.
+   */
+  readonly resourceBytes?: number;
 }
+
+/** What a non-segment request is for, as the request hook sees it. */
+export type HttpResourcePurpose = Exclude<HttpRequestPurpose, 'segment'>;
 
 /** The configuration keys the loader reads. */
 export type HttpLoaderConfig = Pick<
@@ -88,10 +108,13 @@ export class HttpLoader {
    * sliced). Retries up to `httpRetries` times after network errors, idle timeouts, 5xx, 408 and
    * 429, waiting `httpRetryDelayMs` doubled at each retry (±20 %), or a short `Retry-After`.
    */
-  async load(request: HttpSegmentRequest): Promise<HttpSegmentResponse> {
+  async load(
+    request: HttpSegmentRequest,
+    purpose: HttpRequestPurpose = 'segment',
+  ): Promise<HttpSegmentResponse> {
     const { segment, signal } = request;
     const url = segment.url;
-    const target = request.byteRange ?? segment.byteRange;
+    const target = targetOf(request);
     if (target) assertValidRange(target, url);
     const startMs = performance.now();
     if (signal?.aborted) throw abortedError(url, signal.reason);
@@ -106,7 +129,7 @@ export class HttpLoader {
           fetchImpl: this.fetchImpl,
           idleTimeoutMs: this.config.httpIdleTimeoutMs,
           signal,
-          prepare: () => this.prepare(request, target),
+          prepare: () => this.prepare(request, target, purpose),
           requested,
           download,
           onChunk: (chunk) => {
@@ -132,14 +155,58 @@ export class HttpLoader {
         );
       }
       const endMs = performance.now();
-      return { data: result, startMs, firstByteMs: firstByteMs ?? endMs, endMs, attempts: attempt };
+      const resourceBytes = download.resourceBytes;
+      return {
+        data: result,
+        startMs,
+        firstByteMs: firstByteMs ?? endMs,
+        endMs,
+        attempts: attempt,
+        ...(resourceBytes === undefined ? {} : { resourceBytes }),
+      };
     }
+  }
+
+  /**
+   * Downloads a whole resource that is not a segment (the origin's hash manifest and its
+   * signature), with the same retries, idle timeout and request hook as segments. The hook's
+   * context names the `purpose`; its `segment` is a stand-in whose `url` is the resource's URL
+   * (id and times 0) and its `streamKey` is empty.
+   *
+   * @param maxBytes - the load fails with `http-invalid-response` once more bytes than this arrive
+   */
+  async loadResource(
+    url: string,
+    purpose: HttpResourcePurpose,
+    signal: AbortSignal,
+    maxBytes: number,
+  ): Promise<Uint8Array> {
+    let received = 0;
+    const response = await this.load(
+      {
+        segment: { id: 0, url, startTime: 0, endTime: 0 },
+        streamKey: '',
+        signal,
+        onChunk: (chunk) => {
+          received += chunk.byteLength;
+          if (received > maxBytes) {
+            throw new P2PMediaLoaderError(
+              'http-invalid-response',
+              `Invalid response for ${url}: more than ${maxBytes} bytes`,
+            );
+          }
+        },
+      },
+      purpose,
+    );
+    return response.data;
   }
 
   /** Runs the request hook, if any, on a fresh request. */
   private async prepare(
     request: HttpSegmentRequest,
-    target: ByteRange | undefined,
+    target: RequestedRange | undefined,
+    purpose: HttpRequestPurpose,
   ): Promise<PreparedRequest> {
     const init: HttpRequestInit = {
       url: request.segment.url,
@@ -148,8 +215,7 @@ export class HttpLoader {
     };
     const hook = this.config.httpRequestHook;
     if (!hook) return init;
-    const context = { segment: request.segment, streamKey: request.streamKey };
-    const result = await hook(init, target ? { ...context, byteRange: target } : context);
+    const result = await hook(init, hookContext(request, target, purpose));
     if (typeof result !== 'object' || typeof result.url !== 'string') {
       throw new TypeError('the request hook must return { url, headers, credentials }');
     }
@@ -218,12 +284,30 @@ function waitMs(ms: number, signal: AbortSignal | undefined, url: string): Promi
   });
 }
 
-function assertValidRange(range: ByteRange, url: string): void {
+/** The range a request wants: `fromByte` (open-ended), else its byte range or the segment's. */
+function targetOf(request: HttpSegmentRequest): RequestedRange | undefined {
+  if (request.fromByte !== undefined) return { start: request.fromByte, end: undefined };
+  return request.byteRange ?? request.segment.byteRange;
+}
+
+function hookContext(
+  request: HttpSegmentRequest,
+  target: RequestedRange | undefined,
+  purpose: HttpRequestPurpose,
+): HttpRequestContext {
+  const context = { segment: request.segment, streamKey: request.streamKey, purpose };
+  if (!target) return context;
+  return target.end === undefined
+    ? { ...context, fromByte: target.start }
+    : { ...context, byteRange: { start: target.start, end: target.end } };
+}
+
+function assertValidRange(range: RequestedRange, url: string): void {
   const valid =
     Number.isSafeInteger(range.start) &&
-    Number.isSafeInteger(range.end) &&
+    (range.end === undefined || Number.isSafeInteger(range.end)) &&
     range.start >= 0 &&
-    range.end > range.start;
+    (range.end === undefined || range.end > range.start);
   if (!valid) {
     throw new RangeError(
       `Invalid byte range ${JSON.stringify(range)} for ${url}: need integers 0 <= start < end`,

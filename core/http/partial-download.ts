@@ -63,12 +63,23 @@ export class PartialDownload {
   /** Resource offset after which reading may stop (a 200 answer to a range request). */
   private stopAt: number | undefined;
 
-  /** @param target - the wanted range of the resource; `undefined` for the whole resource */
-  constructor(private readonly target: ByteRange | undefined) {}
+  /**
+   * @param target - the wanted range of the resource (`end` undefined: from `start` to the end of
+   *   the resource, whatever its length turns out to be); `undefined` for the whole resource
+   */
+  constructor(private readonly target: ByteRange | RequestedRange | undefined) {}
 
   /** Bytes held so far (including bytes outside the wanted range). */
   get bytesHeld(): number {
     return this.held;
+  }
+
+  /**
+   * Length of the whole resource as the origin last reported it (the total of a 206's
+   * `Content-Range`, or the `Content-Length` of an unencoded 200), or `undefined` if it did not say.
+   */
+  get resourceBytes(): number | undefined {
+    return this.resourceLength;
   }
 
   /**
@@ -100,8 +111,10 @@ export class PartialDownload {
     this.resourceLength = length;
     this.resumable = !encoded && /\bbytes\b/i.test(head.acceptRanges ?? '');
     if (this.target) {
-      if (length !== undefined && length < this.target.end) {
-        return `the resource is ${length} bytes, shorter than the range ending at ${this.target.end}`;
+      // An open-ended target needs at least one byte at or after its start.
+      const needed = this.target.end ?? this.target.start + 1;
+      if (length !== undefined && length < needed) {
+        return `the resource is ${length} bytes, shorter than the range ending at ${needed}`;
       }
       this.stopAt = this.target.end;
     }
@@ -134,9 +147,11 @@ export class PartialDownload {
     if (heldEnd < end || this.partsOffset > start) {
       return `received ${Math.max(0, heldEnd - start)} of the ${end - start} bytes wanted`;
     }
-    if (!this.target && heldEnd !== end) {
+    if (this.target?.end === undefined && heldEnd !== end) {
       return `received ${heldEnd} bytes, Content-Length announced ${end}`;
     }
+    if (this.target && end <= start)
+      return `the resource ends at byte ${end}, before the wanted start ${start}`;
     return this.copyRange(start, end);
   }
 

@@ -49,4 +49,9 @@ export interface SegmentPeers {
   onAvailabilityChange(segmentId: SegmentId, listener: () => void): () => void;
   /** Stops choosing a peer for a while because it failed us (slow, silent, corrupt data). */
   penalize(peerId: string, reason: P2PMediaLoaderError): void;
+  /**
+   * Never choose or accept this peer again for the page's lifetime, and disconnect it: its bytes
+   * were proven wrong against the origin's (or the origin's trusted hash). Emits `peer-banned`.
+   */
+  ban(peerId: string, reason: P2PMediaLoaderError): void;
 }

@@ -44,6 +44,7 @@ interface Entry {
   readonly key: string;
   readonly meta: StoredSegmentMeta;
   readonly data: Uint8Array;
+  readonly digest: Uint8Array | undefined;
 }
 
 type StoreEvents = { change: SegmentStoreChange };
@@ -95,13 +96,16 @@ export class SegmentStore {
    * evicts as needed. A segment that cannot be kept (a live one already behind the margin, or one
    * that does not fit the budget and is not protected) is not stored and emits nothing.
    * Ignored after {@link destroy}.
+   *
+   * @param digest - the segment's SHA-256, when one vouches for the bytes (they came from the
+   *   origin, or matched the origin's trusted hash); sent to peers with the bytes. Leaves with them.
    */
-  put(meta: StoredSegmentMeta, data: Uint8Array): void {
+  put(meta: StoredSegmentMeta, data: Uint8Array, digest?: Uint8Array): void {
     if (this.destroyed) return;
     const key = entryKey(meta.streamKey, meta.segmentId);
     const previous = this.lru.get(key);
     if (previous) this.detach(previous);
-    const entry: Entry = { key, meta: { ...meta }, data };
+    const entry: Entry = { key, meta: { ...meta }, data, digest };
     this.attach(entry);
 
     const evicted = this.evict();
@@ -121,6 +125,11 @@ export class SegmentStore {
     this.lru.delete(entry.key);
     this.lru.set(entry.key, entry);
     return entry.data;
+  }
+
+  /** The SHA-256 stored with the segment, if any. Does not change its recency. */
+  digest(streamKey: string, segmentId: SegmentId): Uint8Array | undefined {
+    return this.lru.get(entryKey(streamKey, segmentId))?.digest;
   }
 
   /** True when the segment is stored. Does not change its recency. */

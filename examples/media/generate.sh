@@ -20,9 +20,17 @@
 # 3. manifest.json (read by tests and demos) is assembled from the stream.json of every kind.
 # 4. Master playlists are written here, not by ffmpeg, so BANDWIDTH is the measured peak segment
 #    bitrate (as RFC 8216 requires) and CODECS comes from the encoded SPS.
+# 5. Every stream folder gets the origin's trusted segment hashes, `segments-sha256.json`, and its
+#    Ed25519 signature `segments-sha256.json.sig` (tools/hash-manifest, docs/INTEGRITY.md), signed
+#    with a demo key made once per streams folder: the private key in the repository's `.cache/`
+#    (outside every folder the demo origin serves; never committed), the public key in the streams
+#    folder's `hashes-public-key.txt` for demos and tests. A stream whose hashes
+#    are missing or signed with another key is hashed again without regenerating its media, so
+#    existing checkouts gain them on the next run.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$SCRIPT_DIR/../.." && pwd)"
 OUT_DIR="$SCRIPT_DIR/streams"
 FORCE=0
 FORCE_SOURCES=0
@@ -478,6 +486,55 @@ generate_dash_list() { generate_dash_kind "$1" dash-list list; }
 generate_dash_base() { generate_dash_kind "$1" dash-base base; }
 
 # ---------------------------------------------------------------------------------------------
+# Trusted segment hashes
+# ---------------------------------------------------------------------------------------------
+
+HASHES_FILE=segments-sha256.json
+
+# The hash manifest generator (TypeScript, run with the repository's tsx).
+hashes_cli() { "$REPO_DIR/node_modules/.bin/tsx" "$REPO_DIR/tools/hash-manifest/cli.ts" "$@"; }
+
+# One key per streams folder, named after the folder's path.
+hash_key_file() {
+  printf '%s/.cache/hash-keys/%s.pem' "$REPO_DIR" "$(printf '%s' "$OUT_DIR" | sha256sum | cut -c1-16)"
+}
+public_key_file() { printf '%s/hashes-public-key.txt' "$OUT_DIR"; }
+
+# Makes the demo signing key of this streams folder unless both halves exist.
+ensure_hash_key() {
+  local key public
+  key="$(hash_key_file)"
+  public="$(public_key_file)"
+  [[ -f $key && -s $public ]] && return
+  [[ -x $REPO_DIR/node_modules/.bin/tsx ]] || die "node_modules missing: run npm install first"
+  log "making the demo signing key for segment hashes"
+  rm -f "$key" "$public"
+  mkdir -p "$(dirname "$key")"
+  chmod 700 "$(dirname "$key")"
+  hashes_cli keygen --out-private "$key" >"$public.tmp"
+  mv "$public.tmp" "$public"
+}
+
+# True when stream folder $1 has hashes signed with the current demo key.
+hashes_current() {
+  [[ -f $1/$HASHES_FILE && -f $1/$HASHES_FILE.sig && -f $1/.hashes-key &&
+    $(<"$1/.hashes-key") == "$(<"$(public_key_file)")" ]]
+}
+
+# Writes the signed hash manifest of stream folder $1 from its master playlist or MPD: keys are the
+# segment URLs relative to the stream folder (renditions reuse file names), with byte ranges for the
+# byte-range and SegmentBase streams.
+hash_stream() {
+  local dir=$1 master
+  for master in "$dir/master.m3u8" "$dir/manifest.mpd"; do
+    [[ -f $master ]] && break
+  done
+  [[ -f $master ]] || die "$dir: no master.m3u8 or manifest.mpd to hash"
+  hashes_cli "$master" --out "$dir/$HASHES_FILE" --sign-key "$(hash_key_file)" >/dev/null
+  cp "$(public_key_file)" "$dir/.hashes-key"
+}
+
+# ---------------------------------------------------------------------------------------------
 # Driver
 # ---------------------------------------------------------------------------------------------
 
@@ -486,6 +543,10 @@ generate_kind() {
   declare -F "$fn" >/dev/null || die "no generator function $fn for stream kind '$kind'"
   if [[ -f $final/stream.json && -f $final/.generator && $(<"$final/.generator") == "$GENERATOR_STAMP" &&
     $FORCE -eq 0 ]]; then
+    if ! hashes_current "$final"; then
+      log "$kind: hashing segments"
+      hash_stream "$final"
+    fi
     log "$kind: already generated (use --force to regenerate)"
     return
   fi
@@ -494,6 +555,7 @@ generate_kind() {
   mkdir -p "$temp"
   "$fn" "$temp"
   [[ -f $temp/stream.json ]] || die "$fn did not write stream.json"
+  hash_stream "$temp"
   printf '%s' "$GENERATOR_STAMP" >"$temp/.generator"
   rm -rf "$final"
   mv "$temp" "$final"
@@ -557,6 +619,7 @@ main() {
   flock 9
 
   local started=$SECONDS
+  ensure_hash_key
   encode_sources
   for kind in "${REQUESTED_KINDS[@]}"; do generate_kind "$kind"; done
   write_manifest

@@ -1,9 +1,11 @@
 /**
  * The generated test streams as data: the shape of `examples/media/streams/manifest.json`
- * (written by generate.sh) and a helper that generates the streams when they are missing, for
- * tests' `beforeAll` and demo scripts.
+ * (written by generate.sh), where each stream's trusted segment hashes and the demo public key are,
+ * and a helper that generates the streams when they are missing, for tests' `beforeAll` and demo
+ * scripts.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -78,6 +80,31 @@ const MEDIA_DIR = findMediaDir();
 /** Default streams root: examples/media/streams. */
 export const DEFAULT_STREAMS_DIR = path.join(MEDIA_DIR, 'streams');
 
+/** File name of every stream's hash manifest (in the stream's folder, next to its master). */
+export const HASH_MANIFEST_FILE_NAME = 'segments-sha256.json';
+/** File, in the streams root, holding the demo public key (base64) the hash manifests are signed with. */
+export const HASHES_PUBLIC_KEY_FILE_NAME = 'hashes-public-key.txt';
+
+/** Path of a stream's hash manifest relative to the streams root, e.g. `hls-ts/segments-sha256.json`. */
+export function hashManifestPath(stream: Pick<GeneratedStream, 'name'>): string {
+  return `${stream.name}/${HASH_MANIFEST_FILE_NAME}`;
+}
+
+/** The demo public key (base64 of the raw 32-byte Ed25519 key) of a streams root. */
+export async function readHashesPublicKey(streamsDir = DEFAULT_STREAMS_DIR): Promise<string> {
+  return (await readFile(path.join(streamsDir, HASHES_PUBLIC_KEY_FILE_NAME), 'utf8')).trim();
+}
+
+/**
+ * Where generate.sh keeps the demo private key that signs the hash manifests of `streamsDir`: in
+ * the repository's `.cache/hash-keys/`, outside every folder the demo origin serves, named after
+ * the streams folder's absolute path.
+ */
+export function demoHashSigningKeyPath(streamsDir = DEFAULT_STREAMS_DIR): string {
+  const name = createHash('sha256').update(path.resolve(streamsDir)).digest('hex').slice(0, 16);
+  return path.join(path.dirname(path.dirname(MEDIA_DIR)), '.cache', 'hash-keys', `${name}.pem`);
+}
+
 /** Reads manifest.json of a streams root. */
 export async function readStreamsManifest(
   streamsDir = DEFAULT_STREAMS_DIR,
@@ -88,8 +115,8 @@ export async function readStreamsManifest(
 }
 
 /**
- * Returns the manifest, first running generate.sh when `streamsDir` has no manifest.json or lacks
- * one of `requiredStreams` (generation takes ~20 s on 2 cores; concurrent callers are serialized by
+ * Returns the manifest, first running generate.sh when `streamsDir` has no manifest.json, lacks
+ * one of `requiredStreams` or lacks hash manifests (generation takes ~20 s on 2 cores; concurrent callers are serialized by
  * the script's lock, and the later ones find everything generated).
  * @throws Error with the script's output when generation fails (e.g. ffmpeg missing)
  */
@@ -101,7 +128,14 @@ export async function ensureGeneratedStreams(
   if (existsSync(path.join(streamsDir, 'manifest.json'))) {
     const manifest = await readStreamsManifest(streamsDir);
     const present = new Set(manifest.streams.map((stream) => stream.name));
-    if (required.every((name) => present.has(name))) return manifest;
+    // Checkouts generated before hash manifests existed lack them: generate.sh adds them (without
+    // regenerating the media).
+    const hashed =
+      existsSync(path.join(streamsDir, HASHES_PUBLIC_KEY_FILE_NAME)) &&
+      manifest.streams.every((stream) =>
+        existsSync(path.join(streamsDir, hashManifestPath(stream))),
+      );
+    if (hashed && required.every((name) => present.has(name))) return manifest;
   }
   await new Promise<void>((resolve, reject) => {
     execFile(

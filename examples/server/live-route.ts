@@ -4,11 +4,21 @@
  * (HLS media playlists become a sliding window; a DASH renderer can be added for `.mpd`); every
  * other file (segments, init segments) is the VOD file itself, so live segment URLs, relative to
  * the live playlist, stay under `/live/<session>/` and are counted per session.
+ * `/live/<session>/<stream>/segments-sha256.json` (and `.sig`) is the live hash manifest: the
+ * trusted hashes of the segments the session's window lists at that moment (live-hash-manifest.ts).
  */
+import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { contentTypeFor, isMediaSegmentPath } from './content-types.js';
 import { isMasterPlaylist, parseMediaPlaylist } from './hls-playlist.js';
+import { demoHashSigningKeyPath } from '../media/streams-manifest.js';
+import { loadSigningKey } from '../../tools/hash-manifest/signing-key.js';
+import {
+  HASH_MANIFEST_FILE_NAME,
+  liveHashManifestSignature,
+  renderLiveHashManifest,
+} from './live-hash-manifest.js';
 import { computeLiveWindow, renderLivePlaylist } from './live-playlist.js';
 import { isValidSessionId, type LiveSessions } from './live-sessions.js';
 import { textReply } from './reply.js';
@@ -54,11 +64,21 @@ export interface LiveRouteOptions {
   readonly renderers?: Readonly<Record<string, LiveManifestRenderer>>;
   /** URL prefix; default `/live`. */
   readonly pathPrefix?: string;
+  /**
+   * Private key signing live hash manifests (`.sig`); default: generate.sh's demo key for
+   * `mediaDir`, when it exists (else live manifests are served unsigned and `.sig` is 404).
+   */
+  readonly hashSigningKeyPath?: string;
 }
 
 /** The live route. */
 export function createLiveRoute(options: LiveRouteOptions): Route {
   const renderers = options.renderers ?? { '.m3u8': renderHlsLiveManifest };
+  let signingKey: Promise<KeyObject | undefined> | undefined;
+  const loadKey = () =>
+    (signingKey ??= loadSigningKey(
+      options.hashSigningKeyPath ?? demoHashSigningKeyPath(options.mediaDir),
+    ).catch(() => undefined));
   return {
     pathPrefix: options.pathPrefix ?? '/live',
     methods: ['GET'],
@@ -72,6 +92,26 @@ export function createLiveRoute(options: LiveRouteOptions): Route {
       if (filePath === undefined) return textReply(400, 'Bad path\n');
       // Any request starts the session clock, so all renditions of a session share one timeline.
       const sessionStartMs = options.sessions.startOf(sessionId);
+
+      const relative = path.relative(options.mediaDir, filePath).split(path.sep);
+      const [stream = '', fileName] = relative;
+      if (
+        relative.length === 2 &&
+        (fileName === HASH_MANIFEST_FILE_NAME || fileName === `${HASH_MANIFEST_FILE_NAME}.sig`)
+      ) {
+        const text = await renderLiveHashManifest({
+          streamDir: path.join(options.mediaDir, stream),
+          elapsedMs: options.sessions.elapsedMs(sessionId),
+          segmentsInWindow: options.segmentsInWindow,
+        });
+        if (text === undefined) return textReply(404, 'Not found\n');
+        if (fileName === HASH_MANIFEST_FILE_NAME) {
+          return textReply(200, text, 'application/json; charset=utf-8');
+        }
+        const key = await loadKey();
+        if (key === undefined) return textReply(404, 'Not found\n');
+        return textReply(200, liveHashManifestSignature(text, key));
+      }
 
       const renderer = renderers[path.extname(filePath).toLowerCase()];
       if (renderer === undefined) {

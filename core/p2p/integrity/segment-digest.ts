@@ -1,26 +1,17 @@
 /**
- * SHA-256 digests of segments. The viewer that fetched a segment from the origin computes it and
- * every peer forwards it with the bytes, so corruption on the way (or a peer mixing segments up) is
- * caught before the player sees anything. Uses WebCrypto, which browsers offer only in secure
- * contexts (https, localhost): elsewhere segments travel without digests and only the container
- * check applies.
+ * SHA-256 digests of segments: what the engine compares with the origin's trusted hashes, stores
+ * with a segment it may share, and sends to peers with the bytes. Always computed (WebCrypto where
+ * the page offers it, else the JavaScript SHA-256 of `sha256.ts`), so plain-http pages check
+ * segments as thoroughly as https ones.
  */
+import { sha256 } from './sha256.js';
 
 /** Digest length in bytes (SHA-256). */
 export const SEGMENT_DIGEST_BYTES = 32;
 
-function subtleCrypto(): SubtleCrypto | undefined {
-  const crypto = (globalThis as { crypto?: Crypto }).crypto;
-  return crypto?.subtle;
-}
-
-/** SHA-256 of `data`, or undefined where WebCrypto is unavailable. */
-export async function segmentDigest(data: Uint8Array): Promise<Uint8Array | undefined> {
-  const subtle = subtleCrypto();
-  if (!subtle) return undefined;
-  // WebCrypto wants a BufferSource backed by a plain ArrayBuffer.
-  const view = data.buffer instanceof ArrayBuffer ? data : data.slice();
-  return new Uint8Array(await subtle.digest('SHA-256', view as Uint8Array<ArrayBuffer>));
+/** SHA-256 of `data`. Does not modify `data`. */
+export function segmentDigest(data: Uint8Array): Promise<Uint8Array> {
+  return sha256(data);
 }
 
 /** True when both digests are equal byte for byte. */

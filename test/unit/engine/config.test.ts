@@ -96,6 +96,7 @@ describe('resolveEngineConfig', () => {
     ['maxConcurrentUploads', 2.5, /integer from 0 to 50/, 'got 2.5'],
     ['uploadRateLimitBytesPerSecond', -10, /number >= 0/, 'got -10'],
     ['uploadRateLimitBytesPerSecond', Infinity, /number >= 0/, 'got Infinity'],
+    ['integrity', 'hashes.json', /an object \{ hashManifestUrl/, 'got "hashes.json"'],
   ];
 
   it.each(badValues)(
@@ -132,6 +133,62 @@ describe('resolveEngineConfig', () => {
     expect(() => resolveEngineConfig('fast' as unknown as Partial<EngineConfig>)).toThrow(
       /expected an object, got "fast"/,
     );
+  });
+});
+
+describe('resolveEngineConfig: integrity', () => {
+  const PUBLIC_KEY_HEX = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
+
+  it('is off by default', () => {
+    expect(resolveEngineConfig().integrity).toBeUndefined();
+  });
+
+  it('accepts a relative URL, an absolute URL or a function, and fills in the strict policy', () => {
+    expect(
+      resolveEngineConfig({ integrity: { hashManifestUrl: 'segments-sha256.json' } }).integrity,
+    ).toEqual({ hashManifestUrl: 'segments-sha256.json', policy: 'strict' });
+    const derive = (url: string): string => url.replace(/master\.m3u8$/, 'hashes.json');
+    const resolved = resolveEngineConfig({
+      integrity: { hashManifestUrl: derive, publicKey: PUBLIC_KEY_HEX, policy: 'fallback' },
+    }).integrity;
+    expect(resolved).toEqual({
+      hashManifestUrl: derive,
+      publicKey: PUBLIC_KEY_HEX,
+      policy: 'fallback',
+    });
+    expect(
+      resolveEngineConfig({ integrity: { hashManifestUrl: 'https://cdn.test/a/hashes.json' } })
+        .integrity?.hashManifestUrl,
+    ).toBe('https://cdn.test/a/hashes.json');
+  });
+
+  // Each case: the integrity value, the sub-key the message must name, what it must say.
+  const badIntegrity: [unknown, string, RegExp][] = [
+    [{}, 'integrity.hashManifestUrl', /non-empty URL string or a function/],
+    [{ hashManifestUrl: '' }, 'integrity.hashManifestUrl', /a URL/],
+    [{ hashManifestUrl: 42 }, 'integrity.hashManifestUrl', /got 42/],
+    [{ hashManifestUrl: 'ftp://x/h.json' }, 'integrity.hashManifestUrl', /got "ftp:\/\/x\/h.json"/],
+    [
+      { hashManifestUrl: 'h.json', policy: 'lenient' },
+      'integrity.policy',
+      /"strict" or "fallback".*got "lenient"/,
+    ],
+    [{ hashManifestUrl: 'h.json', publicKey: 'abc' }, 'integrity.publicKey', /Ed25519 public key/],
+    [{ hashManifestUrl: 'h.json', publicKey: 7 }, 'integrity.publicKey', /got 7/],
+  ];
+
+  it.each(badIntegrity)('rejects integrity = %p naming %s', (integrity, key, allowed) => {
+    const error = configError({ integrity });
+    expect(error.code).toBe('config-invalid');
+    expect(error.message).toContain(`"${key}"`);
+    expect(error.message).toMatch(allowed);
+  });
+
+  it('rejects an unknown integrity sub-key', () => {
+    const error = configError({
+      integrity: { hashManifestUrl: 'h.json', publickey: PUBLIC_KEY_HEX },
+    });
+    expect(error.message).toContain('"integrity.publickey"');
   });
 });
 

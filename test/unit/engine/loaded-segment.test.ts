@@ -5,7 +5,7 @@ describe('toLoadedSegment', () => {
   it('hands out a private copy of the bytes, so a player detaching it cannot touch the store', () => {
     const stored = new Uint8Array([1, 2, 3, 4]);
     const loaded = toLoadedSegment(
-      { data: stored, source: 'cache', firstByteMs: 10, transferStartMs: 10 },
+      { data: stored, source: 'cache', contributors: [], firstByteMs: 10, transferStartMs: 10 },
       10,
       12,
     );
@@ -21,6 +21,7 @@ describe('toLoadedSegment', () => {
         data: new Uint8Array(1),
         source: 'p2p',
         peerId: 'p1',
+        contributors: ['p1'],
         firstByteMs: 40,
         transferStartMs: 30,
       },

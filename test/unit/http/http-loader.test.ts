@@ -86,6 +86,64 @@ describe('HttpLoader (real HTTP)', () => {
     expect(fixture.origin.counters.requests()[0]?.rangeHeader).toBe('bytes=150000-199999');
   });
 
+  it('fetches from a byte to the end of the resource, whose length only the origin tells', async () => {
+    const file = fixture.fileBytes(SEGMENT);
+    const seen: HttpRequestContext[] = [];
+    const response = await fixture
+      .loader({
+        httpRequestHook: (init, context) => {
+          seen.push(context);
+          return init;
+        },
+      })
+      .load({ segment: fixture.segment(SEGMENT), streamKey: 'v360', fromByte: 100_000 });
+    expectSameBytes(response.data, file.slice(100_000));
+    expect(response.resourceBytes).toBe(file.byteLength);
+    expect(fixture.origin.counters.requests()[0]?.rangeHeader).toBe('bytes=100000-');
+    expect(seen[0]?.fromByte).toBe(100_000);
+    expect(seen[0]?.byteRange).toBeUndefined();
+  });
+
+  it('reports the resource length of a plain whole-file answer', async () => {
+    const response = await fixture
+      .loader()
+      .load({ segment: fixture.segment(SEGMENT), streamKey: 'v360' });
+    expect(response.resourceBytes).toBe(fixture.fileBytes(SEGMENT).byteLength);
+  });
+
+  it('fails an open-ended request that starts past the end of the resource', async () => {
+    const size = fixture.fileBytes(SEGMENT).byteLength;
+    const error = await fixture
+      .loader({ httpRetries: 0 })
+      .load({ segment: fixture.segment(SEGMENT), streamKey: 'v360', fromByte: size + 5 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(P2PMediaLoaderError);
+    expect(['http-status', 'http-invalid-response']).toContain((error as P2PMediaLoaderError).code);
+  });
+
+  it('loads a non-segment resource through the hook with its purpose, within a size limit', async () => {
+    const purposes: (string | undefined)[] = [];
+    const loader = fixture.loader({
+      httpRequestHook: (init, context) => {
+        purposes.push(context.purpose);
+        return init;
+      },
+    });
+    const url = fixture.segment(SEGMENT).url;
+    const bytes = await loader.loadResource(
+      url,
+      'integrity',
+      new AbortController().signal,
+      10_000_000,
+    );
+    expectSameBytes(bytes, fixture.fileBytes(SEGMENT));
+    expect(purposes).toEqual(['integrity']);
+    const error = await loader
+      .loadResource(url, 'integrity', new AbortController().signal, 1000)
+      .catch((e: unknown) => e);
+    expect((error as P2PMediaLoaderError).code).toBe('http-invalid-response');
+  });
+
   it('slices the range out of a 200 answer when the server ignores Range', async () => {
     const byteRange = { start: 50_000, end: 90_000 };
     const chunks = chunkCounter();
@@ -149,7 +207,7 @@ describe('HttpLoader (real HTTP)', () => {
     expect(seen).toEqual([
       {
         init: { url: segment.url, headers: {}, credentials: 'same-origin' },
-        context: { segment, streamKey: 'v360', byteRange },
+        context: { segment, streamKey: 'v360', byteRange, purpose: 'segment' },
       },
     ]);
     expect(fixture.signedRequestHeaders.at(-1)?.[TOKEN_HEADER]).toBe(TOKEN_VALUE);

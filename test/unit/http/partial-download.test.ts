@@ -34,6 +34,33 @@ describe('range headers', () => {
 });
 
 describe('PartialDownload', () => {
+  it('takes the end of an open-ended range from the Content-Range total', () => {
+    const download = new PartialDownload({ start: 60, end: undefined });
+    const requested = download.nextRequest();
+    expect(requested).toEqual({ start: 60, end: undefined });
+    expect(
+      download.accept(head(206, { contentRange: 'bytes 60-99/100' }), requested),
+    ).toBeUndefined();
+    download.append(resource.slice(60));
+    expect(download.resourceBytes).toBe(100);
+    expect(download.finish()).toEqual(resource.slice(60));
+  });
+
+  it('slices an open-ended range out of a 200 whole-resource answer', () => {
+    const download = new PartialDownload({ start: 60, end: undefined });
+    const requested = download.nextRequest();
+    expect(download.accept(head(200, { contentLength: '100' }), requested)).toBeUndefined();
+    download.append(resource);
+    expect(download.finish()).toEqual(resource.slice(60));
+  });
+
+  it('refuses a 200 answer too short to hold any byte of an open-ended range', () => {
+    const download = new PartialDownload({ start: 100, end: undefined });
+    expect(download.accept(head(200, { contentLength: '100' }), download.nextRequest())).toMatch(
+      /shorter than the range/,
+    );
+  });
+
   it('accepts a matching 206 and returns exactly its bytes', () => {
     const download = new PartialDownload({ start: 10, end: 20 });
     const requested = download.nextRequest();

@@ -54,6 +54,22 @@ describe('SegmentStore', () => {
     expect(store.usedBytes).toBe(30);
   });
 
+  it('keeps the digest stored with a segment, replaces it with the entry and drops it on eviction', () => {
+    const { store } = createStore({ budgetBytes: 2 * KIB });
+    const digest = bytes(32, 9);
+    store.put(meta(1), bytes(KIB), digest);
+    store.put(meta(2), bytes(KIB));
+    expect(store.digest('v1', 1)).toBe(digest);
+    expect(store.digest('v1', 2)).toBeUndefined();
+    store.put(meta(1), bytes(KIB));
+    expect(store.digest('v1', 1)).toBeUndefined();
+    store.put(meta(2), bytes(KIB), digest);
+    store.put(meta(3), bytes(KIB)); // evicts segment 1 (least recently used)
+    expect(store.has('v1', 1)).toBe(false);
+    expect(store.digest('v1', 1)).toBeUndefined();
+    expect(store.digest('v1', 2)).toBe(digest);
+  });
+
   it('replaces an entry with the same id, adjusting used bytes and emitting no change', () => {
     const { store, changes } = createStore({ budgetBytes: 100 * KIB });
     store.put(meta(1), bytes(100));
