@@ -12,3 +12,4 @@ export type { PeerDownload, PeerRequestOptions } from './outgoing-requests.js';
 export type { UploadRequest } from './served-requests.js';
 export type { SegmentMapChange } from './remote-segment-map.js';
 export { PeerRequestError, type PeerRequestFailure } from './peer-request-error.js';
+export * from './peer-limits.js';

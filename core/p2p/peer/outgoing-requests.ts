@@ -13,6 +13,7 @@ import {
   type PeerMessage,
 } from '../protocol/messages.js';
 import { isSegmentId } from '../protocol/segment-id-ranges.js';
+import { MAX_BYTES_AFTER_CANCEL } from './peer-limits.js';
 import { PeerRequestError } from './peer-request-error.js';
 
 /** Options of {@link PeerConnection.request}. */
@@ -27,6 +28,12 @@ export interface PeerRequestOptions {
    * rejects it with the thrown error.
    */
   readonly onChunk?: (chunk: Uint8Array, loadedBytes: number, totalBytes: number) => void;
+  /**
+   * Largest segment size this request accepts, in bytes (e.g. derived from the stream's segments).
+   * A DATA_START announcing more cancels the request, which rejects with reason `oversized`. The
+   * connection's `maxSegmentBytes` (a protocol violation beyond it) applies in any case.
+   */
+  readonly maxTotalBytes?: number;
 }
 
 /** A segment (or its tail) received from a peer. */
@@ -68,6 +75,14 @@ export interface OutgoingRequestsOptions {
   readonly maxSegmentBytes: number;
   /** Names the peer in error messages. */
   readonly peerLabel: string;
+  /** Slowest accepted rate after DATA_START, in bytes/s, over each `rateWindowMs`; 0 disables. */
+  readonly minBytesPerSecond: number;
+  /** Window of the rate check, in ms. */
+  readonly rateWindowMs: number;
+  /** Longest a request may take from REQUEST to last byte, in ms. */
+  readonly maxDurationMs: number;
+  /** Monotonic clock in ms. */
+  readonly now: () => number;
 }
 
 interface InFlightRequest {
@@ -81,20 +96,33 @@ interface InFlightRequest {
   receivedBytes: number;
   start: DataStartMessage | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Fires the rate check at the end of each window, and the overall duration limit. */
+  rateTimer: ReturnType<typeof setTimeout> | undefined;
+  /** `receivedBytes` when the current rate window began. */
+  windowStartBytes: number;
+  readonly sentAtMs: number;
   removeAbortListener: (() => void) | undefined;
 }
 
 /**
  * Ids of requests we gave up (cancelled, timed out) whose answers may still be on the wire. Their
- * messages are ignored; any other message for an id not in flight is a violation. 4096 ids cover
- * far more than a channel's send buffer can hold.
+ * messages are ignored up to a byte allowance each; any other message for an id not in flight is a
+ * violation. 4096 ids cover far more than a channel's send buffer can hold.
  */
 const MAX_ABANDONED_IDS = 4096;
+
+/** Late bytes still accepted for one abandoned request. */
+interface AbandonedRequest {
+  /** Bytes it may still send before it violates the protocol. */
+  allowanceBytes: number;
+  /** True once a DATA_START for it arrived (late or not). */
+  started: boolean;
+}
 
 /** Our requests in flight to one peer. */
 export class OutgoingRequests {
   private readonly inFlight = new Map<number, InFlightRequest>();
-  private readonly abandonedIds = new Set<number>();
+  private readonly abandonedIds = new Map<number, AbandonedRequest>();
   private nextId = 0;
 
   constructor(
@@ -145,6 +173,9 @@ export class OutgoingRequests {
         receivedBytes: 0,
         start: undefined,
         timer: undefined,
+        rateTimer: undefined,
+        windowStartBytes: 0,
+        sentAtMs: this.options.now(),
         removeAbortListener: undefined,
       };
       this.inFlight.set(request.id, request);
@@ -160,6 +191,7 @@ export class OutgoingRequests {
         };
       }
       this.armTimer(request);
+      this.armRateTimer(request);
       this.host.send({ type: 'request', requestId: request.id, segmentId, byteOffset });
     });
   }
@@ -167,7 +199,10 @@ export class OutgoingRequests {
   /** Handles DATA_START. @throws P2PMediaLoaderError `peer-protocol` on a violation */
   handleDataStart(message: DataStartMessage): void {
     const request = this.lookup(message.requestId, 'DATA_START');
-    if (!request) return;
+    if (!request) {
+      this.lateDataStart(message);
+      return;
+    }
     if (request.start) throw protocolError(`second DATA_START for request ${request.id}`);
     if (message.byteOffset !== request.byteOffset) {
       throw protocolError(
@@ -179,8 +214,23 @@ export class OutgoingRequests {
         `DATA_START totalBytes ${message.totalBytes} exceeds the limit of ${this.options.maxSegmentBytes}`,
       );
     }
+    const maxTotalBytes = request.options.maxTotalBytes;
+    if (maxTotalBytes !== undefined && message.totalBytes > maxTotalBytes) {
+      this.abandon(
+        request,
+        this.failure(
+          'oversized',
+          request.segmentId,
+          `announced ${message.totalBytes} bytes, above the ${maxTotalBytes} expected at most`,
+        ),
+        message.totalBytes - message.byteOffset,
+      );
+      return;
+    }
     request.start = message;
+    request.windowStartBytes = 0;
     this.armTimer(request);
+    this.armRateTimer(request);
     if (message.byteOffset === message.totalBytes) this.complete(request, message);
   }
 
@@ -188,7 +238,7 @@ export class OutgoingRequests {
   handleDataChunk(message: DataChunkMessage): void {
     const request = this.lookup(message.requestId, 'DATA_CHUNK');
     if (!request) {
-      this.host.onAbandonedBytes(message.payload.length);
+      this.lateChunk(message);
       return;
     }
     const start = request.start;
@@ -239,6 +289,34 @@ export class OutgoingRequests {
     throw protocolError(`${messageName} for request ${id}, which is not in flight`);
   }
 
+  /** A DATA_START for a request we gave up: it bounds what may still come for it. */
+  private lateDataStart(message: DataStartMessage): void {
+    const abandoned = this.abandonedIds.get(message.requestId);
+    if (!abandoned) return;
+    if (abandoned.started) {
+      throw protocolError(`second DATA_START for cancelled request ${message.requestId}`);
+    }
+    abandoned.started = true;
+    abandoned.allowanceBytes = Math.min(
+      abandoned.allowanceBytes,
+      message.totalBytes - message.byteOffset,
+    );
+  }
+
+  /** A chunk for a request we gave up: dropped, within its allowance. */
+  private lateChunk(message: DataChunkMessage): void {
+    const abandoned = this.abandonedIds.get(message.requestId);
+    if (!abandoned) return;
+    abandoned.allowanceBytes -= message.payload.length;
+    if (abandoned.allowanceBytes < 0) {
+      throw protocolError(
+        `DATA_CHUNK for cancelled request ${message.requestId} goes beyond what was on the wire ` +
+          `when it was cancelled (at most ${MAX_BYTES_AFTER_CANCEL} bytes, and never beyond DATA_START's size)`,
+      );
+    }
+    this.host.onAbandonedBytes(message.payload.length);
+  }
+
   private complete(request: InFlightRequest, start: DataStartMessage): void {
     this.finish(request);
     request.resolve({
@@ -249,13 +327,24 @@ export class OutgoingRequests {
     });
   }
 
-  /** Gives up `request`: tells the peer (CANCEL), ignores its late answers, rejects with `error`. */
-  private abandon(request: InFlightRequest, error: unknown): void {
+  /**
+   * Gives up `request`: tells the peer (CANCEL), drops its late answers (bounded), rejects with
+   * `error`. `remainingBytes` is what the peer may still have been sending, when known.
+   */
+  private abandon(request: InFlightRequest, error: unknown, remainingBytes?: number): void {
     if (!this.inFlight.has(request.id)) return;
     this.finish(request);
-    this.abandonedIds.add(request.id);
+    const left =
+      remainingBytes ??
+      (request.start
+        ? request.start.totalBytes - request.start.byteOffset - request.receivedBytes
+        : MAX_BYTES_AFTER_CANCEL);
+    this.abandonedIds.set(request.id, {
+      allowanceBytes: Math.min(MAX_BYTES_AFTER_CANCEL, left),
+      started: request.start !== undefined || remainingBytes !== undefined,
+    });
     if (this.abandonedIds.size > MAX_ABANDONED_IDS) {
-      const oldest = this.abandonedIds.values().next().value;
+      const oldest = this.abandonedIds.keys().next().value;
       if (oldest !== undefined) this.abandonedIds.delete(oldest);
     }
     request.reject(error);
@@ -265,6 +354,8 @@ export class OutgoingRequests {
   private finish(request: InFlightRequest): void {
     clearTimeout(request.timer);
     request.timer = undefined;
+    clearTimeout(request.rateTimer);
+    request.rateTimer = undefined;
     request.removeAbortListener?.();
     this.inFlight.delete(request.id);
     if (this.inFlight.size === 0) this.host.onBusyChange(false);
@@ -284,6 +375,49 @@ export class OutgoingRequests {
       );
       this.host.onTimeout(request.id, request.segmentId);
     }, this.options.idleTimeoutMs);
+  }
+
+  /**
+   * Checks the transfer at the end of each rate window (bytes since DATA_START over the window must
+   * reach the minimum rate, unless less than that was left) and the overall duration limit.
+   */
+  private armRateTimer(request: InFlightRequest): void {
+    clearTimeout(request.rateTimer);
+    const { minBytesPerSecond, rateWindowMs, maxDurationMs } = this.options;
+    const untilLimitMs = Math.max(0, request.sentAtMs + maxDurationMs - this.options.now());
+    const checkRate = request.start !== undefined && minBytesPerSecond > 0;
+    const delayMs = checkRate ? Math.min(rateWindowMs, untilLimitMs) : untilLimitMs;
+    request.rateTimer = setTimeout(() => {
+      request.rateTimer = undefined;
+      if (!this.inFlight.has(request.id)) return;
+      const elapsedMs = this.options.now() - request.sentAtMs;
+      if (elapsedMs >= maxDurationMs) {
+        this.abandon(
+          request,
+          this.failure('too-slow', request.segmentId, `did not finish within ${maxDurationMs} ms`),
+        );
+        return;
+      }
+      const start = request.start;
+      if (start && checkRate) {
+        const windowBytes = request.receivedBytes - request.windowStartBytes;
+        const leftBytes = start.totalBytes - start.byteOffset - request.windowStartBytes;
+        const neededBytes = Math.min(leftBytes, (minBytesPerSecond * rateWindowMs) / 1000);
+        if (windowBytes < neededBytes) {
+          this.abandon(
+            request,
+            this.failure(
+              'too-slow',
+              request.segmentId,
+              `sent ${windowBytes} bytes in ${rateWindowMs} ms, below ${minBytesPerSecond} bytes/s`,
+            ),
+          );
+          return;
+        }
+        request.windowStartBytes = request.receivedBytes;
+      }
+      this.armRateTimer(request);
+    }, delayMs);
   }
 
   private allocateId(): number {

@@ -6,6 +6,14 @@ import {
   MAX_MAX_MESSAGE_BYTES,
   MIN_MAX_MESSAGE_BYTES,
 } from '../protocol/messages.js';
+import {
+  ABSOLUTE_MAX_SEGMENT_BYTES,
+  MAX_REMOTE_MAP_IDS,
+  MAX_REMOTE_MAP_RANGES,
+  MAX_REQUEST_DURATION_MS,
+  MIN_TRANSFER_BYTES_PER_SECOND,
+  TRANSFER_RATE_WINDOW_MS,
+} from './peer-limits.js';
 import type { SegmentMapChange } from './remote-segment-map.js';
 import type { UploadRequest } from './served-requests.js';
 
@@ -52,10 +60,24 @@ export interface PeerConnectionOptions {
   readonly maxInFlightRequests?: number;
   /** The peer's requests we serve at once; more are answered ABSENT `busy`. Default 6. */
   readonly maxConcurrentUploads?: number;
-  /** Largest segment we accept from the peer, in bytes. Default 256 MiB. */
+  /**
+   * Largest segment we accept from the peer, in bytes; a DATA_START announcing more is a protocol
+   * violation. Default {@link ABSOLUTE_MAX_SEGMENT_BYTES} (64 MiB).
+   */
   readonly maxSegmentBytes?: number;
-  /** Most ranges the peer's map may hold; more is a protocol violation. Default 65536. */
+  /** Most ranges the peer's map may hold; more is a protocol violation. Default 4096. */
   readonly maxRemoteMapRanges?: number;
+  /** Most segment ids the peer's map may claim; more is a protocol violation. Default 65536. */
+  readonly maxRemoteMapIds?: number;
+  /**
+   * A request fails with `too-slow` when fewer than this many bytes per second arrive over a
+   * `transferRateWindowMs` window after DATA_START (and the segment is not done). Default 8192.
+   */
+  readonly minTransferBytesPerSecond?: number;
+  /** Window of the transfer-rate check, in ms. Default 2000. */
+  readonly transferRateWindowMs?: number;
+  /** A request fails with `too-slow` when it has not completed this long after it was sent, in ms. Default 30000. */
+  readonly maxRequestDurationMs?: number;
   /**
    * Upload sending pauses while the channel buffers more than this, in bytes. Default 256 KiB:
    * enough to keep the link busy between buffered-amount-low events, small enough that a request
@@ -82,8 +104,12 @@ export function resolvePeerConnectionOptions(
     handshakeTimeoutMs: 10_000,
     maxInFlightRequests: 6,
     maxConcurrentUploads: 6,
-    maxSegmentBytes: 256 * 1024 * 1024,
-    maxRemoteMapRanges: 65_536,
+    maxSegmentBytes: ABSOLUTE_MAX_SEGMENT_BYTES,
+    maxRemoteMapRanges: MAX_REMOTE_MAP_RANGES,
+    maxRemoteMapIds: MAX_REMOTE_MAP_IDS,
+    minTransferBytesPerSecond: MIN_TRANSFER_BYTES_PER_SECOND,
+    transferRateWindowMs: TRANSFER_RATE_WINDOW_MS,
+    maxRequestDurationMs: MAX_REQUEST_DURATION_MS,
     bufferedAmountHighWaterBytes: 256 * 1024,
     drainPollMs: 250,
     now: () => performance.now(),
@@ -104,6 +130,10 @@ export function resolvePeerConnectionOptions(
   checkInteger('maxConcurrentUploads', resolved.maxConcurrentUploads, 0, 1000);
   checkInteger('maxSegmentBytes', resolved.maxSegmentBytes, 1, Number.MAX_SAFE_INTEGER);
   checkInteger('maxRemoteMapRanges', resolved.maxRemoteMapRanges, 1, 10_000_000);
+  checkInteger('maxRemoteMapIds', resolved.maxRemoteMapIds, 1, Number.MAX_SAFE_INTEGER);
+  checkInteger('minTransferBytesPerSecond', resolved.minTransferBytesPerSecond, 0, 1 << 30);
+  checkInteger('transferRateWindowMs', resolved.transferRateWindowMs, 1, 600_000);
+  checkInteger('maxRequestDurationMs', resolved.maxRequestDurationMs, 1, 3_600_000);
   checkInteger(
     'bufferedAmountHighWaterBytes',
     resolved.bufferedAmountHighWaterBytes,
@@ -149,7 +179,10 @@ export type PeerConnectionEventMap = {
   'bytes-uploaded': { readonly bytes: number };
   /** Segment bytes arrived from the peer for one of our requests. */
   'bytes-downloaded': { readonly bytes: number };
-  /** Segment bytes arrived for a request we gave up (a late answer): paid for, then dropped. */
+  /**
+   * Segment bytes arrived for a request we gave up (a late answer): dropped, not counted in
+   * `downloadedBytes`, and bounded (see `MAX_BYTES_AFTER_CANCEL`).
+   */
   'abandoned-bytes-downloaded': { readonly bytes: number };
   /** One of our requests got no data for `requestIdleTimeoutMs`; it was cancelled. */
   'request-timeout': { readonly requestId: number; readonly segmentId: SegmentId };

@@ -22,6 +22,12 @@ import { rangesFromIds, type SegmentIdRange } from '../protocol/segment-id-range
 import { splitMapDelta, splitSegmentMap } from '../protocol/split-map.js';
 import { ChunkSender } from './chunk-sender.js';
 import {
+  MAP_MESSAGE_BURST,
+  MAP_MESSAGES_PER_SECOND,
+  MAP_RANGE_BURST,
+  MAP_RANGES_PER_SECOND,
+} from './peer-limits.js';
+import {
   OutgoingRequests,
   type PeerDownload,
   type PeerRequestOptions,
@@ -38,6 +44,7 @@ import { PeerRequestError } from './peer-request-error.js';
 import { RemoteSegmentMap, type SegmentMapChange } from './remote-segment-map.js';
 import { ServedRequests } from './served-requests.js';
 import { ThroughputMeter } from './throughput-meter.js';
+import { TokenBucket } from './token-bucket.js';
 
 /** The connection's lifecycle: waiting for the peer's HELLO, usable, or closed for good. */
 export type PeerConnectionState = 'handshaking' | 'ready' | 'closed';
@@ -53,6 +60,8 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEventMap> {
   private readonly served: ServedRequests;
   private readonly sender: ChunkSender;
   private readonly throughput = new ThroughputMeter();
+  private readonly mapMessages: TokenBucket;
+  private readonly mapRanges: TokenBucket;
   private readonly unsubscribers: (() => void)[];
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   private stateValue: PeerConnectionState = 'handshaking';
@@ -86,7 +95,6 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEventMap> {
           this.emit('bytes-downloaded', { bytes });
         },
         onAbandonedBytes: (bytes) => {
-          this.downloaded += bytes;
           this.emit('abandoned-bytes-downloaded', { bytes });
         },
         onBusyChange: (busy) => {
@@ -102,8 +110,18 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEventMap> {
         maxInFlight: this.options.maxInFlightRequests,
         maxSegmentBytes: this.options.maxSegmentBytes,
         peerLabel: this.peerId,
+        minBytesPerSecond: this.options.minTransferBytesPerSecond,
+        rateWindowMs: this.options.transferRateWindowMs,
+        maxDurationMs: this.options.maxRequestDurationMs,
+        now: this.options.now,
       },
     );
+    this.mapMessages = new TokenBucket(
+      MAP_MESSAGES_PER_SECOND,
+      MAP_MESSAGE_BURST,
+      this.options.now,
+    );
+    this.mapRanges = new TokenBucket(MAP_RANGES_PER_SECOND, MAP_RANGE_BURST, this.options.now);
     this.sender = new ChunkSender(
       channel,
       {
@@ -142,6 +160,7 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEventMap> {
       {
         uploadDisabled: this.options.uploadDisabled,
         maxConcurrent: this.options.maxConcurrentUploads,
+        now: this.options.now,
       },
     );
     this.unsubscribers = [
@@ -303,9 +322,16 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEventMap> {
         return;
       }
       case 'segment-map':
+        this.takeMapTokens(message.have.length + message.fetching.length);
         this.mapChanged(this.remoteMap.applySnapshot(message));
         return;
       case 'map-delta':
+        this.takeMapTokens(
+          message.added.length +
+            message.removed.length +
+            message.fetchStarted.length +
+            message.fetchEnded.length,
+        );
         this.mapChanged(this.remoteMap.applyDelta(message));
         return;
       case 'request':
@@ -326,9 +352,32 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEventMap> {
     }
   }
 
+  /** Counts a map message of `rangeCount` ranges against the peer's map rates. */
+  private takeMapTokens(rangeCount: number): void {
+    if (!this.mapMessages.take()) {
+      throw protocolError(
+        `more than ${MAP_MESSAGE_BURST} map messages at once or ${MAP_MESSAGES_PER_SECOND} per second`,
+      );
+    }
+    if (!this.mapRanges.take(rangeCount)) {
+      throw protocolError(
+        `map messages carry more than ${MAP_RANGE_BURST} ranges at once or ${MAP_RANGES_PER_SECOND} per second`,
+      );
+    }
+  }
+
+  /**
+   * The decoder already bounds one message (1024 ranges per list, 256 KiB) and applying it is a
+   * linear merge; these checks bound what the peer's map may hold in total.
+   */
   private mapChanged(change: SegmentMapChange): void {
     if (this.remoteMap.rangeCount > this.options.maxRemoteMapRanges) {
       throw protocolError(`map holds more than ${this.options.maxRemoteMapRanges} ranges`);
+    }
+    if (this.remoteMap.idCount > this.options.maxRemoteMapIds) {
+      throw protocolError(
+        `map claims ${this.remoteMap.idCount} segments, more than the ${this.options.maxRemoteMapIds} allowed`,
+      );
     }
     const { added, removed, fetchStarted, fetchEnded } = change;
     if (added.length + removed.length + fetchStarted.length + fetchEnded.length === 0) return;

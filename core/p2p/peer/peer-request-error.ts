@@ -9,6 +9,13 @@ export type PeerRequestFailure =
   | 'busy'
   /** No data arrived for the request within the idle timeout; the request was cancelled. */
   | 'idle-timeout'
+  /**
+   * The transfer ran below the minimum rate over a window, or past the longest duration a request
+   * may take (a drip that the idle timeout alone would let run); the request was cancelled.
+   */
+  | 'too-slow'
+  /** DATA_START announced more bytes than the request accepts (`maxTotalBytes`); it was cancelled. */
+  | 'oversized'
   /** Already `maxInFlightRequests` requests are in flight to this peer. */
   | 'too-many-requests'
   /** The connection closed (either side, or a protocol violation) before the request finished. */
@@ -24,6 +31,8 @@ const CODE_BY_FAILURE: Record<PeerRequestFailure, ErrorCode> = {
   absent: 'segment-unknown',
   busy: 'segment-unknown',
   'idle-timeout': 'segment-unknown',
+  'too-slow': 'segment-unknown',
+  oversized: 'segment-unknown',
   'too-many-requests': 'segment-unknown',
   closed: 'destroyed',
   aborted: 'aborted',

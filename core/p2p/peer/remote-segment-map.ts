@@ -39,6 +39,11 @@ export class RemoteSegmentMap {
     return this.have.rangeCount + this.fetching.rangeCount;
   }
 
+  /** Ids claimed by both sets: what this map says the remote holds or fetches. */
+  get idCount(): number {
+    return this.have.idCount + this.fetching.idCount;
+  }
+
   /** Snapshot of what the remote holds and fetches, as canonical ranges. */
   snapshot(): { have: SegmentIdRange[]; fetching: SegmentIdRange[] } {
     return { have: this.have.toRanges(), fetching: this.fetching.toRanges() };
@@ -59,10 +64,10 @@ export class RemoteSegmentMap {
   /** Applies a MAP_DELTA (its lists never overlap pairwise, so order does not matter). */
   applyDelta(message: MapDeltaMessage): SegmentMapChange {
     return {
-      added: message.added.flatMap((range) => this.have.add(range)),
-      removed: message.removed.flatMap((range) => this.have.remove(range)),
-      fetchStarted: message.fetchStarted.flatMap((range) => this.fetching.add(range)),
-      fetchEnded: message.fetchEnded.flatMap((range) => this.fetching.remove(range)),
+      added: this.have.addAll(message.added),
+      removed: this.have.removeAll(message.removed),
+      fetchStarted: this.fetching.addAll(message.fetchStarted),
+      fetchEnded: this.fetching.removeAll(message.fetchEnded),
     };
   }
 

@@ -4,15 +4,30 @@
  * report exactly which ids changed.
  */
 import type { SegmentId } from '../../model/segment.js';
-import { rangesContain, type SegmentIdRange } from '../protocol/segment-id-ranges.js';
+import {
+  countIds,
+  intersectRanges,
+  rangesContain,
+  unionRanges,
+  type SegmentIdRange,
+} from '../protocol/segment-id-ranges.js';
 
-/** Mutable set of segment ids kept as canonical ranges. */
+/**
+ * Mutable set of segment ids kept as canonical ranges. Every update is a linear merge of two sorted
+ * lists, so one message of k ranges applied to a set of n ranges costs O(n + k), never O(n * k).
+ */
 export class SegmentIdSet {
   private ranges: SegmentIdRange[] = [];
+  private ids = 0;
 
   /** Number of ranges held (the memory cost), not of ids. */
   get rangeCount(): number {
     return this.ranges.length;
+  }
+
+  /** Number of ids held (what the set claims). */
+  get idCount(): number {
+    return this.ids;
   }
 
   /** True when `id` is in the set. */
@@ -27,44 +42,30 @@ export class SegmentIdSet {
 
   /** Adds the ids of `range`; returns the sub-ranges that were not in the set before. */
   add(range: SegmentIdRange): SegmentIdRange[] {
-    // Every existing range that overlaps or touches `range` merges with it.
-    const first = this.firstIndexEndingAtOrAfter(range.start);
-    let last = first;
-    const added: SegmentIdRange[] = [];
-    let cursor = range.start;
-    let start = range.start;
-    let end = range.end;
-    for (; last < this.ranges.length; last++) {
-      const existing = this.ranges[last];
-      if (existing === undefined || existing.start > range.end) break;
-      if (existing.start > cursor) added.push({ start: cursor, end: existing.start });
-      cursor = Math.max(cursor, existing.end);
-      start = Math.min(start, existing.start);
-      end = Math.max(end, existing.end);
-    }
-    if (cursor < range.end) added.push({ start: cursor, end: range.end });
-    this.ranges.splice(first, last - first, { start, end });
-    return added;
+    return this.addAll([range]);
   }
 
   /** Removes the ids of `range`; returns the sub-ranges that were in the set. */
   remove(range: SegmentIdRange): SegmentIdRange[] {
-    const first = this.firstIndexEndingAtOrAfter(range.start + 1);
-    let last = first;
-    const removed: SegmentIdRange[] = [];
-    const remainders: SegmentIdRange[] = [];
-    for (; last < this.ranges.length; last++) {
-      const existing = this.ranges[last];
-      if (existing === undefined || existing.start >= range.end) break;
-      removed.push({
-        start: Math.max(existing.start, range.start),
-        end: Math.min(existing.end, range.end),
-      });
-      if (existing.start < range.start)
-        remainders.push({ start: existing.start, end: range.start });
-      if (existing.end > range.end) remainders.push({ start: range.end, end: existing.end });
-    }
-    this.ranges.splice(first, last - first, ...remainders);
+    return this.removeAll([range]);
+  }
+
+  /** Adds the ids of canonical `ranges`; returns those that were not in the set before. */
+  addAll(ranges: readonly SegmentIdRange[]): SegmentIdRange[] {
+    if (ranges.length === 0) return [];
+    const added = subtract(ranges, this.ranges);
+    this.ranges = unionRanges(this.ranges, ranges);
+    this.ids += countIds(added);
+    return added;
+  }
+
+  /** Removes the ids of canonical `ranges`; returns those that were in the set. */
+  removeAll(ranges: readonly SegmentIdRange[]): SegmentIdRange[] {
+    if (ranges.length === 0) return [];
+    const removed = intersectRanges(this.ranges, ranges);
+    if (removed.length === 0) return [];
+    this.ranges = subtract(this.ranges, ranges);
+    this.ids -= countIds(removed);
     return removed;
   }
 
@@ -75,24 +76,14 @@ export class SegmentIdSet {
   } {
     const previous = this.ranges;
     this.ranges = [...ranges];
+    this.ids = countIds(ranges);
     return { added: subtract(ranges, previous), removed: subtract(previous, ranges) };
   }
 
   /** Empties the set. */
   clear(): void {
     this.ranges = [];
-  }
-
-  /** Index of the first range whose (exclusive) end is >= `value`. */
-  private firstIndexEndingAtOrAfter(value: number): number {
-    let low = 0;
-    let high = this.ranges.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((this.ranges[middle]?.end ?? Infinity) < value) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    this.ids = 0;
   }
 }
 

@@ -13,6 +13,8 @@ import {
   type RequestMessage,
 } from '../protocol/messages.js';
 import type { ChunkSender } from './chunk-sender.js';
+import { REQUEST_BURST, REQUEST_FLOOD_FACTOR, REQUESTS_PER_SECOND } from './peer-limits.js';
+import { TokenBucket } from './token-bucket.js';
 
 /** A peer asks us for a segment; answer with exactly one of `respond` or `absent`. */
 export interface UploadRequest {
@@ -51,6 +53,8 @@ export interface ServedRequestsOptions {
   readonly uploadDisabled: boolean;
   /** Requests served at once (waiting for an answer or sending); more get ABSENT `busy`. */
   readonly maxConcurrent: number;
+  /** Monotonic clock in ms, for the request rate limits. */
+  readonly now: () => number;
 }
 
 interface ServedRequest {
@@ -63,29 +67,49 @@ interface ServedRequest {
 /** The peer's requests to us that are being answered. */
 export class ServedRequests {
   private readonly active = new Map<number, ServedRequest>();
+  /** Requests beyond this rate are answered `busy` without reaching the swarm. */
+  private readonly rate: TokenBucket;
+  /** Requests beyond this rate (several times the first) are a flood: a protocol violation. */
+  private readonly floodRate: TokenBucket;
 
   constructor(
     private readonly host: ServedRequestsHost,
     private readonly sender: ChunkSender,
     private readonly options: ServedRequestsOptions,
-  ) {}
+  ) {
+    this.rate = new TokenBucket(REQUESTS_PER_SECOND, REQUEST_BURST, options.now);
+    this.floodRate = new TokenBucket(
+      REQUESTS_PER_SECOND * REQUEST_FLOOD_FACTOR,
+      REQUEST_BURST * REQUEST_FLOOD_FACTOR,
+      options.now,
+    );
+  }
 
   /** Number of requests being answered. */
   get count(): number {
     return this.active.size;
   }
 
-  /** Handles REQUEST. @throws P2PMediaLoaderError `peer-protocol` when the id is already in use */
+  /**
+   * Handles REQUEST.
+   * @throws P2PMediaLoaderError `peer-protocol` when the id is already in use, or when the peer
+   * floods (requests at {@link REQUEST_FLOOD_FACTOR} times the allowed rate)
+   */
   handleRequest(message: RequestMessage): void {
     const { requestId, segmentId, byteOffset } = message;
     if (this.active.has(requestId)) {
       throw protocolError(`REQUEST reuses request id ${requestId}, which is still being served`);
     }
+    if (!this.floodRate.take()) {
+      throw protocolError(
+        `REQUEST flood: more than ${REQUESTS_PER_SECOND * REQUEST_FLOOD_FACTOR} requests per second`,
+      );
+    }
     if (this.options.uploadDisabled) {
       this.refuse(requestId, 'not-found');
       return;
     }
-    if (this.active.size >= this.options.maxConcurrent) {
+    if (!this.rate.take() || this.active.size >= this.options.maxConcurrent) {
       this.refuse(requestId, 'busy');
       return;
     }

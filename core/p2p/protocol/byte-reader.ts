@@ -41,22 +41,39 @@ export class ByteReader {
    * @param max - largest allowed value; defaults to `Number.MAX_SAFE_INTEGER`
    */
   varint(field: string, max = Number.MAX_SAFE_INTEGER): number {
+    const value = this.rawVarint(max);
+    if (typeof value === 'string') throw this.error(field, value);
+    return value;
+  }
+
+  /**
+   * Reads a varint field of a list element, named `list[index].part` in errors. The name is built
+   * only on failure: range lists have thousands of elements, and building every name would triple
+   * decoding time.
+   */
+  elementVarint(list: string, index: number, part: string): number {
+    const value = this.rawVarint(Number.MAX_SAFE_INTEGER);
+    if (typeof value === 'string') throw this.error(`${list}[${index}].${part}`, value);
+    return value;
+  }
+
+  /** The varint's value, or the problem with it. */
+  private rawVarint(max: number): number | string {
     let value = 0;
     let scale = 1;
     for (let index = 0; index < MAX_VARINT_BYTES; index++) {
       const byte = this.bytes[this.offset];
-      if (byte === undefined) throw this.error(field, 'is truncated');
+      if (byte === undefined) return 'is truncated';
       this.offset++;
       value += (byte & 0x7f) * scale;
       if (byte < 0x80) {
-        if (byte === 0 && index > 0)
-          throw this.error(field, 'is a non-canonical (overlong) varint');
-        if (value > max) throw this.error(field, `is ${value}, above the maximum ${max}`);
+        if (byte === 0 && index > 0) return 'is a non-canonical (overlong) varint';
+        if (value > max) return `is ${value}, above the maximum ${max}`;
         return value;
       }
       scale *= 0x80;
     }
-    throw this.error(field, `is a varint longer than ${MAX_VARINT_BYTES} bytes (above 2^53)`);
+    return `is a varint longer than ${MAX_VARINT_BYTES} bytes (above 2^53)`;
   }
 
   /** Reads `length` bytes as a view into the message. */

@@ -153,19 +153,21 @@ function readRangeList(reader: ByteReader, field: string, limits: DecodeLimits):
   const ranges: SegmentIdRange[] = [];
   let previousEnd = 0;
   for (let index = 0; index < count; index++) {
-    const gapField = `${field}[${index}].gap`;
-    const gap = reader.varint(gapField);
+    const gap = reader.elementVarint(field, index, 'gap');
     if (index > 0 && gap === 0) {
-      throw reader.error(gapField, 'is 0: ranges must be ascending and not touch (merge them)');
+      throw reader.error(
+        `${field}[${index}].gap`,
+        'is 0: ranges must be ascending and not touch (merge them)',
+      );
     }
     if (gap > MAX_RANGE_END - 1 - previousEnd)
-      throw reader.error(gapField, 'puts an id above 2^53 - 1');
+      throw reader.error(`${field}[${index}].gap`, 'puts an id above 2^53 - 1');
     const start = previousEnd + gap;
-    const lengthField = `${field}[${index}].length`;
-    const length = reader.varint(lengthField);
-    if (length === 0) throw reader.error(lengthField, 'is 0: ranges must not be empty');
+    const length = reader.elementVarint(field, index, 'length');
+    if (length === 0)
+      throw reader.error(`${field}[${index}].length`, 'is 0: ranges must not be empty');
     if (length > MAX_RANGE_END - start)
-      throw reader.error(lengthField, 'puts an id above 2^53 - 1');
+      throw reader.error(`${field}[${index}].length`, 'puts an id above 2^53 - 1');
     previousEnd = start + length;
     ranges.push({ start, end: previousEnd });
   }

@@ -122,3 +122,54 @@ export function rangeListsOverlap(
   }
   return false;
 }
+
+/** Ids in canonical `a` or canonical `b`, as canonical ranges (linear merge: O(a + b)). */
+export function unionRanges(
+  a: readonly SegmentIdRange[],
+  b: readonly SegmentIdRange[],
+): SegmentIdRange[] {
+  const result: SegmentIdRange[] = [];
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    const left = a[i];
+    const right = b[j];
+    let next: SegmentIdRange;
+    if (left === undefined && right === undefined) break;
+    if (right === undefined || (left !== undefined && left.start <= right.start)) {
+      next = left as SegmentIdRange;
+      i++;
+    } else {
+      next = right;
+      j++;
+    }
+    const last = result[result.length - 1];
+    if (last !== undefined && next.start <= last.end) {
+      if (next.end > last.end) result[result.length - 1] = { start: last.start, end: next.end };
+    } else {
+      result.push(next);
+    }
+  }
+  return result;
+}
+
+/** Ids in both canonical `a` and canonical `b`, as canonical ranges (linear merge: O(a + b)). */
+export function intersectRanges(
+  a: readonly SegmentIdRange[],
+  b: readonly SegmentIdRange[],
+): SegmentIdRange[] {
+  const result: SegmentIdRange[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const left = a[i];
+    const right = b[j];
+    if (left === undefined || right === undefined) break;
+    const start = Math.max(left.start, right.start);
+    const end = Math.min(left.end, right.end);
+    if (start < end) result.push({ start, end });
+    if (left.end <= right.end) i++;
+    else j++;
+  }
+  return result;
+}

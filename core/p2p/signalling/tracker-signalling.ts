@@ -37,6 +37,11 @@ export interface TrackerSignallingOptions {
   readonly fewPeersAnnounceIntervalMs?: number;
   /** A peer whose data channel is not open this long after it appeared is dropped, in ms. Default 20000. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Asked for every offer from and answer by a remote peer before it becomes a connection; false
+   * drops it unanswered (banned or excluded peers). Default: every peer is admitted.
+   */
+  readonly admits?: (remotePeerId: string) => boolean;
 }
 
 /** Events of {@link TrackerSignalling}. */
@@ -85,6 +90,9 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
   private readonly offersPerAnnounce: number;
   private readonly intervals: { announceIntervalMs: number; fewPeersAnnounceIntervalMs: number };
   private readonly connectTimeoutMs: number;
+  private readonly admits: (remotePeerId: string) => boolean;
+  /** Offers and answers dropped because `admits` refused the peer (a diagnostic count). */
+  refusedPeers = 0;
   private readonly connections: TrackerConnection[] = [];
   private readonly invalidTrackers: { url: string; reason: string }[];
   private readonly peers = new Map<string, PeerEntry>();
@@ -128,6 +136,7 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
       1000,
       600_000,
     );
+    this.admits = options.admits ?? (() => true);
     const { valid, invalid: invalidTrackers } = validateTrackerUrls(options.trackers);
     this.invalidTrackers = invalidTrackers;
     const identity = { infoHash: this.infoHash, peerId: this.peerId, rtcConfig: options.rtcConfig };
@@ -248,6 +257,11 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
     });
     const existing = this.peers.get(remotePeerId);
     if (this.destroyed || remotePeerId === this.peerId) {
+      reject(peer);
+      return;
+    }
+    if (!this.admits(remotePeerId)) {
+      this.refusedPeers++;
       reject(peer);
       return;
     }

@@ -10,6 +10,8 @@ import type { SegmentId } from '../../model/segment.js';
 import { createPeerId } from '../signalling/peer-id.js';
 import { infoHashFor } from '../swarm-identity.js';
 import { DigestBook } from './digest-book.js';
+import { PeerBans } from './peer-bans.js';
+import { PeerPenalties } from './peer-penalties.js';
 import { Swarm } from './swarm.js';
 import { UploadLimiter } from './upload-limiter.js';
 
@@ -24,6 +26,13 @@ class P2PNetwork implements PeerNetwork {
   private readonly lingerTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly limiter: UploadLimiter;
   private readonly digests: DigestBook;
+  /**
+   * One ban list and one penalty book per engine, shared by its swarms: the engine is the unit that
+   * has one peer id, and several engines in one process (tests, several players on a page) stay
+   * independent of one another.
+   */
+  private readonly bans = new PeerBans();
+  private readonly penalties = new PeerPenalties();
   private readonly localPeerId = createPeerId();
   private readonly uploadDisabled: boolean;
   private destroyed = false;
@@ -89,7 +98,7 @@ class P2PNetwork implements PeerNetwork {
   }
 
   private join(streamKey: string): Swarm {
-    const { config, swarmId, store, emit, recordUpload, recordAbandonedDownload } = this.context;
+    const { config, swarmId, store, emit, recordUpload } = this.context;
     return new Swarm({
       streamKey,
       infoHash: infoHashFor(swarmId, streamKey),
@@ -102,9 +111,10 @@ class P2PNetwork implements PeerNetwork {
       store,
       digests: this.digests,
       limiter: this.limiter,
+      penalties: this.penalties,
+      bans: this.bans,
       emit,
       recordUpload,
-      recordAbandonedDownload,
     });
   }
 }

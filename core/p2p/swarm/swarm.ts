@@ -1,9 +1,10 @@
 /**
  * The peers of one stream: finds them through the trackers, keeps them told what we hold and what
  * we are fetching from the origin, serves their requests from the store within the upload limits,
- * and offers them to the scheduler as {@link SegmentPeers}.
+ * and offers them to the scheduler as {@link SegmentPeers}. Banned peers and peers excluded for a
+ * violation are refused before a connection to them exists (see peer-bans.ts).
  */
-import type { P2PMediaLoaderError } from '../../errors.js';
+import { P2PMediaLoaderError } from '../../errors.js';
 import type { EngineEventMap } from '../../events/engine-events.js';
 import type { SegmentId } from '../../model/segment.js';
 import type { PeerCandidate } from '../../scheduler/request-plan.js';
@@ -15,6 +16,13 @@ import type {
 } from '../../scheduler/segment-peers.js';
 import type { SegmentStore } from '../../storage/segment-store.js';
 import { PeerConnection } from '../peer/peer-connection.js';
+import {
+  ABSOLUTE_MAX_SEGMENT_BYTES,
+  MIN_DERIVED_SEGMENT_BOUND_BYTES,
+  MISBEHAVIOURS_BEFORE_BAN,
+  SEGMENT_SIZE_HEADROOM,
+  UNKNOWN_STREAM_MAX_SEGMENT_BYTES,
+} from '../peer/peer-limits.js';
 import { PeerRequestError } from '../peer/peer-request-error.js';
 import type { SegmentMapChange } from '../peer/remote-segment-map.js';
 import type { UploadRequest } from '../peer/served-requests.js';
@@ -23,8 +31,12 @@ import { rangesContain } from '../protocol/segment-id-ranges.js';
 import { TrackerSignalling } from '../signalling/tracker-signalling.js';
 import type { SimplePeer } from '../signalling/simple-peer.js';
 import type { DigestBook } from './digest-book.js';
-import { PeerPenalties, isMisbehaviour } from './peer-penalties.js';
+import type { PeerBans } from './peer-bans.js';
+import { isMisbehaviour, type PeerPenalties } from './peer-penalties.js';
 import type { UploadLimiter } from './upload-limiter.js';
+
+/** Length of a SHA-256, the only digest version 1 of the protocol defines (docs/PROTOCOL.md). */
+const SHA256_BYTES = 32;
 
 /** How long after a successful origin download the fetch is announced as ended without "have". */
 const FETCH_END_GRACE_MS = 2000;
@@ -42,10 +54,12 @@ export interface SwarmOptions {
   readonly store: SegmentStore;
   readonly digests: DigestBook;
   readonly limiter: UploadLimiter;
+  /** Penalties by peer id, shared by the engine's swarms and kept across reconnects. */
+  readonly penalties: PeerPenalties;
+  /** Banned peer ids, shared by the engine's swarms. */
+  readonly bans: PeerBans;
   readonly emit: <K extends keyof EngineEventMap>(event: K, payload: EngineEventMap[K]) => void;
   readonly recordUpload: (bytes: number) => void;
-  /** Counts bytes a peer sent for a request we had given up (see PeerConnection). */
-  readonly recordAbandonedDownload: (bytes: number, peerId: string) => void;
 }
 
 function changeMentions(change: SegmentMapChange, id: SegmentId): boolean {
@@ -61,7 +75,8 @@ function changeMentions(change: SegmentMapChange, id: SegmentId): boolean {
 export class Swarm implements SegmentPeers {
   private readonly signalling: TrackerSignalling;
   private readonly peers = new Map<string, PeerConnection>();
-  private readonly penalties = new PeerPenalties();
+  private readonly penalties: PeerPenalties;
+  private readonly unsubscribeBans: () => void;
   private readonly fetching = new Set<SegmentId>();
   private readonly availability = new Map<SegmentId, Set<() => void>>();
   private readonly unsubscribeStore: () => void;
@@ -70,12 +85,17 @@ export class Swarm implements SegmentPeers {
   private destroyed = false;
 
   constructor(private readonly options: SwarmOptions) {
+    this.penalties = options.penalties;
     this.signalling = new TrackerSignalling({
       infoHash: options.infoHash,
       peerId: options.localPeerId,
       trackers: options.trackers,
       rtcConfig: options.rtcConfig,
       maxPeers: options.maxPeers,
+      admits: (remotePeerId) => this.admits(remotePeerId),
+    });
+    this.unsubscribeBans = options.bans.onBan((peerId) => {
+      this.peers.get(peerId)?.close();
     });
     this.signalling.on('peer', ({ peer, remotePeerId }) => {
       this.addPeer(peer, remotePeerId);
@@ -110,6 +130,11 @@ export class Swarm implements SegmentPeers {
     return count;
   }
 
+  /** Offers and answers refused at the tracker because their peer is banned or excluded. */
+  get refusedPeerCount(): number {
+    return this.signalling.refusedPeers;
+  }
+
   get alone(): boolean {
     const members = this.signalling.reportedSwarmSize;
     return members !== undefined && members <= 1 && this.peers.size === 0;
@@ -119,7 +144,9 @@ export class Swarm implements SegmentPeers {
     const result: PeerCandidate[] = [];
     for (const peer of this.peers.values()) {
       if (peer.state !== 'ready' || peer.remoteUploadDisabled) continue;
-      if (this.penalties.isPenalized(peer.peerId)) continue;
+      if (this.penalties.isPenalized(peer.peerId) || this.options.bans.isBanned(peer.peerId)) {
+        continue;
+      }
       const has = peer.remoteHas(segmentId);
       const fetching = !has && peer.remoteIsFetching(segmentId);
       if (!has && !fetching) continue;
@@ -146,6 +173,7 @@ export class Swarm implements SegmentPeers {
     const download = await peer.request(segmentId, {
       byteOffset: options.byteOffset,
       signal: options.signal,
+      maxTotalBytes: this.segmentSizeBound(),
       onChunk: (chunk, _loaded, totalBytes) => {
         if (!progress.started) {
           progress.started = true;
@@ -155,10 +183,9 @@ export class Swarm implements SegmentPeers {
       },
     });
     if (!progress.started) options.onStart({ totalBytes: download.totalBytes });
-    return {
-      totalBytes: download.totalBytes,
-      ...(download.digest ? { digest: download.digest } : {}),
-    };
+    // Version 1 digests are SHA-256 (32 bytes); a digest of another length is ignored.
+    const digest = download.digest?.length === SHA256_BYTES ? download.digest : undefined;
+    return { totalBytes: download.totalBytes, ...(digest ? { digest } : {}) };
   }
 
   announceHttpFetch(segmentId: SegmentId, state: HttpFetchState): void {
@@ -210,11 +237,62 @@ export class Swarm implements SegmentPeers {
   }
 
   penalize(peerId: string, reason: P2PMediaLoaderError): void {
-    this.penalties.penalize(peerId, reason);
-    if (isMisbehaviour(reason)) {
-      this.options.emit('peer-error', { peerId, error: reason });
-      this.peers.get(peerId)?.close();
+    if (isMisbehaviour(reason)) this.options.emit('peer-error', { peerId, error: reason });
+    this.recordPenalty(peerId, reason);
+  }
+
+  /**
+   * Never chooses nor accepts `peerId` again for the engine's lifetime (in every swarm of the
+   * engine), disconnects it now and emits `peer-banned` (once per peer).
+   */
+  ban(peerId: string, reason: P2PMediaLoaderError): void {
+    if (this.options.bans.ban(peerId, reason)) {
+      this.options.emit('peer-banned', { peerId, error: reason });
     }
+  }
+
+  /** True when a connection from or to `peerId` may be set up now. */
+  admits(peerId: string): boolean {
+    return !this.options.bans.isBanned(peerId) && !this.penalties.isExcludedForMisbehaviour(peerId);
+  }
+
+  /**
+   * Penalises; a violation disconnects (unless `disconnect` is false: the connection is closing
+   * anyway), and the {@link MISBEHAVIOURS_BEFORE_BAN}th one bans.
+   */
+  private recordPenalty(peerId: string, reason: P2PMediaLoaderError, disconnect = true): void {
+    const misbehaviours = this.penalties.penalize(peerId, reason);
+    if (!isMisbehaviour(reason)) return;
+    if (misbehaviours >= MISBEHAVIOURS_BEFORE_BAN) {
+      this.ban(
+        peerId,
+        new P2PMediaLoaderError(
+          reason.code,
+          `peer ${peerId} banned after ${misbehaviours} violations; the last: ${reason.message}`,
+          { cause: reason },
+        ),
+      );
+    }
+    if (disconnect) this.peers.get(peerId)?.close();
+  }
+
+  /**
+   * Largest segment size a peer may announce for this stream: {@link SEGMENT_SIZE_HEADROOM} times
+   * the largest segment of the stream we hold (at least {@link MIN_DERIVED_SEGMENT_BOUND_BYTES},
+   * at most {@link ABSOLUTE_MAX_SEGMENT_BYTES}), or {@link UNKNOWN_STREAM_MAX_SEGMENT_BYTES} while
+   * we hold none.
+   */
+  private segmentSizeBound(): number {
+    const { store, streamKey } = this.options;
+    let largest = 0;
+    for (const id of store.segmentIds(streamKey)) {
+      largest = Math.max(largest, store.get(streamKey, id)?.byteLength ?? 0);
+    }
+    if (largest === 0) return UNKNOWN_STREAM_MAX_SEGMENT_BYTES;
+    return Math.min(
+      ABSOLUTE_MAX_SEGMENT_BYTES,
+      Math.max(MIN_DERIVED_SEGMENT_BOUND_BYTES, largest * SEGMENT_SIZE_HEADROOM),
+    );
   }
 
   /** Leaves the swarm: tracker sockets, peers and timers close. */
@@ -222,6 +300,7 @@ export class Swarm implements SegmentPeers {
     if (this.destroyed) return;
     this.destroyed = true;
     this.unsubscribeStore();
+    this.unsubscribeBans();
     for (const timer of this.uploadTimers) clearTimeout(timer);
     for (const timer of this.fetchEndTimers.values()) clearTimeout(timer);
     this.fetchEndTimers.clear();
@@ -233,7 +312,7 @@ export class Swarm implements SegmentPeers {
   }
 
   private addPeer(simplePeer: SimplePeer, remotePeerId: string): void {
-    if (this.destroyed || this.peers.has(remotePeerId)) {
+    if (this.destroyed || this.peers.has(remotePeerId) || !this.admits(remotePeerId)) {
       simplePeer.destroy();
       return;
     }
@@ -259,20 +338,18 @@ export class Swarm implements SegmentPeers {
     connection.on('upload-request', (request) => {
       this.serve(connection, request);
     });
-    connection.on('abandoned-bytes-downloaded', ({ bytes }) => {
-      options.recordAbandonedDownload(bytes, remotePeerId);
-    });
     connection.on('bytes-uploaded', ({ bytes }) => {
       options.recordUpload(bytes);
       options.emit('bytes-uploaded', { bytes, peerId: remotePeerId });
     });
     connection.on('error', (error) => {
       options.emit('peer-error', { peerId: remotePeerId, error });
+      // The connection closes itself right after, with `error` as the reason.
+      this.recordPenalty(remotePeerId, error, false);
     });
     connection.on('close', ({ reason }) => {
       if (this.peers.get(remotePeerId) !== connection) return;
       this.peers.delete(remotePeerId);
-      this.penalties.forget(remotePeerId);
       options.emit('peer-disconnected', {
         peerId: remotePeerId,
         streamKey: options.streamKey,
@@ -294,7 +371,7 @@ export class Swarm implements SegmentPeers {
       request.absent('not-found');
       return;
     }
-    const release = options.limiter.tryAcquire();
+    const release = options.limiter.tryAcquire(connection.peerId);
     if (!release) {
       request.absent('busy');
       return;

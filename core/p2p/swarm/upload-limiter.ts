@@ -1,8 +1,10 @@
 /**
- * Upload limits shared by every swarm of an engine: how many uploads run at once, and optionally
- * how many bytes per second leave (a token bucket holding one second's worth, so short bursts at
- * line rate are fine but the average stays at the limit).
+ * Upload limits shared by every swarm of an engine: how many uploads run at once (and how many of
+ * them one peer may hold, so a single peer cannot take every slot), and optionally how many bytes
+ * per second leave (a token bucket holding one second's worth, so short bursts at line rate are fine
+ * but the average stays at the limit).
  */
+import { maxUploadsPerPeer } from '../peer/peer-limits.js';
 
 /** Limits; 0 rate means unlimited. */
 export interface UploadLimits {
@@ -13,6 +15,7 @@ export interface UploadLimits {
 /** Hands out upload slots and paces upload bytes. */
 export class UploadLimiter {
   private active = 0;
+  private readonly activeByPeer = new Map<string, number>();
   private tokens: number;
   private refilledAtMs: number;
 
@@ -24,16 +27,30 @@ export class UploadLimiter {
     this.refilledAtMs = now();
   }
 
-  /** Takes an upload slot; returns the function that gives it back, or undefined when none is free. */
-  tryAcquire(): (() => void) | undefined {
+  /**
+   * Takes an upload slot for `peerId`; returns the function that gives it back, or undefined when
+   * none is free or the peer already holds its share ({@link maxUploadsPerPeer}).
+   */
+  tryAcquire(peerId: string): (() => void) | undefined {
     if (this.active >= this.limits.maxConcurrentUploads) return undefined;
+    const held = this.activeByPeer.get(peerId) ?? 0;
+    if (held >= maxUploadsPerPeer(this.limits.maxConcurrentUploads)) return undefined;
     this.active++;
+    this.activeByPeer.set(peerId, held + 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.active--;
+      const left = (this.activeByPeer.get(peerId) ?? 1) - 1;
+      if (left > 0) this.activeByPeer.set(peerId, left);
+      else this.activeByPeer.delete(peerId);
     };
+  }
+
+  /** Uploads `peerId` holds now. */
+  uploadsOf(peerId: string): number {
+    return this.activeByPeer.get(peerId) ?? 0;
   }
 
   /** Uploads running now. */

@@ -58,7 +58,7 @@ beforeAll(async () => {
       index,
       // The last one is large enough to take many chunks and event-loop turns over a data channel,
       // so a peer can leave while sending it even on a loaded machine.
-      index === SEGMENT_COUNT - 1 ? 200_000 : 1_200,
+      index === SEGMENT_COUNT - 1 ? 100_000 : 1_200,
     );
     files.set(100 + index, bytes);
     writeFileSync(path.join(dir, `seg${index}.ts`), bytes);
@@ -115,27 +115,16 @@ describe('engines in a swarm (Node, real WebRTC)', () => {
     expect(httpBytes).toBe(originBytes);
     expect(originBytes).toBeLessThan(segmentBytes * 1.5);
     expect(p2pBytes).toBeGreaterThanOrEqual(segmentBytes * 2.5);
-    // Every byte uploaded is counted by its receiver, answers to requests the receiver had given up
-    // (a busy or slow peer, re-planned to another) included: those are dropped but were downloaded.
-    // Such late bytes may still be on the wire now.
-    const totals = (): { uploaded: number; received: number } => ({
-      uploaded: group.reduce((sum, engine) => sum + engine.getStats().uploadBytes, 0),
-      received: group.reduce((sum, engine) => sum + engine.getStats().p2pBytes, 0),
-    });
-    await waitUntil(
-      () => {
-        const { uploaded, received } = totals();
-        return uploaded === received;
-      },
-      {
-        timeoutMs: 5_000,
-        description: 'every uploaded byte to be counted by its receiver',
-        lastSeen: () => JSON.stringify(totals()),
-      },
-    );
+    // Receivers count only bytes of requests they still wanted: answers to requests they had given
+    // up (a busy or slow peer, re-planned to another) are dropped uncounted (at most 1 MiB per
+    // cancelled request), so never more is received than was uploaded.
+    const uploaded = group.reduce((sum, engine) => sum + engine.getStats().uploadBytes, 0);
+    const received = group.reduce((sum, engine) => sum + engine.getStats().p2pBytes, 0);
+    expect(received).toBeLessThanOrEqual(uploaded);
+    expect(received).toBeGreaterThanOrEqual(segmentBytes * 2.5);
   }, 60_000);
 
-  it('completes a segment over HTTP when the peer sending it leaves mid-transfer', async () => {
+  it('fetches a segment whole over HTTP when the peer sending it leaves mid-transfer (no trusted hashes)', async () => {
     const swarmId = `leave-${Math.random()}`;
     const seeder = newEngine(swarmId, { p2pPrefetchSeconds: 0 });
     const viewer = newEngine(swarmId, { p2pPrefetchSeconds: 0 });
@@ -161,12 +150,11 @@ describe('engines in a swarm (Node, real WebRTC)', () => {
     origin.counters.reset();
     const loaded = await viewer.loadSegment(STREAM, big);
     expect(Buffer.from(loaded.data).equals(files.get(big.id) ?? Buffer.alloc(0))).toBe(true);
-    const stats = viewer.getStats();
-    expect(stats.p2pBytes).toBeGreaterThan(0);
-    expect(stats.httpBytes).toBeGreaterThan(0);
-    // HTTP fetched only what the peer had not sent (a byte range), not the whole segment again.
-    expect(stats.p2pBytes + stats.httpBytes).toBeLessThan((files.get(big.id)?.length ?? 0) * 1.2);
+    expect(seederGone).toBe(true);
+    // Without trusted hashes nothing vouches for the peer's prefix (docs/PROTOCOL.md, "What a
+    // receiver checks"): it is dropped and the origin sends the segment whole, not just the rest.
+    expect(viewer.getStats().httpBytes).toBeGreaterThanOrEqual(files.get(big.id)?.length ?? 0);
     const requests = origin.counters.requests({ pathPrefix: '/vod/synthetic/' });
-    expect(requests.some((r) => r.rangeHeader !== undefined)).toBe(true);
+    expect(requests.some((r) => r.rangeHeader === undefined)).toBe(true);
   }, 60_000);
 });
