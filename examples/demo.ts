@@ -4,10 +4,18 @@
  * prints the URL to open. Open it in two or more tabs or browsers to watch segments move between
  * them. Stop with Ctrl+C.
  *
- * Environment: PORT (origin, default 8080), TRACKER_PORT (default 8000), HOST (default 127.0.0.1).
+ * It also runs the stats collector (`p2p-media-loader-collector`, collector/): the pages send their
+ * stats beacons to the origin's `/beacon`, which forwards them to the collector; its dashboard shows
+ * offload, viewers, bitrates, stalls and startup over time. Its SQLite file is
+ * `.cache/collector/demo.sqlite`, so the charts survive restarts of the demo.
+ *
+ * Environment: PORT (origin, default 8080), TRACKER_PORT (default 8000), COLLECTOR_PORT (default
+ * 8090), HOST (default 127.0.0.1).
  */
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startCollector } from '../collector/index.js';
 import { startTrackerServer } from '../core/tracker/index.js';
 import { startOrigin } from './server/origin.js';
 import { vendorStaticDirs } from './server/vendor-dirs.js';
@@ -27,7 +35,20 @@ function portFromEnv(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const host = process.env.HOST ?? '127.0.0.1';
   const trackerPort = portFromEnv('TRACKER_PORT', 8000);
+  const collectorDir = path.join(rootDir, '.cache/collector');
+  mkdirSync(collectorDir, { recursive: true });
+  const collector = await startCollector({
+    port: portFromEnv('COLLECTOR_PORT', 8090),
+    host,
+    db: path.join(collectorDir, 'demo.sqlite'),
+    // Beacons arrive through the origin, which names the viewer in X-Forwarded-For.
+    trustProxy: true,
+    onWarning: (message) => {
+      console.warn(`collector: ${message}`);
+    },
+  });
   const origin = await startOrigin({
+    beaconCollectorUrl: collector.url,
     port: portFromEnv('PORT', 8080),
     host,
     mediaDir: path.join(rootDir, 'examples/media/streams'),
@@ -43,12 +64,14 @@ async function main(): Promise<void> {
   const query = trackerPort === 8000 ? '' : `?trackerPort=${trackerPort}`;
   console.log(`origin:  ${origin.url}`);
   console.log(`tracker: ${tracker.url}`);
-  // Pages with `statsBeacon: { url: '/beacon' }` report here (docs/STATS-BEACON.md).
-  console.log(`swarm stats: ${origin.url}/stats`);
+  // Pages with `statsBeacon: { url: '/beacon' }` report to the origin, which forwards to the collector.
+  console.log(`collector: ${collector.url}/ (dashboard; /metrics for Prometheus)`);
   console.log(`\nOpen ${origin.url}/examples/index.html${query} (in several tabs to see P2P)\n`);
 
   const stop = (): void => {
-    void Promise.all([origin.stop(), tracker.stop()]).finally(() => process.exit(0));
+    void Promise.all([origin.stop(), tracker.stop(), collector.stop()]).finally(() =>
+      process.exit(0),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm start`: builds the library, generates the test streams and serves the examples with a local
-# origin and tracker (examples/demo.ts). Environment: PORT (origin, default 8080), TRACKER_PORT
-# (default 8000), HOST (default 127.0.0.1; set 0.0.0.0 to let other devices on your network join).
+# origin, tracker and stats collector (examples/demo.ts). Environment: PORT (origin, default 8080),
+# TRACKER_PORT (default 8000), COLLECTOR_PORT (dashboard, default 8090), HOST (default 127.0.0.1;
+# set 0.0.0.0 to let other devices on your network join).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

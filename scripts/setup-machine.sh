@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what tests and the demo need besides npm packages: ffmpeg (to generate
-# the test streams) and a Chromium/Chrome (browser tests). On Debian as root it installs the missing
+# the test streams), a Chromium/Chrome (browser tests), and for the collector's tests a PostgreSQL
+# server and Prometheus (optional: those tests skip with a reason where they are missing). On Debian as root it installs the missing
 # ones with apt; elsewhere it only looks and names what to install. It never downloads a browser by
 # itself and writes nothing into the repository.
 #
@@ -47,6 +48,11 @@ command -v ffmpeg >/dev/null 2>&1 || missing_packages+=(ffmpeg)
 if [[ $need_browser == 1 ]] && ! find_chromium >/dev/null; then
   missing_packages+=(chromium)
 fi
+# Collector tests: a real PostgreSQL and Prometheus, installed only where apt can (root on Debian).
+if [[ $need_browser == 1 ]] && is_debian_root; then
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing_packages+=(postgresql)
+  command -v prometheus >/dev/null 2>&1 || missing_packages+=(prometheus)
+fi
 
 if ((${#missing_packages[@]} > 0)); then
   if is_debian_root; then
@@ -59,6 +65,9 @@ if ((${#missing_packages[@]} > 0)); then
       case "$package" in
         ffmpeg)
           echo "  - ffmpeg: install it with your package manager (apt install ffmpeg, brew install ffmpeg, ...)" >&2
+          ;;
+        postgresql | prometheus)
+          echo "  - $package (optional: the collector tests that need it are skipped)" >&2
           ;;
         chromium)
           echo "  - Chromium or Google Chrome: install one (apt install chromium, brew install --cask chromium," >&2

@@ -43,6 +43,34 @@ npm run build
 step "test media"
 bash examples/media/generate.sh
 
+# The collector's PostgreSQL test needs a server: as root, a throwaway cluster in a temp directory,
+# owned by the `postgres` user, listening only on a unix socket there (reachable from inside the
+# network namespace, which shares the filesystem). Stopped and deleted on exit, even on failure.
+postgres_dir=""
+stop_postgres() {
+  if [[ -n "$postgres_dir" ]]; then
+    runuser -u postgres -- "$postgres_bin/pg_ctl" -D "$postgres_dir/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$postgres_dir"
+  fi
+}
+postgres_bin=$(compgen -G '/usr/lib/postgresql/*/bin' | sort -V | tail -n 1 || true)
+if [[ $(id -u) == 0 && -n "$postgres_bin" && -x "$postgres_bin/initdb" ]] && id postgres >/dev/null 2>&1; then
+  step "PostgreSQL for the collector test"
+  postgres_dir=$(mktemp -d /tmp/p2pml-postgres.XXXXXX)
+  trap stop_postgres EXIT
+  chown postgres "$postgres_dir"
+  if runuser -u postgres -- "$postgres_bin/initdb" -D "$postgres_dir/data" -A trust -U postgres >/dev/null &&
+    runuser -u postgres -- "$postgres_bin/pg_ctl" -D "$postgres_dir/data" -l "$postgres_dir/log" -w \
+      -o "-k $postgres_dir -c listen_addresses=''" start >/dev/null; then
+    export P2PML_TEST_POSTGRES_URL="postgresql://postgres@localhost/postgres?host=$postgres_dir"
+    echo "PostgreSQL on $postgres_dir"
+  else
+    echo "PostgreSQL did not start; the collector's PostgreSQL test will be skipped" >&2
+  fi
+else
+  echo "no PostgreSQL server (needs root and Debian's postgresql): its collector test will be skipped"
+fi
+
 # Two Jest runs, both inside a network namespace (scripts/netns-run.sh):
 # - unit and integration tests, two workers (the machines this runs on have two cores);
 # - browser tests one file at a time: each file already runs its viewers concurrently in one

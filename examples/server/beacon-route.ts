@@ -7,6 +7,10 @@
  *   415 (not text/plain or application/json).
  * - `GET /stats.json` -> {@link BeaconSummary}.
  * - `GET /stats` -> the same as a small HTML page that refreshes itself every 5 s.
+ *
+ * With a collector URL (`npm start` runs `p2p-media-loader-collector` next to the origin), valid
+ * beacons are also forwarded to it, with the viewer's address in `X-Forwarded-For` for its rate
+ * limit, and `/stats` redirects to its dashboard.
  */
 import type { StatsBeaconPayload } from '../../plugins/shared/contract.js';
 import type { Clock } from './clock.js';
@@ -36,6 +40,8 @@ const PAYLOAD_KEYS = [
   'seg',
   'stalls',
 ];
+/** Schema 2 (docs/STATS-BEACON.md) adds the playback times; this summary does not use them. */
+const PAYLOAD_KEYS_V2 = [...PAYLOAD_KEYS, 'stallMs', 'startMs'];
 const SEGMENT_KEYS = ['http', 'p2p', 'cache'];
 
 /** Totals of a group of viewers (one swarm, or all). */
@@ -102,8 +108,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Parses and checks a beacon body against schema version 1: every field present, no other field,
- * counters non-negative integers.
+ * Parses and checks a beacon body against schema version 1 or 2: every field present, no other
+ * field, counters non-negative integers.
  * @throws BeaconPayloadError saying which field is wrong
  */
 export function parseBeaconPayload(text: string): StatsBeaconPayload {
@@ -114,8 +120,10 @@ export function parseBeaconPayload(text: string): StatsBeaconPayload {
     throw new BeaconPayloadError('body is not JSON');
   }
   if (!isRecord(value)) throw new BeaconPayloadError('payload must be a JSON object');
-  if (value['v'] !== 1) throw new BeaconPayloadError('v: unsupported schema version (expected 1)');
-  checkKeys(value, PAYLOAD_KEYS, 'payload');
+  if (value['v'] !== 1 && value['v'] !== 2) {
+    throw new BeaconPayloadError('v: unsupported schema version (expected 1 or 2)');
+  }
+  checkKeys(value, value['v'] === 1 ? PAYLOAD_KEYS : PAYLOAD_KEYS_V2, 'payload');
   const { id, swarm, engine, t, seg } = value;
   if (typeof id !== 'string' || !/^[\w-]+$/.test(id) || id.length > MAX_ID_LENGTH) {
     throw new BeaconPayloadError(`id: 1..${MAX_ID_LENGTH} characters of [A-Za-z0-9_-]`);
@@ -131,6 +139,12 @@ export function parseBeaconPayload(text: string): StatsBeaconPayload {
   }
   for (const key of ['http', 'p2p', 'up', 'peers', 'stalls']) {
     if (!isCount(value[key])) throw new BeaconPayloadError(`${key}: a non-negative integer`);
+  }
+  if (value['v'] === 2) {
+    if (!isCount(value['stallMs'])) throw new BeaconPayloadError('stallMs: a non-negative integer');
+    if (value['startMs'] !== null && !isCount(value['startMs'])) {
+      throw new BeaconPayloadError('startMs: a non-negative integer or null');
+    }
   }
   if (!isRecord(seg)) throw new BeaconPayloadError('seg: an object { http, p2p, cache }');
   checkKeys(seg, SEGMENT_KEYS, 'seg');
@@ -226,13 +240,32 @@ function acceptedContentType(header: string | undefined): boolean {
   return type === 'text/plain' || type === 'application/json' || type === '';
 }
 
-async function receiveBeacon(request: OriginRequest, store: BeaconStore): Promise<Reply> {
+/** Forwards a valid beacon body to the collector; a collector that is down loses the report. */
+function forwardBeacon(collectorUrl: string, request: OriginRequest, body: string): void {
+  const address = request.incoming.socket.remoteAddress ?? '';
+  void fetch(`${collectorUrl}/beacon`, {
+    method: 'POST',
+    body,
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8', 'X-Forwarded-For': address },
+    signal: AbortSignal.timeout(5000),
+  })
+    .then((response) => response.body?.cancel())
+    .catch(() => undefined);
+}
+
+async function receiveBeacon(
+  request: OriginRequest,
+  store: BeaconStore,
+  collectorUrl: string | undefined,
+): Promise<Reply> {
   if (!acceptedContentType(request.headers['content-type'])) {
     return textReply(415, 'Content-Type must be text/plain or application/json\n');
   }
   let payload: StatsBeaconPayload;
+  let body: string;
   try {
-    payload = parseBeaconPayload(await readBodyText(request.incoming, BEACON_MAX_BYTES));
+    body = await readBodyText(request.incoming, BEACON_MAX_BYTES);
+    payload = parseBeaconPayload(body);
   } catch (error) {
     if (error instanceof RequestBodyTooLargeError) return textReply(413, `${error.message}\n`);
     if (error instanceof BeaconPayloadError) {
@@ -241,6 +274,7 @@ async function receiveBeacon(request: OriginRequest, store: BeaconStore): Promis
     throw error;
   }
   store.record(payload);
+  if (collectorUrl !== undefined) forwardBeacon(collectorUrl, request, body);
   return emptyReply(204);
 }
 
@@ -279,14 +313,16 @@ const notFound = (): Reply => textReply(404, 'Not found\n');
  * (GET). Not instrumented: reports are neither media traffic for the byte counters nor targets
  * for fault injection.
  */
-export function createBeaconRoutes(store: BeaconStore): Route[] {
+export function createBeaconRoutes(store: BeaconStore, collectorUrl?: string): Route[] {
   return [
     {
       pathPrefix: '/beacon',
       methods: ['POST'],
       instrumented: false,
       handle: (request) =>
-        request.subPath === '' ? receiveBeacon(request, store) : Promise.resolve(notFound()),
+        request.subPath === ''
+          ? receiveBeacon(request, store, collectorUrl)
+          : Promise.resolve(notFound()),
     },
     {
       pathPrefix: '/stats.json',
@@ -301,9 +337,11 @@ export function createBeaconRoutes(store: BeaconStore): Route[] {
       instrumented: false,
       handle: (request) =>
         Promise.resolve(
-          request.subPath === ''
-            ? textReply(200, renderBeaconPage(store.summary()), 'text/html; charset=utf-8')
-            : notFound(),
+          request.subPath !== ''
+            ? notFound()
+            : collectorUrl !== undefined
+              ? emptyReply(302, { Location: `${collectorUrl}/` })
+              : textReply(200, renderBeaconPage(store.summary()), 'text/html; charset=utf-8'),
         ),
     },
   ];

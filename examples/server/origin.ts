@@ -42,6 +42,11 @@ export interface OriginOptions {
   clock?: Clock;
   /** Extra routes (e.g. a test endpoint); a longer prefix wins over the built-in routes. */
   routes?: readonly Route[];
+  /**
+   * Stats collector (`p2p-media-loader-collector`) that valid beacons are forwarded to, e.g.
+   * `http://127.0.0.1:8090`; `/stats` then redirects to its dashboard. Default: none.
+   */
+  beaconCollectorUrl?: string;
 }
 
 /** A running origin. */
@@ -115,7 +120,7 @@ function buildRoutes(
       renderers: { '.m3u8': renderHlsLiveManifest, '.mpd': renderDashLiveManifest },
     }),
     createControlRoute(targets),
-    ...createBeaconRoutes(targets.beacons),
+    ...createBeaconRoutes(targets.beacons, options.beaconCollectorUrl),
     ...staticRoutes,
     ...(options.routes ?? []),
   ];

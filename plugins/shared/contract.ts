@@ -91,8 +91,8 @@ export interface StatsBeaconOptions {
  * byte counters are totals since the plugin started on this player (they never go backwards).
  */
 export interface StatsBeaconPayload {
-  /** Schema version: 1. */
-  readonly v: 1;
+  /** Schema version: 2 (version 1 lacked `stallMs` and `startMs`; collectors accept both). */
+  readonly v: 2;
   /** Random id of this player instance (stable for its life). */
   readonly id: string;
   /** Swarm id of the current source, or the manifest URL without query; '' before any source. */
@@ -113,6 +113,10 @@ export interface StatsBeaconPayload {
   readonly seg: { readonly http: number; readonly p2p: number; readonly cache: number };
   /** Playback stalls (waiting events after playback started) since the plugin started. */
   readonly stalls: number;
+  /** Time spent stalled since the plugin started, ms (integer). */
+  readonly stallMs: number;
+  /** Startup time of the current source (play request or load to first frame), ms; null before it. */
+  readonly startMs: number | null;
 }
 
 /** Options every player plugin accepts (`player.p2p(options)`, `{ p2p: options }`, data attributes). */

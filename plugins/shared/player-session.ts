@@ -32,6 +32,7 @@ import {
   type SourceEngine,
 } from './source-engine.js';
 import { randomPlayerId, StatsBeacon, type BeaconSender } from './stats-beacon.js';
+import { PlaybackTimings } from './stats-beacon-playback.js';
 import { StatsTotals } from './stats-totals.js';
 
 /** Rates are averaged over this window (the contract's "last 5 s"). */
@@ -59,6 +60,9 @@ class PlayerSession implements P2PPlayerSession {
   private readonly emitter = new TypedEmitter<P2PPlayerEventMap>();
   private readonly totals = new StatsTotals();
   private readonly stalls = new StallCounter();
+  private readonly timings = new PlaybackTimings(undefined, () => {
+    this.beacon?.send();
+  });
   private readonly downloadRates: Readonly<Record<'http' | 'p2p', RateWindow>>;
   private readonly uploadRateWindow: RateWindow;
   private readonly now: () => number;
@@ -221,6 +225,7 @@ class PlayerSession implements P2PPlayerSession {
   watchMedia(media: HTMLMediaElement): void {
     if (this.destroyed) return;
     this.stalls.watch(media);
+    this.timings.watch(media);
   }
 
   destroy(): void {
@@ -232,6 +237,7 @@ class PlayerSession implements P2PPlayerSession {
     this.adoptedOverlay?.destroy();
     this.adoptedOverlay = undefined;
     this.stalls.unwatch();
+    this.timings.unwatch();
     this.endSource();
     this.emitter.removeAllListeners();
   }
@@ -312,7 +318,7 @@ class PlayerSession implements P2PPlayerSession {
   private beaconPayload(): StatsBeaconPayload {
     const stats = this.getStats();
     return {
-      v: 1,
+      v: 2,
       id: this.playerId,
       swarm: this.current?.swarm ?? '',
       engine: stats.engine,
@@ -323,6 +329,8 @@ class PlayerSession implements P2PPlayerSession {
       peers: stats.peers,
       seg: { ...stats.segments },
       stalls: this.stalls.count,
+      stallMs: this.timings.stallMs,
+      startMs: this.timings.startupMs,
     };
   }
 

@@ -1,13 +1,18 @@
 /**
  * The example origin's stats-beacon collector over real HTTP (Node fetch): payloads accepted the way
  * `navigator.sendBeacon` sends them, strict validation with clear 400s, a size limit, the latest
- * report per viewer, expiry after two minutes (injected clock), the per-swarm summary and the page.
+ * report per viewer, expiry after two minutes (injected clock), the per-swarm summary and the page;
+ * and, as `npm start` runs it, forwarding to a real `p2p-media-loader-collector`.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { startCollector } from '../../collector/index.js';
 import { BEACON_EXPIRY_MS, BEACON_MAX_BYTES } from '../../examples/server/beacon-route.js';
 import { startOrigin, type OriginServer } from '../../examples/server/origin.js';
 import type { StatsBeaconPayload } from '../../plugins/shared/contract.js';
 import { readBeaconSummary } from '../support/plugin-probes.js';
+import { waitUntil } from '../support/wait.js';
 
 let origin: OriginServer;
 let nowMs = Date.UTC(2024, 0, 1);
@@ -23,7 +28,7 @@ afterAll(async () => {
 
 function payload(overrides: Partial<StatsBeaconPayload> = {}): StatsBeaconPayload {
   return {
-    v: 1,
+    v: 2,
     id: 'viewer-a',
     swarm: 'live/demo',
     engine: 'hlsjs',
@@ -34,6 +39,8 @@ function payload(overrides: Partial<StatsBeaconPayload> = {}): StatsBeaconPayloa
     peers: 2,
     seg: { http: 1, p2p: 3, cache: 0 },
     stalls: 1,
+    stallMs: 500,
+    startMs: 800,
     ...overrides,
   };
 }
@@ -58,7 +65,7 @@ describe('POST /beacon', () => {
   it.each([
     ['not JSON', '{', 'body is not JSON'],
     ['an array', '[]', 'payload must be a JSON object'],
-    ['another schema version', JSON.stringify({ ...payload(), v: 2 }), 'v: unsupported'],
+    ['another schema version', JSON.stringify({ ...payload(), v: 3 }), 'v: unsupported'],
     ['an unknown field', JSON.stringify({ ...payload(), extra: 1 }), 'unknown field(s) extra'],
     [
       'a missing field',
@@ -166,5 +173,56 @@ describe('GET /stats', () => {
     expect(page).toContain('&#60;img src=x onerror=alert(1)&#62;');
     expect(page).not.toContain('<img');
     expect(page).toContain('75.0 %');
+  });
+});
+
+describe('with a collector (npm start)', () => {
+  it('forwards valid beacons to the collector, naming the viewer, and /stats redirects to it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'p2pml-origin-collector-'));
+    const collector = await startCollector({
+      port: 0,
+      db: path.join(dir, 'c.sqlite'),
+      trustProxy: true,
+      flushIntervalMs: 50,
+    });
+    const forwarding = await startOrigin({
+      mediaDir: os.tmpdir(),
+      beaconCollectorUrl: collector.url,
+    });
+    try {
+      const send = (body: string) =>
+        fetch(`${forwarding.url}/beacon`, {
+          method: 'POST',
+          body,
+          headers: { 'Content-Type': 'text/plain' },
+        });
+      expect((await send(JSON.stringify(payload({ id: 'fwd', http: 111, p2p: 222 })))).status).toBe(
+        204,
+      );
+      expect((await send('{')).status).toBe(400);
+      const stored = await waitUntil(
+        async () => {
+          await collector.flush();
+          const buckets = await collector.store.buckets({ fromMs: 0, toMs: Date.now() + 120_000 });
+          return buckets.length > 0 ? buckets : undefined;
+        },
+        { timeoutMs: 5000, description: 'the forwarded beacon to be stored' },
+      );
+      expect(
+        stored.map((bucket) => [
+          bucket.swarm,
+          bucket.counts.httpBytes,
+          bucket.counts.p2pBytes,
+          bucket.counts.beacons,
+        ]),
+      ).toEqual([['live/demo', 111, 222, 1]]);
+      const stats = await fetch(`${forwarding.url}/stats`, { redirect: 'manual' });
+      expect(stats.status).toBe(302);
+      expect(stats.headers.get('location')).toBe(`${collector.url}/`);
+    } finally {
+      await forwarding.stop();
+      await collector.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -28,7 +28,7 @@ function withPageEvents(): {
 }
 
 const payload = (t: number): StatsBeaconPayload => ({
-  v: 1,
+  v: 2,
   id: 'viewer-1',
   swarm: '',
   engine: 'native',
@@ -39,6 +39,8 @@ const payload = (t: number): StatsBeaconPayload => ({
   peers: 0,
   seg: { http: 0, p2p: 0, cache: 0 },
   stalls: 0,
+  stallMs: 0,
+  startMs: null,
 });
 
 afterEach(() => {
@@ -96,10 +98,24 @@ describe('the session beacon', () => {
     expect(bodies).toHaveLength(2);
     const [first, last] = bodies.map((body) => JSON.parse(body) as StatsBeaconPayload);
     expect(Object.keys(first ?? {}).sort()).toEqual(
-      ['engine', 'http', 'id', 'p2p', 'peers', 'seg', 'stalls', 'swarm', 't', 'up', 'v'].sort(),
+      [
+        'engine',
+        'http',
+        'id',
+        'p2p',
+        'peers',
+        'seg',
+        'stalls',
+        'stallMs',
+        'startMs',
+        'swarm',
+        't',
+        'up',
+        'v',
+      ].sort(),
     );
     expect(first).toEqual({
-      v: 1,
+      v: 2,
       id: expect.stringMatching(/^[\w-]{8,}$/) as unknown,
       swarm: '',
       engine: 'native',
@@ -110,6 +126,8 @@ describe('the session beacon', () => {
       peers: 0,
       seg: { http: 0, p2p: 0, cache: 0 },
       stalls: 0,
+      stallMs: 0,
+      startMs: null,
     });
     expect(last?.id).toBe(first?.id);
   });
