@@ -411,12 +411,7 @@ export class Engine implements SegmentEngine {
           response.data.byteLength,
           response.endMs - response.firstByteMs,
         );
-        return {
-          data: response.data,
-          ...(response.resourceBytes === undefined
-            ? {}
-            : { resourceBytes: response.resourceBytes }),
-        };
+        return { data: response.data };
       },
       slackSeconds: () =>
         this.clock.slackSeconds(segment.startTime, performance.now(), extendBufferedEnd),

@@ -34,6 +34,9 @@ const CONFLICT = Symbol('conflict');
 /** While a stream's swarm is still being joined, deliveries waiting for it look again this often. */
 const WARMUP_POLL_SECONDS = 0.25;
 
+/** Longest delay `setTimeout` honours, ms; a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Peer attempts per delivery before the runner stops trying peers. */
 const MAX_PEER_ATTEMPTS = 4;
 
@@ -82,8 +85,6 @@ export type OriginRange = ByteRange | { readonly start: number; readonly end?: u
 export interface OriginResponse {
   /** Exactly the requested bytes. */
   readonly data: Uint8Array;
-  /** Length of the whole resource as the origin reported it (`Content-Range` total), if it did. */
-  readonly resourceBytes?: number;
 }
 
 /** The environment of one delivery: the engine provides it. */
@@ -167,12 +168,9 @@ function waitForAvailability(
       unsubscribe?.();
       reject(abortError(context.segment));
     };
-    const timer = setTimeout(
-      () => {
-        finish(false);
-      },
-      Math.max(0, seconds * 1000),
-    );
+    const timer = setTimeout(() => {
+      finish(false);
+    }, timerDelayMs(seconds));
     const unsubscribe = context.peers()?.onAvailabilityChange(context.segment.id, () => {
       finish(true);
     });
@@ -197,6 +195,39 @@ function integrityProblem(
   const expected = context.expectedContainer() ?? sniffContainer(data);
   if (!isWellFormedSegment(data, expected)) return `not a well-formed ${expected} segment`;
   return undefined;
+}
+
+/** `seconds` as a `setTimeout` delay: negative counts as 0, beyond {@link MAX_TIMER_MS} as that. */
+function timerDelayMs(seconds: number): number {
+  return Math.min(MAX_TIMER_MS, Math.max(0, seconds * 1000));
+}
+
+/**
+ * An abort signal for one bounded step of a delivery: it fires with {@link DEADLINE} after
+ * `seconds` (see {@link timerDelayMs}), or when `outer` fires. `dispose()` stops the timer and unhooks
+ * `outer`; call it once the step settled.
+ */
+function boundedAttempt(
+  outer: AbortSignal,
+  seconds: number,
+): { readonly controller: AbortController; readonly signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onOuterAbort = (): void => {
+    controller.abort();
+  };
+  if (outer.aborted) controller.abort();
+  else outer.addEventListener('abort', onOuterAbort, { once: true });
+  const timer = setTimeout(() => {
+    controller.abort(DEADLINE);
+  }, timerDelayMs(seconds));
+  return {
+    controller,
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      outer.removeEventListener('abort', onOuterAbort);
+    },
+  };
 }
 
 /** True for an origin answer that says the range asked for lies past the resource's end. */
@@ -228,6 +259,8 @@ class DeliveryRun {
   private jitterDone = false;
   /** A wait for the hash manifest ran out: treat the hash as unknown for the rest of the delivery. */
   private trustWaitExpired = false;
+  /** A lookup of the manifest was started while waiting for peers. */
+  private trustRequested = false;
 
   constructor(
     private readonly context: DeliveryContext,
@@ -258,8 +291,12 @@ class DeliveryRun {
       if (plan.kind === 'give-up') throw abortError(segment);
 
       if (plan.kind === 'wait-for-peer') {
-        // Get the manifest meanwhile, so the peer's bytes need not wait for it.
-        if (mode.kind === 'pending') context.trust?.lookup(signal).catch(() => undefined);
+        // Get the manifest meanwhile, so the peer's bytes need not wait for it. Once per delivery:
+        // each lookup waits on `signal` until the load settles, and this loop may poll often.
+        if (mode.kind === 'pending' && !this.trustRequested) {
+          this.trustRequested = true;
+          context.trust?.lookup(signal).catch(() => undefined);
+        }
         // Without a swarm yet there is nothing to be notified by: look again shortly.
         const seconds = peers
           ? plan.deadlineSeconds
@@ -309,24 +346,13 @@ class DeliveryRun {
   private async settleTrust(seconds: number): Promise<void> {
     const trust = this.context.trust;
     if (!trust) return;
-    const wait = new AbortController();
-    const timer = setTimeout(
-      () => {
-        wait.abort();
-      },
-      Math.max(0, seconds * 1000),
-    );
-    const onAbort = (): void => {
-      wait.abort();
-    };
-    this.signal.addEventListener('abort', onAbort, { once: true });
+    const wait = boundedAttempt(this.signal, seconds);
     try {
       await trust.lookup(wait.signal);
     } catch {
       // Out of time (or aborted, checked below): the hash counts as unknown.
     } finally {
-      clearTimeout(timer);
-      this.signal.removeEventListener('abort', onAbort);
+      wait.dispose();
     }
     throwIfAborted(this.signal, this.context.segment);
     if (trust.current() === undefined) this.trustWaitExpired = true;
@@ -349,19 +375,17 @@ class DeliveryRun {
     const { context, signal, partial } = this;
     this.peerAttempts++;
     this.transferStartMs = performance.now();
-    const attempt = new AbortController();
-    const onOuterAbort = (): void => {
-      attempt.abort();
-    };
-    signal.addEventListener('abort', onOuterAbort, { once: true });
-    const deadline = setTimeout(() => {
-      attempt.abort(DEADLINE);
-    }, deadlineSeconds * 1000);
+    const attempt = boundedAttempt(signal, deadlineSeconds);
+    // Set once the request settled: whatever the peer layer still reports afterwards (a late
+    // chunk of a failed request) must not join bytes of the next source, e.g. an origin download
+    // that is delivered unchecked.
+    let settled = false;
     try {
       const response = await swarm.request(peerId, context.segment.id, {
         byteOffset: partial.byteLength,
         signal: attempt.signal,
         onStart: (info) => {
+          if (settled) return;
           this.claims.set(peerId, info.totalBytes);
           if (
             partial.byteLength > 0 &&
@@ -370,13 +394,14 @@ class DeliveryRun {
           ) {
             // Two peers disagree on the size: the held bytes cannot be joined to these. Only the
             // origin can tell who is right.
-            attempt.abort(CONFLICT);
+            attempt.controller.abort(CONFLICT);
             return;
           }
           this.totalBytes = info.totalBytes;
           if (info.digest) this.peerDigest = info.digest;
         },
         onChunk: (chunk) => {
+          if (settled) return;
           this.received('p2p', chunk, peerId);
           if (attempt.signal.aborted) return;
           partial.append(chunk, peerId);
@@ -399,8 +424,8 @@ class DeliveryRun {
       }
       return false;
     } finally {
-      clearTimeout(deadline);
-      signal.removeEventListener('abort', onOuterAbort);
+      settled = true;
+      attempt.dispose();
     }
   }
 

@@ -11,6 +11,8 @@ declare module 'bittorrent-tracker/server' {
     /** Sends a text frame; a socket that is not open reports the failure to `callback`, never throws. */
     send(data: string, callback?: (error?: Error) => void): void;
     close(code?: number, reason?: string): void;
+    /** Bytes queued to send and not yet handed to the kernel (grows while the client does not read). */
+    readonly bufferedAmount: number;
     on(event: 'pong' | 'close', listener: () => void): this;
     on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): this;
     on(event: 'error', listener: (error: Error & { code?: string }) => void): this;
@@ -20,6 +22,12 @@ declare module 'bittorrent-tracker/server' {
      * nulled) when the socket closes. Parses a text frame and handles it.
      */
     onMessageBound?: ((data: Buffer | string) => void) | null;
+    /**
+     * bittorrent-tracker's list of the swarms (hex info hashes) the socket announced in, set when
+     * the socket connects, grown by every announce (a 'stopped' included), never shrunk, and
+     * walked when the socket closes; null after the close.
+     */
+    infoHashes?: string[] | null;
   }
 
   interface WebSocketServer {

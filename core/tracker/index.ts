@@ -9,6 +9,7 @@ export {
 export type { TrackerStats } from './tracker-stats.js';
 export type { TrackerCounts } from './tracker-metrics.js';
 export { TRACKER_METRICS } from './tracker-metrics.js';
+export { MAX_UNREAD_REPLY_BYTES } from './message-guard.js';
 export { REFUSAL_REASONS, type RefusalReason } from './refusal.js';
 export {
   DEFAULT_ANNOUNCE_BURST,

@@ -54,10 +54,18 @@ const WS_MESSAGE_TOO_LARGE = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 // both from object literals with `action` first). Used only to count relays.
 const RELAYED_OFFER_PREFIX = '{"action":"announce","offer":';
 const RELAYED_ANSWER_PREFIX = '{"action":"announce","answer":';
+/**
+ * Bytes a socket may leave unread before it is dropped. Every frame a client sends can make the
+ * tracker send one (a failure reply, relayed offers): a client that sends but never reads would
+ * otherwise make it hold every reply in memory. An honest client reads as it goes; 1 MiB is some
+ * 200 relayed offers of full-size SDPs.
+ */
+export const MAX_UNREAD_REPLY_BYTES = 1024 * 1024;
 
 /**
  * Guards every connection `source` emits from now on. Call right after bittorrent-tracker's server
- * is built, before it listens. Holds no timers: the per-socket state goes when the socket closes.
+ * is built, before it listens. Holds no timers (one `setImmediate` at most per socket, after a
+ * message): the per-socket state goes when the socket closes.
  */
 export function guardConnections(
   source: ConnectionSource,
@@ -71,7 +79,20 @@ export function guardConnections(
 
   source.on('connection', (socket, request) => {
     const address = remoteAddress(request);
-    const send = socket.send.bind(socket);
+    const rawSend = socket.send.bind(socket);
+    // Every send, ours and the package's, goes through here.
+    let dropped = false;
+    const send = (data: string, callback: (error?: Error) => void): void => {
+      if (dropped || socket.bufferedAmount > MAX_UNREAD_REPLY_BYTES) {
+        // A close handshake would wait on the same unread bytes: drop the connection at once.
+        if (!dropped) metrics.countRefusal('unread-replies');
+        dropped = true;
+        socket.terminate();
+        callback(new Error('the client does not read its replies; connection dropped'));
+        return;
+      }
+      rawSend(data, callback);
+    };
     const reply = (refusal: Refusal) => {
       metrics.countRefusal(refusal.reason);
       send(failureReply(refusal), ignoreSendError);
@@ -92,6 +113,7 @@ export function guardConnections(
       return;
     }
     const policy = new SocketPolicy(limits, peerIds, nowMs());
+    let trimScheduled = false;
     socket.on('close', () => {
       addresses.close(address);
       policy.release();
@@ -123,6 +145,14 @@ export function guardConnections(
           // The package's handler as it is now: after a close or socket error the package nulls
           // the field (and its per-socket state), so a late message must not reach the old one.
           socket.onMessageBound?.(outcome);
+          // The package records the message's swarm in callbacks of its own: trim after them.
+          if (!trimScheduled) {
+            trimScheduled = true;
+            setImmediate(() => {
+              trimScheduled = false;
+              forgetLeftSwarms(socket, policy);
+            });
+          }
         } else {
           reply(outcome);
         }
@@ -150,6 +180,23 @@ export function guardConnections(
     if (result.request.kind === 'announce') metrics.countAnnounce();
     return encodeTrackerRequest(result.request);
   }
+}
+
+/**
+ * Drops from bittorrent-tracker's list of the socket's swarms those it has left. The package only
+ * ever adds to that list (a 'stopped' included), so a client joining and leaving swarm after swarm
+ * on one socket would grow it without bound, though the policy holds the socket to
+ * `maxInfoHashesPerSocket` swarms at once. Run once the package handled a burst of messages: the
+ * list then holds the policy's swarms and nothing else. Dropping a left swarm
+ * is safe: the package walks the list only on close, to remove the peer from each swarm, and the
+ * 'stopped' already removed it.
+ */
+function forgetLeftSwarms(socket: WsSocket, policy: SocketPolicy): void {
+  const listed = socket.infoHashes;
+  if (!Array.isArray(listed) || listed.length <= policy.swarmCount) return;
+  socket.infoHashes = listed.filter((hex) =>
+    policy.isIn(Buffer.from(hex, 'hex').toString('latin1')),
+  );
 }
 
 function countRelay(data: string, metrics: TrackerMetrics): void {

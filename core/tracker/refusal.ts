@@ -24,6 +24,11 @@ export const REFUSAL_REASONS = [
   'scrape-without-info-hash',
   /** A frame above the size limit; the WebSocket layer closes the socket with code 1009. */
   'message-too-large',
+  /**
+   * The client left more than `MAX_UNREAD_REPLY_BYTES` of replies unread (it sends but does not
+   * read); the socket is dropped without a reply, which it would not read either.
+   */
+  'unread-replies',
 ] as const;
 
 /** One of {@link REFUSAL_REASONS}. */

@@ -170,6 +170,16 @@ export class SocketPolicy {
     return undefined;
   }
 
+  /** Swarms the socket is in now (joined and not left with a 'stopped'). */
+  get swarmCount(): number {
+    return this.infoHashes.size;
+  }
+
+  /** True while the socket is in the swarm of `infoHash` (a 20-character binary string). */
+  isIn(infoHash: string): boolean {
+    return this.infoHashes.has(infoHash);
+  }
+
   /** Frees the socket's peer id; call when the socket closes. */
   release(): void {
     if (this.peerId !== undefined) this.peerIds.release(this.peerId, this);

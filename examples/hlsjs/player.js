@@ -1,4 +1,4 @@
-/* global window, document, URLSearchParams, setInterval, Hls, p2pml */
+/* global window, document, fetch, URLSearchParams, setInterval, Hls, p2pml */
 // The hls.js example: each <section class="player"> plays the chosen stream (live or VOD) with
 // hls.js through the P2P engine and shows the engine's statistics. Plain script over the UMD
 // bundles, as a page without a bundler would do it.
@@ -59,7 +59,16 @@
     );
   }
 
-  function startPlayer(section) {
+  // The demo origin publishes a hash manifest, signed with this checkout's demo key, next to every
+  // stream (examples/media/generate.sh; live sessions serve a growing one): with it, every segment
+  // from a peer is checked against the origin's SHA-256 before the player sees it.
+  async function trustedHashes() {
+    const response = await fetch('/examples/media/streams/hashes-public-key.txt');
+    if (!response.ok) return undefined;
+    return { hashManifestUrl: 'segments-sha256.json', publicKey: (await response.text()).trim() };
+  }
+
+  function startPlayer(section, integrity) {
     const video = section.querySelector('video');
     const errorLine = section.querySelector('.error');
     if (!Hls.isSupported()) {
@@ -71,6 +80,7 @@
       // Peers of the demo share a machine or a LAN: host candidates suffice, and without STUN
       // servers the page contacts nothing but the demo's own origin and tracker.
       rtcConfig: { iceServers: [] },
+      integrity,
     });
     const hls = new Hls(p2p.getConfig());
     p2p.bindHls(hls);
@@ -89,5 +99,9 @@
     setInterval(() => renderStats(table, p2p.engine.getStats()), 1000);
   }
 
-  for (const section of document.querySelectorAll('.player')) startPlayer(section);
+  trustedHashes()
+    .catch(() => undefined)
+    .then((integrity) => {
+      for (const section of document.querySelectorAll('.player')) startPlayer(section, integrity);
+    });
 })();

@@ -9,6 +9,7 @@
 import type { KeyObject } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { byteRangeKey } from '../../core/p2p/integrity/hash-manifest.js';
 import { isoDurationSec, scanMpdText } from '../../tools/hash-manifest/mpd-scan.js';
 import { isMasterPlaylistText, variantUris } from '../../tools/hash-manifest/hls-scan.js';
 import {
@@ -111,8 +112,7 @@ function copyHash(
     if (typeof value === 'string') addHash(to, key, value);
     return;
   }
-  const hex =
-    typeof value === 'object' ? value.get(`${byteRange.start}-${byteRange.end - 1}`) : undefined;
+  const hex = typeof value === 'object' ? value.get(byteRangeKey(byteRange)) : undefined;
   if (hex !== undefined) addHash(to, key, hex, byteRange);
 }
 

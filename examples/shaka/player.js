@@ -1,4 +1,4 @@
-/* global window, document, URLSearchParams, setInterval, shaka, p2pml */
+/* global window, document, fetch, URLSearchParams, setInterval, shaka, p2pml */
 // The Shaka Player example: each <section class="player"> plays the chosen stream (live or VOD)
 // with Shaka through the P2P engine and shows the engine's statistics. Plain script over the UMD
 // bundles, as a page without a bundler would do it.
@@ -61,7 +61,16 @@
     );
   }
 
-  async function startPlayer(section) {
+  // The demo origin publishes a hash manifest, signed with this checkout's demo key, next to every
+  // stream (examples/media/generate.sh; live sessions serve a growing one): with it, every segment
+  // from a peer is checked against the origin's SHA-256 before the player sees it.
+  async function trustedHashes() {
+    const response = await fetch('/examples/media/streams/hashes-public-key.txt');
+    if (!response.ok) return undefined;
+    return { hashManifestUrl: 'segments-sha256.json', publicKey: (await response.text()).trim() };
+  }
+
+  async function startPlayer(section, integrity) {
     const video = section.querySelector('video');
     const errorLine = section.querySelector('.error');
     const mode = section.dataset.mode;
@@ -82,6 +91,7 @@
       // Peers of the demo share a machine or a LAN: host candidates suffice, and without STUN
       // servers the page contacts nothing but the demo's own origin and tracker.
       rtcConfig: { iceServers: [] },
+      integrity,
     });
     player.addEventListener('error', (event) => {
       errorLine.textContent = `Playback error: Shaka ${String(event.detail.code)}`;
@@ -96,9 +106,12 @@
   }
 
   shaka.polyfill.installAll();
+  const integrity = trustedHashes().catch(() => undefined);
   for (const section of document.querySelectorAll('.player')) {
-    startPlayer(section).catch((error) => {
-      section.querySelector('.error').textContent = `Could not start: ${String(error)}`;
-    });
+    integrity
+      .then((trusted) => startPlayer(section, trusted))
+      .catch((error) => {
+        section.querySelector('.error').textContent = `Could not start: ${String(error)}`;
+      });
   }
 })();

@@ -5,6 +5,7 @@
  * headers count; the parser reads them back (core/p2p/integrity/hash-manifest.ts).
  */
 import {
+  byteRangeKey,
   HASH_MANIFEST_FORMAT,
   HASH_MANIFEST_VERSION,
   parseHashManifest,
@@ -40,7 +41,7 @@ export function addHash(
     ranges = new Map();
     entries.set(key, ranges);
   }
-  ranges.set(`${byteRange.start}-${byteRange.end - 1}`, hex);
+  ranges.set(byteRangeKey(byteRange), hex);
 }
 
 function plain(entries: HashEntries, keyOf: (key: string) => string): Record<string, unknown> {

@@ -56,6 +56,46 @@ async function fetchSignature(
 }
 
 /**
+ * Fetches the manifest and (with `signatureUrl`) its signature at once. The signature download has
+ * its own signal: it is cancelled when the manifest download fails or `signal` aborts, since
+ * nothing would await it any more.
+ */
+async function fetchManifestAndSignature(
+  manifestUrl: string,
+  signatureUrl: string | undefined,
+  fetchBytes: (url: string, signal: AbortSignal) => Promise<Uint8Array>,
+  signal: AbortSignal,
+): Promise<{ readonly bytes: Uint8Array; readonly signature?: Uint8Array }> {
+  const signatureDownload = new AbortController();
+  const cancelSignature = (): void => {
+    signatureDownload.abort();
+  };
+  signal.addEventListener('abort', cancelSignature, { once: true });
+  const signaturePromise =
+    signatureUrl === undefined
+      ? undefined
+      : fetchSignature(signatureUrl, fetchBytes, signatureDownload.signal);
+  // Awaited below unless the manifest fails; without this, its rejection would be unhandled.
+  signaturePromise?.catch(() => undefined);
+  try {
+    const bytes = await fetchBytes(manifestUrl, signal);
+    if (bytes.byteLength > MAX_HASH_MANIFEST_BYTES) {
+      throw new P2PMediaLoaderError(
+        'integrity-manifest',
+        `Hash manifest: larger than ${MAX_HASH_MANIFEST_BYTES} bytes`,
+      );
+    }
+    return signaturePromise === undefined
+      ? { bytes }
+      : { bytes, signature: await signaturePromise };
+  } finally {
+    // A no-op once the signature arrived.
+    signatureDownload.abort();
+    signal.removeEventListener('abort', cancelSignature);
+  }
+}
+
+/**
  * Fetches the manifest (and, when `options.publicKey` is given, its detached signature, both at
  * once) and returns the verified, parsed manifest.
  * @param manifestUrl - absolute URL of the manifest; relative keys resolve against it
@@ -86,23 +126,15 @@ export async function loadHashManifest(
   }
   let bytes: Uint8Array;
   for (let attempt = 1; ; attempt++) {
-    const signaturePromise =
-      signatureUrl === undefined
-        ? undefined
-        : fetchSignature(signatureUrl, fetchBytes, options.signal);
-    // Awaited below in every path; without this, its rejection would be unhandled while the
-    // manifest is still loading.
-    signaturePromise?.catch(() => undefined);
-    bytes = await fetchBytes(manifestUrl, options.signal);
-    if (bytes.byteLength > MAX_HASH_MANIFEST_BYTES) {
-      throw new P2PMediaLoaderError(
-        'integrity-manifest',
-        `Hash manifest: larger than ${MAX_HASH_MANIFEST_BYTES} bytes`,
-      );
-    }
-    if (signaturePromise === undefined || publicKey === undefined) break;
-    const signature = await signaturePromise;
-    if (await verifyEd25519(signature, bytes, publicKey)) break;
+    const fetched = await fetchManifestAndSignature(
+      manifestUrl,
+      signatureUrl,
+      fetchBytes,
+      options.signal,
+    );
+    bytes = fetched.bytes;
+    if (fetched.signature === undefined || publicKey === undefined) break;
+    if (await verifyEd25519(fetched.signature, bytes, publicKey)) break;
     // A live manifest and its signature are replaced one after the other: a fetch between the two
     // replacements pairs a new file with an old one. Fetching both again settles that; a signature
     // that still does not match is a forgery or the wrong key.

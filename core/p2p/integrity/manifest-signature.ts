@@ -11,6 +11,7 @@
 import { hashes as ed25519Hashes, verify as nobleVerify } from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { P2PMediaLoaderError } from '../../errors.js';
+import { bufferSource, hexToBytes } from './sha256.js';
 
 /** Raw Ed25519 public key length in bytes. */
 export const ED25519_PUBLIC_KEY_BYTES = 32;
@@ -46,18 +47,14 @@ function decodeBase64(text: string): Uint8Array | undefined {
   return bytes;
 }
 
-/** Standard base64 of `bytes` (what the generator writes for keys and signatures). */
-export function encodeBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-function decodeHex(text: string): Uint8Array | undefined {
-  if (text.length % 2 !== 0 || !HEX.test(text)) return undefined;
-  const bytes = new Uint8Array(text.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
+/**
+ * The raw bytes of a public key string: hex when it is 64 hex digits (32 bytes), else base64 or
+ * base64url; surrounding whitespace ignored. Undefined when it is neither (whatever its length).
+ */
+function decodePublicKey(publicKey: string): Uint8Array | undefined {
+  const text = publicKey.trim();
+  if (text.length === 2 * ED25519_PUBLIC_KEY_BYTES && HEX.test(text)) return hexToBytes(text);
+  return decodeBase64(text);
 }
 
 /**
@@ -66,8 +63,7 @@ function decodeHex(text: string): Uint8Array | undefined {
  */
 export function publicKeyProblem(publicKey: string): string | undefined {
   if (typeof publicKey !== 'string') return 'the public key must be a string';
-  const text = publicKey.trim();
-  const bytes = (text.length === 64 ? decodeHex(text) : undefined) ?? decodeBase64(text);
+  const bytes = decodePublicKey(publicKey);
   if (bytes === undefined) {
     return 'the public key must be base64 or hex of the raw 32-byte Ed25519 key';
   }
@@ -86,8 +82,7 @@ export function parsePublicKey(publicKey: string): Uint8Array {
   if (problem !== undefined) {
     throw new P2PMediaLoaderError('integrity-manifest', `Hash manifest signature: ${problem}`);
   }
-  const text = publicKey.trim();
-  return (text.length === 64 ? decodeHex(text) : undefined) ?? (decodeBase64(text) as Uint8Array);
+  return decodePublicKey(publicKey) as Uint8Array;
 }
 
 /**
@@ -111,11 +106,6 @@ export function parseSignatureFile(bytes: Uint8Array): Uint8Array {
     );
   }
   return signature;
-}
-
-/** Plain-ArrayBuffer copy where needed: WebCrypto rejects views of SharedArrayBuffers. */
-function bufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return (bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice()) as Uint8Array<ArrayBuffer>;
 }
 
 /** WebCrypto's answer, or undefined when it has no Ed25519 (or no WebCrypto at all). */

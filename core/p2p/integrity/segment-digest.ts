@@ -6,9 +6,6 @@
  */
 import { sha256 } from './sha256.js';
 
-/** Digest length in bytes (SHA-256). */
-export const SEGMENT_DIGEST_BYTES = 32;
-
 /** SHA-256 of `data`. Does not modify `data`. */
 export function segmentDigest(data: Uint8Array): Promise<Uint8Array> {
   return sha256(data);

@@ -11,14 +11,17 @@ export { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 /** Length of a SHA-256 digest in bytes. */
 export const SHA256_BYTES = 32;
 
+/**
+ * `bytes` as WebCrypto accepts them: the same view when it is backed by a plain `ArrayBuffer`, else
+ * a copy (WebCrypto rejects views of a `SharedArrayBuffer`). Never modifies `bytes`.
+ */
+export function bufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return (bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice()) as Uint8Array<ArrayBuffer>;
+}
+
 function subtleCrypto(): SubtleCrypto | undefined {
   const crypto = (globalThis as { crypto?: Crypto }).crypto;
   return crypto?.subtle;
-}
-
-/** SHA-256 of `data` computed in JavaScript (@noble/hashes), synchronously. Always available. */
-export function sha256Sync(data: Uint8Array): Uint8Array {
-  return nobleSha256(data);
 }
 
 /**
@@ -29,9 +32,7 @@ export async function sha256(data: Uint8Array): Promise<Uint8Array> {
   const subtle = subtleCrypto();
   if (subtle) {
     try {
-      // WebCrypto wants a BufferSource backed by a plain ArrayBuffer (not a SharedArrayBuffer).
-      const view = data.buffer instanceof ArrayBuffer ? data : data.slice();
-      return new Uint8Array(await subtle.digest('SHA-256', view as Uint8Array<ArrayBuffer>));
+      return new Uint8Array(await subtle.digest('SHA-256', bufferSource(data)));
     } catch {
       // A crippled or polyfilled WebCrypto: the JavaScript digest gives the same answer.
     }

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
 import fc from 'fast-check';
+import WebSocket from 'ws';
 
 import type { TrackerStats } from '../../../core/tracker/tracker-stats.js';
 import { waitUntil } from '../../support/wait.js';
@@ -456,5 +457,39 @@ describe('fast-check generated messages against a tracker with generous limits',
     await bob.replyWhere((reply) => reply.answer !== undefined);
     alice.close();
     bob.close();
+  });
+});
+
+describe('a client that sends but never reads', () => {
+  let slowCli: RunningCli | undefined;
+
+  afterAll(async () => {
+    await stopCli(slowCli);
+  });
+
+  it('is disconnected once its unread replies pile up, instead of growing the tracker without bound', async () => {
+    slowCli = await startCli(['--announces-per-second=1000000', '--announce-burst=1000000']);
+    const target = slowCli;
+    const socket = new WebSocket(target.url);
+    await once(socket, 'open');
+    // Stop reading: every reply the tracker sends now stays in its own send buffer once the
+    // kernel's buffers on both sides are full.
+    (socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    const statsNow = async () => (await (await fetch(target.statsUrl)).json()) as TrackerStats;
+    let connections = (await statsNow()).connections;
+    expect(connections).toBe(1);
+    // Each 1-character frame costs the tracker a ~50-byte failure reply. Bounded: 60 batches.
+    for (let batch = 0; batch < 60 && connections > 0; batch++) {
+      for (let i = 0; i < 10_000; i++) socket.send('x');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      connections = (await statsNow()).connections;
+    }
+    socket.terminate();
+    expect(connections).toBe(0);
+    expect((await statsNow()).refusals['unread-replies']).toBe(1);
+    expect({ exitCode: target.child.exitCode, signal: target.child.signalCode }).toEqual({
+      exitCode: null,
+      signal: null,
+    });
   });
 });

@@ -158,7 +158,7 @@ function origin(bytes: Uint8Array) {
     }
     const part = bytes.slice(start, range?.end ?? bytes.byteLength);
     onChunk(part);
-    return Promise.resolve({ data: part, resourceBytes: bytes.byteLength });
+    return Promise.resolve({ data: part });
   };
   return { ranges, http };
 }
@@ -308,6 +308,19 @@ describe('deliverSegment', () => {
       expect((await pending).source).toBe('http');
     });
 
+    it('gives a peer its whole time even when the slack exceeds what a timer can hold', async () => {
+      // setTimeout fires at once for delays past 2^31 - 1 ms (~24.8 days), e.g. at a tiny rate.
+      const peers = new ScriptedPeers({ a: 'stall-half' });
+      const { ctx, httpRanges } = context(peers, { slackSeconds: () => 3e6 });
+      const controller = new AbortController();
+      const pending = deliverSegment(ctx, controller.signal);
+      await jest.advanceTimersByTimeAsync(100);
+      expect(peers.requests).toHaveLength(1);
+      expect(httpRanges).toHaveLength(0);
+      controller.abort();
+      await expect(pending).rejects.toMatchObject({ code: 'aborted' });
+    });
+
     it('does not hold it back when the tracker says nobody else is in the swarm', async () => {
       const peers = new ScriptedPeers({});
       peers.alone = true;
@@ -347,6 +360,29 @@ describe('deliverSegment', () => {
     const pending = deliverSegment(ctx, controller.signal);
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'aborted' });
+  });
+
+  it('never joins a chunk a peer sends after its request failed to the origin bytes', async () => {
+    // A peer layer that lets a late chunk through (the request already rejected) must not be able
+    // to slip bytes in front of an origin download, which is delivered unchecked.
+    let lateChunk: ((chunk: Uint8Array) => void) | undefined;
+    const peers = new ScriptedPeers({ late: 'good' });
+    peers.request = (_peerId, _id, options) => {
+      options.onStart({ totalBytes: FORGED_BYTES.byteLength });
+      lateChunk = options.onChunk;
+      return Promise.reject(new P2PMediaLoaderError('peer-protocol', 'connection dropped'));
+    };
+    const { http } = origin(ORIGIN_BYTES);
+    const { ctx } = context(peers, {
+      http: (range, signal, onChunk) => {
+        lateChunk?.(FORGED_BYTES.subarray(0, 1000));
+        return http(range, signal, onChunk);
+      },
+    });
+    const result = await deliverSegment(ctx, new AbortController().signal);
+    expect(lateChunk).toBeDefined();
+    expect(result).toMatchObject({ source: 'http', verified: 'origin', contributors: [] });
+    expect(result.data).toEqual(ORIGIN_BYTES);
   });
 
   describe('with trusted hashes', () => {
@@ -545,6 +581,23 @@ describe('deliverSegment', () => {
         const result = await pending;
         expect(result.source).toBe('http');
         expect(peers.requests).toEqual([]);
+      });
+
+      it('asks for the manifest once while it waits for the swarm, not on every look', async () => {
+        // A manifest load that hangs must not gather one wait (and abort listener) per poll.
+        const manifest = pendingTrust();
+        const warmupEndsAtMs = Date.now() + 5000;
+        const { ctx } = context(undefined, {
+          trust: manifest.trust,
+          slackSeconds: () => 20,
+          peerWarmupSeconds: () => Math.max(0, (warmupEndsAtMs - Date.now()) / 1000),
+        });
+        const controller = new AbortController();
+        const pending = deliverSegment(ctx, controller.signal);
+        await jest.advanceTimersByTimeAsync(3000);
+        expect(manifest.lookups()).toBe(1);
+        controller.abort();
+        await expect(pending).rejects.toMatchObject({ code: 'aborted' });
       });
 
       it('takes the segment from peers once the manifest lists it', async () => {

@@ -52,6 +52,26 @@ function origin(files: Record<string, Uint8Array | Error>) {
 const signal = new AbortController().signal;
 
 describe('loadHashManifest', () => {
+  it('cancels the signature download when the manifest download fails', async () => {
+    let signatureSignal: AbortSignal | undefined;
+    const fetchBytes = (url: string, fetchSignal: AbortSignal): Promise<Uint8Array> => {
+      if (url === SIGNATURE_URL) {
+        signatureSignal = fetchSignal;
+        // A slow signature: settles only when cancelled.
+        return new Promise((_resolve, reject) => {
+          fetchSignal.addEventListener('abort', () => {
+            reject(new P2PMediaLoaderError('aborted', 'cancelled'));
+          });
+        });
+      }
+      return Promise.reject(new P2PMediaLoaderError('http-status', '503', { status: 503 }));
+    };
+    await expect(
+      loadHashManifest(MANIFEST_URL, fetchBytes, { signal, publicKey: PUBLIC_KEY }),
+    ).rejects.toMatchObject({ code: 'http-status', status: 503 });
+    expect(signatureSignal?.aborted).toBe(true);
+  });
+
   it('loads an unsigned manifest when no public key is configured, fetching no signature', async () => {
     const { fetched, fetchBytes } = origin({ [MANIFEST_URL]: MANIFEST });
     const manifest = await loadHashManifest(MANIFEST_URL, fetchBytes, { signal });

@@ -1,11 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import {
-  bytesToHex,
-  hexToBytes,
-  sha256,
-  sha256Sync,
-} from '../../../../core/p2p/integrity/sha256.js';
+import { bytesToHex, hexToBytes, sha256 } from '../../../../core/p2p/integrity/sha256.js';
 
 /** Runs `body` with `globalThis.crypto` hidden, as on a plain-http page. */
 async function withoutWebCrypto<T>(body: () => Promise<T>): Promise<T> {
@@ -62,7 +57,6 @@ describe('sha256', () => {
           const native = await sha256(view);
           const fallback = await withoutWebCrypto(() => sha256(view));
           expect(bytesToHex(native)).toBe(bytesToHex(fallback));
-          expect(bytesToHex(sha256Sync(bytes))).toBe(bytesToHex(native));
         },
       ),
       { numRuns: 200 },
