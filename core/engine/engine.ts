@@ -132,9 +132,6 @@ export class Engine implements SegmentEngine {
         recordUpload: (bytes) => {
           this.stats.recordUpload(bytes);
         },
-        recordAbandonedDownload: (bytes, peerId) => {
-          this.recordDownload('p2p', bytes, peerId);
-        },
       });
       this.prefetchTimer = setInterval(() => {
         this.prefetchFromPeers();

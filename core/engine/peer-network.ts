@@ -29,8 +29,6 @@ export interface PeerNetworkContext {
   readonly store: SegmentStore;
   readonly emit: <K extends keyof EngineEventMap>(event: K, payload: EngineEventMap[K]) => void;
   readonly recordUpload: (bytes: number) => void;
-  /** Counts P2P bytes of a request the engine had given up (they still cost the viewer). */
-  readonly recordAbandonedDownload: (bytes: number, peerId: string) => void;
 }
 
 /** Internal dependencies, replaceable for tests and for builds without P2P. */

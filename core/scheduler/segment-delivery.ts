@@ -20,6 +20,7 @@ import {
   type ContainerKind,
 } from '../p2p/integrity/container-check.js';
 import { digestsEqual, segmentDigest } from '../p2p/integrity/segment-digest.js';
+import { PeerRequestError } from '../p2p/peer/peer-request-error.js';
 import { PartialSegment } from './partial-segment.js';
 import { peersToBlame } from './peer-blame.js';
 import { httpReserveSeconds, planRequest } from './request-plan.js';
@@ -419,6 +420,15 @@ class DeliveryRun {
       if (reason === DEADLINE || reason === CONFLICT) {
         // Out of time for peers, or peers that disagree: the origin completes or replaces them.
         this.httpOnly = true;
+        if (reason === DEADLINE) {
+          swarm.penalize(
+            peerId,
+            new PeerRequestError(
+              'deadline-missed',
+              `Peer ${peerId} did not deliver segment ${context.segment.id} before its deadline`,
+            ),
+          );
+        }
       } else if (error instanceof P2PMediaLoaderError && error.code !== 'aborted') {
         swarm.penalize(peerId, error);
       }

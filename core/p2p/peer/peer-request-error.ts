@@ -16,6 +16,11 @@ export type PeerRequestFailure =
   | 'too-slow'
   /** DATA_START announced more bytes than the request accepts (`maxTotalBytes`); it was cancelled. */
   | 'oversized'
+  /**
+   * The requester's playback deadline for the peer passed before the transfer finished: the
+   * origin took over (reported by the delivery, not by the connection).
+   */
+  | 'deadline-missed'
   /** Already `maxInFlightRequests` requests are in flight to this peer. */
   | 'too-many-requests'
   /** The connection closed (either side, or a protocol violation) before the request finished. */
@@ -33,6 +38,7 @@ const CODE_BY_FAILURE: Record<PeerRequestFailure, ErrorCode> = {
   'idle-timeout': 'segment-unknown',
   'too-slow': 'segment-unknown',
   oversized: 'segment-unknown',
+  'deadline-missed': 'segment-unknown',
   'too-many-requests': 'segment-unknown',
   closed: 'destroyed',
   aborted: 'aborted',

@@ -18,6 +18,10 @@ function basePenaltyMs(reason: P2PMediaLoaderError): number {
         return 500;
       case 'absent':
         return 1000; // its map was stale; it will announce again
+      case 'deadline-missed':
+        // Often a tight budget (a live segment due soon) more than a bad peer: a short pause, so
+        // the next segment tries someone else, doubling if it keeps happening.
+        return 2000;
       case 'idle-timeout':
       case 'too-slow':
         return 10_000;

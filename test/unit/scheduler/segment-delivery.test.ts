@@ -1,6 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import { P2PMediaLoaderError } from '../../../core/errors.js';
 import type { Segment, SegmentId } from '../../../core/model/segment.js';
+import { PeerRequestError } from '../../../core/p2p/peer/peer-request-error.js';
 import type { PeerCandidate } from '../../../core/scheduler/request-plan.js';
 import {
   deliverSegment,
@@ -52,6 +53,8 @@ type PeerBehaviour =
 /** Peers of a swarm, each serving the segment in its own way (in memory, chunked, async). */
 class ScriptedPeers implements SegmentPeers {
   readonly penalized: string[] = [];
+  /** Why each penalty was given: a peer request's `reason`, else the error's `code`. */
+  readonly penaltyReasons: string[] = [];
   readonly banned: string[] = [];
   readonly requests: { peerId: string; byteOffset: number }[] = [];
   readonly announcements: HttpFetchState[] = [];
@@ -136,8 +139,9 @@ class ScriptedPeers implements SegmentPeers {
     return () => this.listeners.delete(listener);
   }
 
-  penalize(peerId: string): void {
+  penalize(peerId: string, reason: P2PMediaLoaderError): void {
     this.penalized.push(peerId);
+    this.penaltyReasons.push(reason instanceof PeerRequestError ? reason.reason : reason.code);
   }
 
   ban(peerId: string): void {
@@ -224,8 +228,9 @@ describe('deliverSegment', () => {
 
   it('without trusted hashes, refetches a stalled peer transfer whole instead of completing it', async () => {
     const peers = new ScriptedPeers({ a: 'stall-half' });
-    // 1.7 s of slack, 1.5 s margin: the peer gets ~0.2 s.
-    const { ctx, httpRanges, bytesBySource } = context(peers, { slackSeconds: () => 1.7 });
+    // 2.3 s of slack, 1.5 s margin: the peer gets ~0.8 s (room for its first half on a loaded
+    // machine), then its deadline passes.
+    const { ctx, httpRanges, bytesBySource } = context(peers, { slackSeconds: () => 2.3 });
     const result = await deliverSegment(ctx, new AbortController().signal);
     expect(result).toMatchObject({ source: 'http', verified: 'origin', contributors: [] });
     expect(result.data).toEqual(ORIGIN_BYTES);
@@ -233,8 +238,10 @@ describe('deliverSegment', () => {
     expect(httpRanges).toEqual([undefined]);
     expect(bytesBySource.p2p).toBe(HALF);
     expect(bytesBySource.http).toBe(ORIGIN_BYTES.byteLength);
-    // Its half was true: an honest but slow peer is not banned.
+    // Its half was true: an honest but slow peer is not banned, only paused for missing its deadline.
     expect(peers.banned).toEqual([]);
+    expect(peers.penalized).toEqual(['a']);
+    expect(peers.penaltyReasons).toEqual(['deadline-missed']);
     expect(peers.announcements).toEqual(['started', 'succeeded']);
   });
 

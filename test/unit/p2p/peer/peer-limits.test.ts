@@ -266,15 +266,16 @@ describe('per-request limits', () => {
   it('lets a transfer at the minimum rate finish, and cuts any request at maxRequestDurationMs', async () => {
     const peer = scriptedPeer({
       now: () => performance.now(),
-      transferRateWindowMs: 50,
+      transferRateWindowMs: 200,
       minTransferBytesPerSecond: 1000,
       maxRequestDurationMs: 400,
     });
-    // 20 bytes per 10 ms = 2000 B/s: above the minimum; 1000 bytes take ~500 ms, past the limit.
+    // 400 bytes per 10 ms = 40 kB/s: far above the minimum (200 bytes per window), so one late
+    // timer on a loaded machine cannot make it look slow; 1 MB would take ~25 s, past the limit.
     const request = rejection(peer.connection.request(1));
-    peer.send({ type: 'data-start', requestId: 0, totalBytes: 1000, byteOffset: 0 });
+    peer.send({ type: 'data-start', requestId: 0, totalBytes: 1_000_000, byteOffset: 0 });
     const drip = setInterval(() => {
-      peer.send({ type: 'data-chunk', requestId: 0, payload: new Uint8Array(20) });
+      peer.send({ type: 'data-chunk', requestId: 0, payload: new Uint8Array(400) });
     }, 10);
     try {
       const error = await request;
