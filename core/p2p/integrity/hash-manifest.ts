@@ -91,10 +91,17 @@ function normalizedUrl(url: URL, dropQuery: boolean): string {
   return queryAt >= 0 ? href.slice(0, queryAt) : href;
 }
 
-/** The last path segment of `url` (PeerTube's key), undefined for a folder URL. */
-function fileNameOf(url: URL): string | undefined {
-  const name = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
-  if (name === '') return undefined;
+/**
+ * The last `depth` path segments of `url`, undefined for a folder URL. Depth 1 is PeerTube's key
+ * (the file name). Our format's fallback uses depth 2 (folder and file name): it still finds a
+ * segment served from another host or root (a CDN), yet keeps renditions that reuse file names in
+ * sibling folders apart even when the manifest lists only one of them; a file-name match there
+ * would check an honest peer's segment against another rendition's hash and ban it.
+ */
+function fileNameOf(url: URL, depth = 1): string | undefined {
+  const parts = url.pathname.split('/');
+  if (parts[parts.length - 1] === '') return undefined;
+  const name = parts.slice(-depth).join('/');
   try {
     return decodeURIComponent(name);
   } catch {
@@ -115,7 +122,8 @@ class ParsedHashManifest implements HashManifest {
   readonly format: HashManifestFormat;
   // By absolute URL (no fragment; with the key's own query if it had one).
   private readonly byUrl: ReadonlyMap<string, EntryValue>;
-  // By file name; null when two keys share it (ambiguous: no answer rather than a wrong one).
+  // By file name (PeerTube) or folder and file name (ours, see fileNameOf); null when two keys
+  // share it (ambiguous: no answer rather than a wrong one).
   private readonly byFileName: ReadonlyMap<string, EntryValue | null>;
 
   constructor(
@@ -154,7 +162,7 @@ class ParsedHashManifest implements HashManifest {
   }
 
   private fileNameEntry(url: URL): EntryValue | undefined {
-    const name = fileNameOf(url);
+    const name = fileNameOf(url, this.format === 'peertube' ? 1 : 2);
     return name === undefined ? undefined : (this.byFileName.get(name) ?? undefined);
   }
 }
@@ -192,7 +200,7 @@ class ManifestBuilder {
       throw manifestError(`key ${quote(key)} names the same segment as another key`);
     }
     this.byUrl.set(href, entry);
-    const name = this.keysAreFileNames ? key.slice(key.lastIndexOf('/') + 1) : fileNameOf(url);
+    const name = this.keysAreFileNames ? key.slice(key.lastIndexOf('/') + 1) : fileNameOf(url, 2);
     if (name !== undefined && name !== '')
       this.byFileName.set(name, this.byFileName.has(name) ? null : entry);
   }

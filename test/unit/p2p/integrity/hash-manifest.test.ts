@@ -109,10 +109,21 @@ describe('hash manifest: ours (keys relative to the manifest URL)', () => {
     ).toBe(C);
   });
 
-  it('falls back to the file name only when exactly one key has it', () => {
-    // seg_001.ts is ambiguous (two renditions): no answer rather than a wrong one.
+  it('falls back to the folder and file name only when exactly one key has them', () => {
+    // Served from another host and root (a CDN): found by folder and file name.
+    expect(hexFor(text, 'https://other.example/cdn/v360/seg_001.ts')).toBe(B);
+    expect(hexFor(text, 'https://other.example/shared/intro.ts')).toBe(D.toLowerCase());
+    // The file name alone is not enough in our format.
     expect(hexFor(text, 'https://other.example/seg_001.ts')).toBeUndefined();
-    expect(hexFor(text, 'https://other.example/z/intro.ts')).toBe(D.toLowerCase());
+    expect(hexFor(text, 'https://other.example/z/intro.ts')).toBeUndefined();
+  });
+
+  it('never answers for another rendition that reuses a listed file name', () => {
+    // A manifest that lists one rendition only: checking another rendition's honest segment
+    // against it would fail and ban the honest peer.
+    const oneRendition = ours({ 'v720/seg_001.ts': A });
+    expect(hexFor(oneRendition, 'https://cdn.example/vod/movie/v720/seg_001.ts')).toBe(A);
+    expect(hexFor(oneRendition, 'https://cdn.example/vod/movie/v360/seg_001.ts')).toBeUndefined();
   });
 
   it('keeps a key with a query apart from the same path without it', () => {
