@@ -16,7 +16,9 @@ export {
   BEACON_LIMITS,
   BEACON_MAX_BYTES,
   BEACON_ENGINES,
+  BEACON_PLAYERS,
   type BeaconEngine,
+  type BeaconPlayer,
   type BeaconParseResult,
   type BeaconRefusal,
   type CollectorBeacon,
@@ -27,6 +29,7 @@ export { SqliteStore } from './store/sqlite-store.js';
 export { PostgresStore } from './store/postgres-store.js';
 export type {
   CollectorStore,
+  PlayerRow,
   ReceivedBeacon,
   SeriesQuery,
   SeriesRow,
@@ -34,7 +37,13 @@ export type {
   SwarmRow,
   TimeRange,
 } from './store/store.js';
-export { RANGES, type RangeName, type SeriesPoint, type SwarmFigures } from './store/series.js';
+export {
+  RANGES,
+  type PlayerFigures,
+  type RangeName,
+  type SeriesPoint,
+  type SwarmFigures,
+} from './store/series.js';
 export type { RateLimiterOptions } from './http/rate-limiter.js';
 export {
   parseCollectorCliArgs,

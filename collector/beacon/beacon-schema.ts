@@ -1,8 +1,8 @@
 /**
  * The stats-beacon schema as the collector accepts it (docs/STATS-BEACON.md): versions 1 and 2,
- * strictly (every field present, no other field, each value in range). Pure and total: any input
- * gives either an accepted beacon or a refusal naming the field, never an exception, so a viewer's
- * page can never crash the collector and the validator can be fuzzed.
+ * strictly (every field present but v2's optional `player`, no other field, each value in range).
+ * Pure and total: any input gives either an accepted beacon or a refusal naming the field, never an
+ * exception, so a viewer's page can never crash the collector and the validator can be fuzzed.
  *
  * Every number has a ceiling far above what a real player reaches, chosen so that sums of many
  * beacons stay exact: a delta of one beacon is at most {@link BEACON_LIMITS}`.bytes` (2^40), and
@@ -13,6 +13,24 @@
 export const BEACON_ENGINES = ['hlsjs', 'shaka', 'native'] as const;
 /** How a source plays: `native` is without P2P. */
 export type BeaconEngine = (typeof BEACON_ENGINES)[number];
+
+/**
+ * Players a beacon may name in its optional `player` (schema 2). Strict like `engine`: any other
+ * value is refused; integrations outside this package send `other`.
+ */
+export const BEACON_PLAYERS = [
+  'videojs',
+  'clappr',
+  'mediaelement',
+  'flowplayer',
+  'jwplayer',
+  'embed',
+  'other',
+] as const;
+/** A player named by a beacon, or `unknown` for a beacon without `player` (v1, or unnamed). */
+export type BeaconPlayer = (typeof BEACON_PLAYERS)[number] | 'unknown';
+/** Every value {@link BeaconPlayer} takes, the keys of stored buckets (`unknown` last). */
+export const BUCKET_PLAYERS: readonly BeaconPlayer[] = [...BEACON_PLAYERS, 'unknown'];
 
 /** Upper bounds of beacon fields; a value above one is refused, never clipped. */
 export const BEACON_LIMITS = {
@@ -47,6 +65,8 @@ export interface CollectorBeacon {
   readonly swarm: string;
   /** Engine of the current source. */
   readonly engine: BeaconEngine;
+  /** Player the beacon comes from; `unknown` when it did not say (v1, or no `player` field). */
+  readonly player: BeaconPlayer;
   /** Milliseconds since the plugin started on the player (integer). */
   readonly tMs: number;
   /** Bytes downloaded over HTTP since the plugin started. */
@@ -82,6 +102,7 @@ export type BeaconParseResult =
 
 const V1_KEYS = ['v', 'id', 'swarm', 'engine', 't', 'http', 'p2p', 'up', 'peers', 'seg', 'stalls'];
 const V2_KEYS = [...V1_KEYS, 'stallMs', 'startMs'];
+const V2_NAMED_KEYS = [...V2_KEYS, 'player'];
 const SEGMENT_KEYS = ['http', 'p2p', 'cache'] as const;
 const ID_PATTERN = /^[\w-]+$/;
 
@@ -136,7 +157,13 @@ function validate(value: unknown): CollectorBeacon {
   const record = value as Record<string, unknown>;
   const version = record['v'];
   if (version !== 1 && version !== 2) refuse('v: unsupported schema version (expected 1 or 2)');
-  checkKeys(record, version === 1 ? V1_KEYS : V2_KEYS, 'payload');
+  // `player` is schema 2's one optional field: when present it is checked, when absent `unknown`.
+  const named = version === 2 && Object.prototype.hasOwnProperty.call(record, 'player');
+  checkKeys(record, version === 1 ? V1_KEYS : named ? V2_NAMED_KEYS : V2_KEYS, 'payload');
+  const player = named ? record['player'] : 'unknown';
+  if (named && !BEACON_PLAYERS.includes(player as (typeof BEACON_PLAYERS)[number])) {
+    refuse(`player: one of ${BEACON_PLAYERS.join(', ')}`);
+  }
   const { id, swarm, engine, seg } = record;
   if (typeof id !== 'string' || id.length > BEACON_LIMITS.idLength || !ID_PATTERN.test(id)) {
     refuse(`id: 1..${BEACON_LIMITS.idLength} characters of [A-Za-z0-9_-]`);
@@ -173,6 +200,7 @@ function validate(value: unknown): CollectorBeacon {
     id: id as string,
     swarm: swarm as string,
     engine: engine as BeaconEngine,
+    player: player as BeaconPlayer,
     tMs,
     httpBytes,
     p2pBytes,

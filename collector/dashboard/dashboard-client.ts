@@ -1,8 +1,8 @@
 /**
  * The dashboard page script (runs in the browser; compiled to dist/esm/collector/dashboard/ and
- * served as `/assets/dashboard.js`). It reads `/api/series` and `/api/swarms`, draws the charts with
- * uPlot (loaded by the page as the global `uPlot`) and fills the cards and the swarm table with
- * `textContent` only: swarm ids are free text from viewers and must never become markup.
+ * served as `/assets/dashboard.js`). It reads `/api/series`, `/api/swarms` and `/api/players`, draws
+ * the charts with uPlot (loaded by the page as the global `uPlot`) and fills the cards, the swarm
+ * table and the player table with `textContent` only: swarm ids are free text from viewers and must never become markup.
  *
  * The bearer token, when the collector needs one, comes from `#token=…` in the URL or the form the
  * page shows after a 401, and stays in `sessionStorage` for the tab.
@@ -34,6 +34,9 @@ interface SeriesAnswer {
 interface SwarmAnswer {
   readonly swarms: readonly (Figures & { readonly swarm: string })[];
 }
+interface PlayerAnswer {
+  readonly players: readonly (Figures & { readonly player: string })[];
+}
 
 const TOKEN_KEY = 'p2pml-collector-token';
 const PRICE_KEY = 'p2pml-collector-price-per-gb';
@@ -53,6 +56,7 @@ const state = {
   token: sessionStorage.getItem(TOKEN_KEY) ?? '',
   lastSeries: undefined as SeriesAnswer | undefined,
   lastSwarms: undefined as SwarmAnswer | undefined,
+  lastPlayers: undefined as PlayerAnswer | undefined,
 };
 
 const hashToken = /(?:^#|&)token=([^&]+)/.exec(location.hash)?.[1];
@@ -204,6 +208,32 @@ function cell(row: HTMLTableRowElement, text: string, raw?: number | null): void
   row.append(td);
 }
 
+/** The figure cells shared by the swarm and player tables, after the name cell. */
+function figureCells(row: HTMLTableRowElement, figures: Figures): void {
+  cell(row, String(figures.peakViewers), figures.peakViewers);
+  cell(row, formatBytes(figures.p2pBytes), figures.p2pBytes);
+  cell(row, formatBytes(figures.httpBytes), figures.httpBytes);
+  cell(row, formatPercent(figures.offloadPercent), figures.offloadPercent);
+  cell(row, costSaved(figures.p2pBytes));
+  cell(row, formatNumber(figures.stallsPerViewerHour, 2), figures.stallsPerViewerHour);
+  cell(row, formatMs(figures.startupMedianMs), figures.startupMedianMs);
+  cell(row, formatNumber(figures.peersPerViewer, 1), figures.peersPerViewer);
+}
+
+function drawPlayerTable(answer: PlayerAnswer): void {
+  const body = (byId('player-table') as HTMLTableElement).tBodies[0];
+  if (!body) return;
+  body.replaceChildren(
+    ...answer.players.map((player) => {
+      const row = document.createElement('tr');
+      row.dataset['player'] = player.player;
+      cell(row, player.player);
+      figureCells(row, player);
+      return row;
+    }),
+  );
+}
+
 function drawTable(answer: SwarmAnswer): void {
   const body = (byId('swarm-table') as HTMLTableElement).tBodies[0];
   if (!body) return;
@@ -211,14 +241,7 @@ function drawTable(answer: SwarmAnswer): void {
     const row = document.createElement('tr');
     row.dataset['swarm'] = swarm.swarm;
     cell(row, swarm.swarm === '' ? '(no source yet)' : swarm.swarm);
-    cell(row, String(swarm.peakViewers), swarm.peakViewers);
-    cell(row, formatBytes(swarm.p2pBytes), swarm.p2pBytes);
-    cell(row, formatBytes(swarm.httpBytes), swarm.httpBytes);
-    cell(row, formatPercent(swarm.offloadPercent), swarm.offloadPercent);
-    cell(row, costSaved(swarm.p2pBytes));
-    cell(row, formatNumber(swarm.stallsPerViewerHour, 2), swarm.stallsPerViewerHour);
-    cell(row, formatMs(swarm.startupMedianMs), swarm.startupMedianMs);
-    cell(row, formatNumber(swarm.peersPerViewer, 1), swarm.peersPerViewer);
+    figureCells(row, swarm);
     return row;
   });
   body.replaceChildren(...rows);
@@ -239,16 +262,19 @@ async function refresh(): Promise<void> {
   const status = byId('status');
   try {
     const swarmQuery = state.swarm === '' ? '' : `&swarm=${encodeURIComponent(state.swarm)}`;
-    const [series, swarms] = await Promise.all([
+    const [series, swarms, players] = await Promise.all([
       getJson(`/api/series?range=${state.range}${swarmQuery}`) as Promise<SeriesAnswer>,
       getJson(`/api/swarms?range=${state.range}`) as Promise<SwarmAnswer>,
+      getJson(`/api/players?range=${state.range}`) as Promise<PlayerAnswer>,
     ]);
     state.lastSeries = series;
     state.lastSwarms = swarms;
+    state.lastPlayers = players;
     byId('token-form').hidden = true;
     drawCards(series.totals);
     drawCharts(series);
     drawTable(swarms);
+    drawPlayerTable(players);
     status.textContent = `Updated ${new Date().toLocaleTimeString()} · ${series.points.length} step(s) with data · refreshes every ${REFRESH_MS / 1000} s`;
     status.dataset['points'] = String(series.points.length);
   } catch (error) {
@@ -283,6 +309,7 @@ priceInput.addEventListener('input', () => {
   localStorage.setItem(PRICE_KEY, String(price));
   if (state.lastSeries) drawCards(state.lastSeries.totals);
   if (state.lastSwarms) drawTable(state.lastSwarms);
+  if (state.lastPlayers) drawPlayerTable(state.lastPlayers);
 });
 (byId('token-form') as HTMLFormElement).addEventListener('submit', (event) => {
   event.preventDefault();

@@ -70,6 +70,10 @@ th:first-child,td:first-child{text-align:left;white-space:normal;overflow-wrap:a
 <thead><tr><th scope="col">Swarm</th><th scope="col">Peak viewers</th><th scope="col">CDN bytes saved</th><th scope="col">CDN bytes</th><th scope="col">Offload</th><th scope="col">Cost saved</th><th scope="col">Stalls / viewer-h</th><th scope="col">Startup median</th><th scope="col">Peers / viewer</th></tr></thead>
 <tbody></tbody>
 </table>
+<table id="player-table">
+<thead><tr><th scope="col">Player</th><th scope="col">Peak viewers</th><th scope="col">CDN bytes saved</th><th scope="col">CDN bytes</th><th scope="col">Offload</th><th scope="col">Cost saved</th><th scope="col">Stalls / viewer-h</th><th scope="col">Startup median</th><th scope="col">Peers / viewer</th></tr></thead>
+<tbody></tbody>
+</table>
 </main>
 <script src="/assets/uPlot.iife.min.js"></script>
 <script type="module" src="/assets/dashboard.js"></script>

@@ -12,7 +12,14 @@ import { IngestQueue } from '../ingest/ingest-queue.js';
 import { CollectorMetrics, type BeaconResult } from '../metrics/collector-metrics.js';
 import { LiveViewers } from '../metrics/live-viewers.js';
 import { openStore } from '../store/open-store.js';
-import { RANGES, seriesPoints, swarmFigures, figuresOf, type RangeName } from '../store/series.js';
+import {
+  RANGES,
+  seriesPoints,
+  swarmFigures,
+  figuresOf,
+  playerFigures,
+  type RangeName,
+} from '../store/series.js';
 import type { CollectorStore } from '../store/store.js';
 import { addCounts, emptyCounts } from '../ingest/bucket.js';
 import { BearerToken } from './bearer-token.js';
@@ -238,6 +245,11 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     if (path === '/api/swarms') {
       const rows = await store.swarms({ fromMs, toMs }, MAX_SWARM_ROWS);
       sendJson(response, { range, fromMs, toMs, swarms: swarmFigures(rows) });
+      return;
+    }
+    if (path === '/api/players') {
+      const rows = await store.players({ fromMs, toMs });
+      sendJson(response, { range, fromMs, toMs, players: playerFigures(rows) });
       return;
     }
     send(response, 404, 'Not found\n');

@@ -1,9 +1,9 @@
 /**
- * Minute buckets: what the collector stores. One bucket per UTC minute, swarm and engine holds the
- * sums of the deltas of every beacon received in that minute (bytes since the viewer's previous
- * beacon, not its totals), so any time range is a plain sum of buckets.
+ * Minute buckets: what the collector stores. One bucket per UTC minute, swarm, engine and player
+ * holds the sums of the deltas of every beacon received in that minute (bytes since the viewer's
+ * previous beacon, not its totals), so any time range is a plain sum of buckets.
  */
-import type { BeaconEngine } from '../beacon/beacon-schema.js';
+import type { BeaconEngine, BeaconPlayer } from '../beacon/beacon-schema.js';
 import { addSaturating } from './safe-sum.js';
 
 /** Length of a bucket, ms. */
@@ -23,6 +23,8 @@ export interface BucketKey {
   readonly swarm: string;
   /** Playback engine. */
   readonly engine: BeaconEngine;
+  /** Player the beacons came from (`unknown`: beacons without `player`, and rows older than it). */
+  readonly player: BeaconPlayer;
 }
 
 /** The counters of a bucket (or of a beacon's contribution to one). All non-negative integers. */
@@ -118,5 +120,5 @@ export function minuteOf(atMs: number): number {
 
 /** A string key for maps of buckets. */
 export function bucketKeyString(key: BucketKey): string {
-  return `${key.minuteMs}\u0000${key.engine}\u0000${key.swarm}`;
+  return `${key.minuteMs}\u0000${key.engine}\u0000${key.player}\u0000${key.swarm}`;
 }

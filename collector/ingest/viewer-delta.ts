@@ -4,7 +4,7 @@
  * loses nothing (the next one carries it) and a range's bytes are a sum of buckets. Pure: the stores
  * (SQLite, PostgreSQL) read and write the state, this decides what it becomes.
  */
-import type { BeaconEngine, CollectorBeacon } from '../beacon/beacon-schema.js';
+import type { BeaconEngine, BeaconPlayer, CollectorBeacon } from '../beacon/beacon-schema.js';
 import {
   emptyCounts,
   minuteOf,
@@ -33,10 +33,11 @@ export interface ViewerState {
   readonly segCache: number;
   readonly stalls: number;
   readonly stallMs: number;
-  /** Bucket it was last counted as a viewer in (`minuteMs`, `swarm`, `engine`). */
+  /** Bucket it was last counted as a viewer in (`minuteMs`, `swarm`, `engine`, `player`). */
   readonly countedMinuteMs: number;
   readonly countedSwarm: string;
   readonly countedEngine: BeaconEngine;
+  readonly countedPlayer: BeaconPlayer;
   /** Swarm and startup time last recorded, so one source's startup counts once. */
   readonly startupSwarm: string;
   readonly startupMs: number;
@@ -71,7 +72,12 @@ export function applyBeacon(
   beacon: CollectorBeacon,
   atMs: number,
 ): BeaconContribution {
-  const key: BucketKey = { minuteMs: minuteOf(atMs), swarm: beacon.swarm, engine: beacon.engine };
+  const key: BucketKey = {
+    minuteMs: minuteOf(atMs),
+    swarm: beacon.swarm,
+    engine: beacon.engine,
+    player: beacon.player,
+  };
   const restarted = previous === undefined || beacon.tMs < previous.tMs;
   const before = previous ?? {
     tMs: 0,
@@ -101,7 +107,8 @@ export function applyBeacon(
     previous !== undefined &&
     previous.countedMinuteMs === key.minuteMs &&
     previous.countedSwarm === key.swarm &&
-    previous.countedEngine === key.engine;
+    previous.countedEngine === key.engine &&
+    previous.countedPlayer === key.player;
   delta.viewers = counted ? 0 : 1;
 
   let startupMs: number | undefined;
@@ -130,6 +137,7 @@ export function applyBeacon(
     countedMinuteMs: key.minuteMs,
     countedSwarm: key.swarm,
     countedEngine: key.engine,
+    countedPlayer: key.player,
     startupSwarm: startupMs !== undefined ? beacon.swarm : (previous?.startupSwarm ?? ''),
     startupMs: startupMs ?? previous?.startupMs ?? -1,
     seenAtMs: atMs,

@@ -3,7 +3,7 @@
  * scalar counter, one per startup-histogram bucket), and the conversions between rows and
  * {@link BucketCounts}. Sums read back go through `toSafeTotal`, so no value passes 2^53 - 1.
  */
-import type { BeaconEngine } from '../beacon/beacon-schema.js';
+import type { BeaconEngine, BeaconPlayer } from '../beacon/beacon-schema.js';
 import {
   emptyCounts,
   SCALAR_COUNTERS,
@@ -55,6 +55,7 @@ export const VIEWER_COLUMNS = [
   'counted_minute_ms',
   'counted_swarm',
   'counted_engine',
+  'counted_player',
   'startup_swarm',
   'startup_ms',
   'seen_at_ms',
@@ -76,6 +77,7 @@ export function viewerToValues(state: ViewerState): (string | number)[] {
     state.countedMinuteMs,
     state.countedSwarm,
     state.countedEngine,
+    state.countedPlayer,
     state.startupSwarm,
     state.startupMs,
     state.seenAtMs,
@@ -102,6 +104,7 @@ export function viewerFromRow(row: Record<string, unknown>): ViewerState {
     countedMinuteMs: number('counted_minute_ms'),
     countedSwarm: text(row['counted_swarm'], ''),
     countedEngine: text(row['counted_engine'], 'native') as BeaconEngine,
+    countedPlayer: text(row['counted_player'], 'unknown') as BeaconPlayer,
     startupSwarm: text(row['startup_swarm'], ''),
     startupMs: number('startup_ms'),
     seenAtMs: number('seen_at_ms'),

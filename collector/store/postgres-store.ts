@@ -5,7 +5,7 @@
  * different collectors still gets exact deltas. Deadlocks and serialization failures are retried.
  */
 import pg from 'pg';
-import type { BeaconEngine } from '../beacon/beacon-schema.js';
+import { BUCKET_PLAYERS } from '../beacon/beacon-schema.js';
 import { P2PMediaLoaderError } from '../../core/errors.js';
 import type { BeaconContribution, ViewerState } from '../ingest/viewer-delta.js';
 import { toSafeTotal } from '../ingest/safe-sum.js';
@@ -20,16 +20,18 @@ import {
 } from './columns.js';
 import {
   bucketsSql,
+  BUCKET_KEY_COLUMNS,
   placeholders,
-  schemaSql,
   seriesSql,
   swarmsSql,
   upsertBucketSql,
   upsertViewerSql,
 } from './queries.js';
-import { swarmFromRow } from './sqlite-store.js';
+import { bucketFromRow, playerFromRow, swarmFromRow } from './sqlite-store.js';
+import { migratePostgres } from './schema-migration.js';
 import type {
   CollectorStore,
+  PlayerRow,
   ReceivedBeacon,
   SeriesQuery,
   SeriesRow,
@@ -84,7 +86,7 @@ export class PostgresStore implements CollectorStore {
     // An idle client losing its connection must not crash the collector.
     pool.on('error', () => undefined);
     try {
-      for (const sql of schemaSql('postgres')) await pool.query(sql);
+      await migratePostgres(pool);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw new P2PMediaLoaderError(
@@ -140,12 +142,17 @@ export class PostgresStore implements CollectorStore {
   async buckets(range: TimeRange): Promise<readonly StoredBucket[]> {
     this.assertOpen();
     const { rows } = await this.pool.query<Row>(bucketsSql('postgres'), [range.fromMs, range.toMs]);
-    return rows.map((row) => ({
-      minuteMs: Number(row['minute_ms']),
-      swarm: String(row['swarm']),
-      engine: String(row['engine']) as BeaconEngine,
-      counts: countsFromRow(row),
-    }));
+    return rows.map(bucketFromRow);
+  }
+
+  async players(range: TimeRange): Promise<readonly PlayerRow[]> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<Row>(swarmsSql('postgres', 'player'), [
+      range.fromMs,
+      range.toMs,
+      BUCKET_PLAYERS.length,
+    ]);
+    return rows.map(playerFromRow);
   }
 
   async prune(beforeMs: number): Promise<number> {
@@ -174,7 +181,13 @@ export class PostgresStore implements CollectorStore {
       const ids = viewerIdsOf(batch);
       // Empty rows for new viewers, so every viewer of the batch has a row to lock.
       const blank = VIEWER_COLUMNS.map((column) =>
-        column.endsWith('swarm') ? '' : column.endsWith('engine') ? 'native' : 0,
+        column.endsWith('swarm')
+          ? ''
+          : column.endsWith('engine')
+            ? 'native'
+            : column.endsWith('player')
+              ? 'unknown'
+              : 0,
       );
       await writeRows(
         client,
@@ -202,11 +215,12 @@ export class PostgresStore implements CollectorStore {
       await writeRows(
         client,
         upsertBucketSql('postgres'),
-        3 + COUNTER_COLUMNS.length,
+        BUCKET_KEY_COLUMNS.length + COUNTER_COLUMNS.length,
         writes.buckets.map(({ key, counts }) => [
           key.minuteMs,
           key.swarm,
           key.engine,
+          key.player,
           ...countsToValues(counts),
         ]),
       );

@@ -31,25 +31,28 @@ export function schemaSql(dialect: Dialect): string[] {
   const viewerColumns = VIEWER_COLUMNS.map((column) =>
     column === 'id'
       ? 'id TEXT PRIMARY KEY'
-      : column.endsWith('swarm') || column.endsWith('engine')
+      : column.endsWith('swarm') || column.endsWith('engine') || column.endsWith('player')
         ? `${column} TEXT NOT NULL`
         : `${column} ${int} NOT NULL`,
   ).join(', ');
   return [
-    `CREATE TABLE IF NOT EXISTS p2pml_buckets (minute_ms ${int} NOT NULL, swarm TEXT NOT NULL, engine TEXT NOT NULL, ${counters}, PRIMARY KEY (minute_ms, swarm, engine))${withoutRowId}`,
+    `CREATE TABLE IF NOT EXISTS p2pml_buckets (minute_ms ${int} NOT NULL, swarm TEXT NOT NULL, engine TEXT NOT NULL, player TEXT NOT NULL DEFAULT 'unknown', ${counters}, PRIMARY KEY (minute_ms, swarm, engine, player))${withoutRowId}`,
     `CREATE TABLE IF NOT EXISTS p2pml_viewers (${viewerColumns})${withoutRowId}`,
     'CREATE INDEX IF NOT EXISTS p2pml_viewers_seen ON p2pml_viewers (seen_at_ms)',
   ];
 }
 
-/** Adds a bucket's deltas (minute, swarm, engine, counters...), saturating at 2^53 - 1. */
+/** Key columns of a bucket, in the order {@link upsertBucketSql} takes them. */
+export const BUCKET_KEY_COLUMNS = ['minute_ms', 'swarm', 'engine', 'player'] as const;
+
+/** Adds a bucket's deltas (minute, swarm, engine, player, counters...), saturating at 2^53 - 1. */
 export function upsertBucketSql(dialect: Dialect): string {
-  const columns = ['minute_ms', 'swarm', 'engine', ...COUNTER_COLUMNS];
+  const columns = [...BUCKET_KEY_COLUMNS, ...COUNTER_COLUMNS];
   const updates = COUNTER_COLUMNS.map(
     (column) =>
       `${column} = ${least(dialect)}(p2pml_buckets.${column} + excluded.${column}, ${MAX_TOTAL})`,
   ).join(', ');
-  return `INSERT INTO p2pml_buckets (${columns.join(', ')}) VALUES (${placeholders(dialect, columns.length)}) ON CONFLICT (minute_ms, swarm, engine) DO UPDATE SET ${updates}`;
+  return `INSERT INTO p2pml_buckets (${columns.join(', ')}) VALUES (${placeholders(dialect, columns.length)}) ON CONFLICT (${BUCKET_KEY_COLUMNS.join(', ')}) DO UPDATE SET ${updates}`;
 }
 
 /** Writes a viewer's state. */
@@ -80,14 +83,18 @@ export function seriesSql(dialect: Dialect, withSwarm: boolean): string {
   return `SELECT ${stepExpr} AS t_ms, ${outerSums(dialect)}, MAX(viewers) AS peak_viewers FROM (SELECT minute_ms, ${minuteSums(dialect)} FROM p2pml_buckets WHERE minute_ms >= ${from} AND minute_ms < ${to}${swarmFilter} GROUP BY minute_ms) AS minutes GROUP BY t_ms ORDER BY t_ms`;
 }
 
-/** Per-swarm sums, peak viewers and active minutes, most P2P bytes first. Parameters: from, to, limit. */
-export function swarmsSql(dialect: Dialect): string {
+/**
+ * Per-swarm (or per-player) sums, peak viewers and active minutes, most P2P bytes first.
+ * Parameters: from, to, limit.
+ */
+export function swarmsSql(dialect: Dialect, by: 'swarm' | 'player' = 'swarm'): string {
   const [from, to, limit] = dialect === 'sqlite' ? ['?', '?', '?'] : ['$1', '$2', '$3'];
-  return `SELECT swarm, ${outerSums(dialect)}, MAX(viewers) AS peak_viewers, COUNT(*) AS active_minutes FROM (SELECT swarm, minute_ms, ${minuteSums(dialect)} FROM p2pml_buckets WHERE minute_ms >= ${from} AND minute_ms < ${to} GROUP BY swarm, minute_ms) AS minutes GROUP BY swarm ORDER BY p2p_bytes DESC, swarm LIMIT ${limit}`;
+  return `SELECT ${by}, ${outerSums(dialect)}, MAX(viewers) AS peak_viewers, COUNT(*) AS active_minutes FROM (SELECT ${by}, minute_ms, ${minuteSums(dialect)} FROM p2pml_buckets WHERE minute_ms >= ${from} AND minute_ms < ${to} GROUP BY ${by}, minute_ms) AS minutes GROUP BY ${by} ORDER BY p2p_bytes DESC, ${by} LIMIT ${limit}`;
 }
 
 /** Every bucket of a range. Parameters: from, to. */
 export function bucketsSql(dialect: Dialect): string {
   const [from, to] = dialect === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
-  return `SELECT minute_ms, swarm, engine, ${COUNTER_COLUMNS.join(', ')} FROM p2pml_buckets WHERE minute_ms >= ${from} AND minute_ms < ${to} ORDER BY minute_ms, swarm, engine`;
+  const key = BUCKET_KEY_COLUMNS.join(', ');
+  return `SELECT ${key}, ${COUNTER_COLUMNS.join(', ')} FROM p2pml_buckets WHERE minute_ms >= ${from} AND minute_ms < ${to} ORDER BY ${key}`;
 }

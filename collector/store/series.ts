@@ -3,7 +3,8 @@
  * viewer-hour, startup median, peers per viewer. Pure, shared by the dashboard API and tests.
  */
 import { BUCKET_MS, STARTUP_BOUNDS_MS, type BucketCounts } from '../ingest/bucket.js';
-import type { SeriesRow, SwarmRow } from './store.js';
+import type { BeaconPlayer } from '../beacon/beacon-schema.js';
+import type { PlayerRow, SeriesRow, SwarmRow } from './store.js';
 
 /** Time ranges the dashboard offers, with the step of their charts. */
 export const RANGES = {
@@ -108,6 +109,21 @@ export function seriesPoints(rows: readonly SeriesRow[], stepMs: number): Series
     peakViewers: row.peakViewers,
     httpBitsPerSecond: (row.counts.httpBytes * 8) / seconds,
     p2pBitsPerSecond: (row.counts.p2pBytes * 8) / seconds,
+  }));
+}
+
+/** One row of the player table. */
+export interface PlayerFigures extends Figures {
+  readonly player: BeaconPlayer;
+  readonly peakViewers: number;
+}
+
+/** Player table rows (average viewers over the minutes the player was heard from). */
+export function playerFigures(rows: readonly PlayerRow[]): PlayerFigures[] {
+  return rows.map((row) => ({
+    player: row.player,
+    ...figuresOf(row.counts, row.activeMinutes),
+    peakViewers: row.peakViewers,
   }));
 }
 

@@ -7,18 +7,13 @@
 import Database from 'better-sqlite3';
 import { P2PMediaLoaderError } from '../../core/errors.js';
 import type { BeaconContribution, ViewerState } from '../ingest/viewer-delta.js';
+import { migrateSqlite } from './schema-migration.js';
 import { applyBatch } from './batch-apply.js';
 import { countsFromRow, countsToValues, viewerFromRow, viewerToValues } from './columns.js';
-import {
-  bucketsSql,
-  schemaSql,
-  seriesSql,
-  swarmsSql,
-  upsertBucketSql,
-  upsertViewerSql,
-} from './queries.js';
+import { bucketsSql, seriesSql, swarmsSql, upsertBucketSql, upsertViewerSql } from './queries.js';
 import type {
   CollectorStore,
+  PlayerRow,
   ReceivedBeacon,
   SeriesQuery,
   SeriesRow,
@@ -27,7 +22,7 @@ import type {
   TimeRange,
 } from './store.js';
 import { toSafeTotal } from '../ingest/safe-sum.js';
-import type { BeaconEngine } from '../beacon/beacon-schema.js';
+import { BUCKET_PLAYERS, type BeaconEngine, type BeaconPlayer } from '../beacon/beacon-schema.js';
 
 type Row = Record<string, unknown>;
 
@@ -42,6 +37,7 @@ export class SqliteStore implements CollectorStore {
     readonly series: Database.Statement;
     readonly seriesOfSwarm: Database.Statement;
     readonly swarms: Database.Statement;
+    readonly players: Database.Statement;
     readonly buckets: Database.Statement;
     readonly pruneBuckets: Database.Statement;
     readonly pruneViewers: Database.Statement;
@@ -59,7 +55,7 @@ export class SqliteStore implements CollectorStore {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
-      for (const sql of schemaSql('sqlite')) this.db.exec(sql);
+      migrateSqlite(this.db);
     } catch (error) {
       throw new P2PMediaLoaderError('config-invalid', `cannot open SQLite database ${file}`, {
         cause: error,
@@ -73,6 +69,7 @@ export class SqliteStore implements CollectorStore {
       series: db.prepare(seriesSql('sqlite', false)),
       seriesOfSwarm: db.prepare(seriesSql('sqlite', true)),
       swarms: db.prepare(swarmsSql('sqlite')),
+      players: db.prepare(swarmsSql('sqlite', 'player')),
       buckets: db.prepare(bucketsSql('sqlite')),
       pruneBuckets: db.prepare('DELETE FROM p2pml_buckets WHERE minute_ms < ?'),
       pruneViewers: db.prepare('DELETE FROM p2pml_viewers WHERE seen_at_ms < ?'),
@@ -91,6 +88,7 @@ export class SqliteStore implements CollectorStore {
           key.minuteMs,
           key.swarm,
           key.engine,
+          key.player,
           ...countsToValues(counts),
         );
       }
@@ -131,6 +129,16 @@ export class SqliteStore implements CollectorStore {
     return Promise.resolve(rows.map(swarmFromRow));
   }
 
+  players(range: TimeRange): Promise<readonly PlayerRow[]> {
+    this.assertOpen();
+    const rows = this.statements.players.all(
+      range.fromMs,
+      range.toMs,
+      BUCKET_PLAYERS.length,
+    ) as Row[];
+    return Promise.resolve(rows.map(playerFromRow));
+  }
+
   buckets(range: TimeRange): Promise<readonly StoredBucket[]> {
     this.assertOpen();
     const rows = this.statements.buckets.all(range.fromMs, range.toMs) as Row[];
@@ -169,12 +177,23 @@ export function swarmFromRow(row: Row): SwarmRow {
   };
 }
 
+/** A `players` query row. */
+export function playerFromRow(row: Row): PlayerRow {
+  return {
+    player: String(row['player']) as BeaconPlayer,
+    counts: countsFromRow(row),
+    peakViewers: toSafeTotal(row['peak_viewers']),
+    activeMinutes: toSafeTotal(row['active_minutes']),
+  };
+}
+
 /** A `buckets` query row. */
 export function bucketFromRow(row: Row): StoredBucket {
   return {
     minuteMs: Number(row['minute_ms']),
     swarm: String(row['swarm']),
     engine: String(row['engine']) as BeaconEngine,
+    player: String(row['player']) as BeaconPlayer,
     counts: countsFromRow(row),
   };
 }

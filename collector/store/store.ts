@@ -1,10 +1,10 @@
 /**
  * The storage contract of the collector. Two implementations: SQLite in one file (the default, one
  * collector) and PostgreSQL (several collectors behind a load balancer). Both keep minute buckets
- * per swarm and engine plus each viewer's last totals, and apply a batch of beacons in one
+ * per swarm, engine and player plus each viewer's last totals, and apply a batch of beacons in one
  * transaction: a crash loses at most the batch being written, never a stored bucket.
  */
-import type { CollectorBeacon } from '../beacon/beacon-schema.js';
+import type { BeaconPlayer, CollectorBeacon } from '../beacon/beacon-schema.js';
 import type { BucketCounts, BucketKey } from '../ingest/bucket.js';
 import type { BeaconContribution } from '../ingest/viewer-delta.js';
 
@@ -46,6 +46,16 @@ export interface SwarmRow {
   readonly activeMinutes: number;
 }
 
+/** One player's sums over a range (`unknown`: beacons that did not name their player). */
+export interface PlayerRow {
+  readonly player: BeaconPlayer;
+  readonly counts: BucketCounts;
+  /** Most viewers of this player in one minute of the range. */
+  readonly peakViewers: number;
+  /** Minutes of the range with at least one beacon from this player. */
+  readonly activeMinutes: number;
+}
+
 /** A stored bucket, as read back. */
 export interface StoredBucket extends BucketKey {
   readonly counts: BucketCounts;
@@ -65,6 +75,8 @@ export interface CollectorStore {
   series(query: SeriesQuery): Promise<readonly SeriesRow[]>;
   /** Per-swarm sums of a range, most P2P bytes (CDN bytes saved) first, at most `limit`. */
   swarms(range: TimeRange, limit: number): Promise<readonly SwarmRow[]>;
+  /** Per-player sums of a range, most P2P bytes first (one row per player heard from). */
+  players(range: TimeRange): Promise<readonly PlayerRow[]>;
   /** Every bucket of a range, oldest first (tests, exports). */
   buckets(range: TimeRange): Promise<readonly StoredBucket[]>;
   /** Deletes buckets older than `beforeMs` and viewers not heard from since; returns buckets deleted. */

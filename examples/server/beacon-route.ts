@@ -12,7 +12,7 @@
  * beacons are also forwarded to it, with the viewer's address in `X-Forwarded-For` for its rate
  * limit, and `/stats` redirects to its dashboard.
  */
-import type { StatsBeaconPayload } from '../../plugins/shared/contract.js';
+import type { StatsBeaconPayload, StatsBeaconPlayer } from '../../plugins/shared/contract.js';
 import type { Clock } from './clock.js';
 import { emptyReply, jsonReply, textReply, type Reply } from './reply.js';
 import { readBodyText, RequestBodyTooLargeError } from './request-body.js';
@@ -43,6 +43,15 @@ const PAYLOAD_KEYS = [
 /** Schema 2 (docs/STATS-BEACON.md) adds the playback times; this summary does not use them. */
 const PAYLOAD_KEYS_V2 = [...PAYLOAD_KEYS, 'stallMs', 'startMs'];
 const SEGMENT_KEYS = ['http', 'p2p', 'cache'];
+const PLAYERS: readonly string[] = [
+  'videojs',
+  'clappr',
+  'mediaelement',
+  'flowplayer',
+  'jwplayer',
+  'embed',
+  'other',
+] satisfies StatsBeaconPlayer[];
 
 /** Totals of a group of viewers (one swarm, or all). */
 export interface BeaconTotals {
@@ -123,7 +132,12 @@ export function parseBeaconPayload(text: string): StatsBeaconPayload {
   if (value['v'] !== 1 && value['v'] !== 2) {
     throw new BeaconPayloadError('v: unsupported schema version (expected 1 or 2)');
   }
-  checkKeys(value, value['v'] === 1 ? PAYLOAD_KEYS : PAYLOAD_KEYS_V2, 'payload');
+  // Schema 2's optional `player` (docs/STATS-BEACON.md): checked when present.
+  const v2Keys = 'player' in value ? [...PAYLOAD_KEYS_V2, 'player'] : PAYLOAD_KEYS_V2;
+  checkKeys(value, value['v'] === 1 ? PAYLOAD_KEYS : v2Keys, 'payload');
+  if ('player' in value && !PLAYERS.includes(value['player'] as string)) {
+    throw new BeaconPayloadError(`player: one of ${PLAYERS.join(', ')}`);
+  }
   const { id, swarm, engine, t, seg } = value;
   if (typeof id !== 'string' || !/^[\w-]+$/.test(id) || id.length > MAX_ID_LENGTH) {
     throw new BeaconPayloadError(`id: 1..${MAX_ID_LENGTH} characters of [A-Za-z0-9_-]`);

@@ -26,7 +26,7 @@ export function sessionOfCore(
   // Only a plain object is merged: anything else goes to validation as given (and is reported).
   const isObject = typeof p2p === 'object' && p2p !== null && !Array.isArray(p2p);
   const options = p2p === undefined ? { ...libraries } : isObject ? { ...libraries, ...p2p } : p2p;
-  const session = createPlayerSession(options);
+  const session = createPlayerSession(options, { player: 'clappr' });
   core.options[SESSION_KEY] = session;
   return session;
 }

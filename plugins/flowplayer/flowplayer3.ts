@@ -66,6 +66,7 @@ function attachPlayer(
   const options = sessionOptionsOf(config.p2p);
   if (options === undefined) return;
   const session = createPlayerSession(options, {
+    player: 'flowplayer',
     // Flowplayer's HLS plugin brings hls.js (no page global needed), and DASH goes to its dash.js
     // plugin, never to Shaka: the choice must say so.
     environment: {

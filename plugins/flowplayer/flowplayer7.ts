@@ -65,7 +65,7 @@ export function isFlowplayer7(value: unknown): value is Flowplayer7Static {
 function attachPlayer(api: Flowplayer7Api, root: HTMLElement): void {
   const options = sessionOptionsOf(api.conf.p2p);
   if (options === undefined) return;
-  const session = createPlayerSession(options);
+  const session = createPlayerSession(options, { player: 'flowplayer' });
   const binding: PlayerBinding = { session, pendingHlsSource: undefined };
   bindings.set(api, binding);
   const ui = root.querySelector<HTMLElement>('.fp-player') ?? root;

@@ -62,7 +62,7 @@ export class PlayerBinding {
     options: unknown,
     private readonly released: () => void,
   ) {
-    this.session = createPlayerSession(options);
+    this.session = createPlayerSession(options, { player: 'jwplayer' });
     this.handle = playerHandleOf(this.session, () => {
       this.destroy();
     });

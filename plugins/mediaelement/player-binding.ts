@@ -60,7 +60,9 @@ export class PlayerBinding {
     private readonly player: MediaElementPlayerLike,
     options: unknown,
   ) {
-    this.session = createPlayerSession(options === true ? {} : options);
+    this.session = createPlayerSession(options === true ? {} : options, {
+      player: 'mediaelement',
+    });
     this.handle = playerHandleOf(this.session, () => {
       this.destroy();
     });

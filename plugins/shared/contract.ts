@@ -87,6 +87,13 @@ export interface StatsBeaconOptions {
 }
 
 /**
+ * The player a beacon comes from: each plugin names itself (`embed`: the embed bundle, when it
+ * says so; it is Video.js inside), `other` is for integrations outside this package.
+ */
+export type StatsBeaconPlayer =
+  'videojs' | 'clappr' | 'mediaelement' | 'flowplayer' | 'jwplayer' | 'embed' | 'other';
+
+/**
  * One beacon (JSON body, `Content-Type: text/plain` as sendBeacon sends strings). Compact keys;
  * byte counters are totals since the plugin started on this player (they never go backwards).
  */
@@ -117,6 +124,8 @@ export interface StatsBeaconPayload {
   readonly stallMs: number;
   /** Startup time of the current source (play request or load to first frame), ms; null before it. */
   readonly startMs: number | null;
+  /** Player the plugin runs in; absent when the session was created without a name (`unknown`). */
+  readonly player?: StatsBeaconPlayer;
 }
 
 /** Options every player plugin accepts (`player.p2p(options)`, `{ p2p: options }`, data attributes). */

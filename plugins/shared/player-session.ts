@@ -17,6 +17,7 @@ import type {
   PlaybackEngineKind,
   PlayerSource,
   StatsBeaconPayload,
+  StatsBeaconPlayer,
   StatsOverlayHandle,
 } from './contract.js';
 import { chooseEngine } from './engine-choice.js';
@@ -53,6 +54,11 @@ export interface SessionDependencies {
   readonly now?: () => number;
   /** Beacon transport (default `navigator.sendBeacon`, else a keep-alive fetch). */
   readonly sendBeacon?: BeaconSender;
+  /**
+   * The player this session runs in, sent as the beacon's `player` so operators can tell players
+   * apart. Each plugin passes its own name; absent: the beacon has no `player` (`unknown`).
+   */
+  readonly player?: StatsBeaconPlayer;
 }
 
 class PlayerSession implements P2PPlayerSession {
@@ -331,6 +337,7 @@ class PlayerSession implements P2PPlayerSession {
       stalls: this.stalls.count,
       stallMs: this.timings.stallMs,
       startMs: this.timings.startupMs,
+      ...(this.deps.player === undefined ? {} : { player: this.deps.player }),
     };
   }
 

@@ -88,7 +88,7 @@ export function createP2PPluginClass(
       delete own.on;
       delete own.off;
       this.target = player;
-      this.session = createPlayerSession(options);
+      this.session = createPlayerSession(options, { player: 'videojs' });
       this.session.on('error', ({ error, fatal }) => {
         // Fatal errors already reached player.error(); the rest must not stop playback.
         if (!fatal) player.log.warn(`p2p-media-loader: ${error.message}`);

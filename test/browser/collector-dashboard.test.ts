@@ -2,7 +2,8 @@
  * The collector's dashboard in headless Chromium against a real collector and SQLite file: with
  * the bearer token from the URL fragment, the page shows the sums the beacons carried (checked
  * against the database), draws uPlot charts with data points, renders a hostile swarm id as text,
- * recomputes the CDN cost saved from the operator's price, and loads nothing from outside.
+ * recomputes the CDN cost saved from the operator's price, breaks the sums down by player, and
+ * loads nothing from outside.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -26,15 +27,16 @@ beforeAll(async () => {
     token: 'dash-token',
     flushIntervalMs: 50,
   });
-  const sends: [string, string, number, number, number][] = [
-    ['a', 'live/channel-1', 30_000, 2_000_000, 6_000_000],
-    ['b', 'live/channel-1', 30_000, 1_000_000, 9_000_000],
-    ['c', HOSTILE_SWARM, 30_000, 5_000_000, 1_000_000],
-    ['a', 'live/channel-1', 60_000, 2_500_000, 16_000_000],
+  const sends: [string, string, number, number, number, string][] = [
+    ['a', 'live/channel-1', 30_000, 2_000_000, 6_000_000, 'videojs'],
+    ['b', 'live/channel-1', 30_000, 1_000_000, 9_000_000, 'jwplayer'],
+    ['c', HOSTILE_SWARM, 30_000, 5_000_000, 1_000_000, 'embed'],
+    ['a', 'live/channel-1', 60_000, 2_500_000, 16_000_000, 'videojs'],
   ];
-  for (const [id, swarm, t, http, p2p] of sends) {
+  for (const [id, swarm, t, http, p2p, player] of sends) {
     expect(
-      (await postBeacon(collector.beaconUrl, beaconBody({ id, swarm, t, http, p2p }))).status,
+      (await postBeacon(collector.beaconUrl, beaconBody({ id, swarm, t, http, p2p, player })))
+        .status,
     ).toBe(204);
   }
   await collector.flush();
@@ -77,6 +79,23 @@ it('shows the stored sums, charts with data and the cost saved; swarm ids stay t
   expect(
     await page.evaluate(() => (window as unknown as { hacked?: number }).hacked),
   ).toBeUndefined();
+
+  // The player table: one row per player, as text, with the sums the database holds.
+  await page.waitForSelector('#player-table tbody tr');
+  const byPlayer = await collector.store.players({ fromMs: 0, toMs: Date.now() + 120_000 });
+  const playerRows = await page.$$eval('#player-table tbody tr', (trs) =>
+    trs.map((tr) => {
+      const cells = [...tr.querySelectorAll('td')];
+      return [cells[0]?.textContent, Number(cells[2]?.dataset['value'])];
+    }),
+  );
+  expect(playerRows).toEqual(byPlayer.map((row) => [row.player, row.counts.p2pBytes]));
+  expect(playerRows).toEqual([
+    ['videojs', 16_000_000],
+    ['jwplayer', 9_000_000],
+    ['embed', 1_000_000],
+  ]);
+  expect(await page.textContent('#player-table thead th')).toBe('Player');
 
   expect(await page.textContent('#total-p2p')).toBe('26.00 MB');
   expect(await page.getAttribute('#total-viewers', 'data-value')).toBe('3');

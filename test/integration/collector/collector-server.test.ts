@@ -128,3 +128,43 @@ it('serves sums of the beacons sent and keeps every bucket across a restart', as
   // Viewer a's totals survived the restart: only its 100 + 500 new bytes are added.
   expect(after.totals).toMatchObject({ httpBytes: 6600, p2pBytes: 9500 });
 });
+
+it('keeps buckets per player, lists them in /api/players, labels /metrics and refuses unknown players', async () => {
+  const collector = await start({ rateLimit: { perSecond: 1000, burst: 1000 } });
+  const { beaconUrl, url, store } = collector;
+  const unknownPlayer = await postBeacon(beaconUrl, beaconBody({ id: 'x', player: 'dplayer' }));
+  expect(unknownPlayer.status).toBe(400);
+  expect(await unknownPlayer.text()).toContain('player: one of videojs');
+  for (const [id, player, p2p] of [
+    ['a', 'videojs', 3000],
+    ['b', 'clappr', 2000],
+    ['c', 'videojs', 1000],
+  ] as const) {
+    expect((await postBeacon(beaconUrl, beaconBody({ id, player, p2p }))).status).toBe(204);
+  }
+  // A beacon without `player` (an older plugin) is kept under `unknown`.
+  expect((await postBeacon(beaconUrl, beaconBody({ id: 'd', p2p: 500 }))).status).toBe(204);
+  await collector.flush();
+
+  const buckets = await store.buckets({ fromMs: 0, toMs: Date.now() + 120_000 });
+  expect(buckets.map((b) => [b.swarm, b.engine, b.player, b.counts.viewers])).toEqual([
+    ['live/demo', 'hlsjs', 'clappr', 1],
+    ['live/demo', 'hlsjs', 'unknown', 1],
+    ['live/demo', 'hlsjs', 'videojs', 2],
+  ]);
+  const players = (await (await fetch(`${url}/api/players?range=hour`)).json()) as {
+    players: { player: string; p2pBytes: number; peakViewers: number }[];
+  };
+  expect(players.players.map((p) => [p.player, p.p2pBytes, p.peakViewers])).toEqual([
+    ['videojs', 4000, 2],
+    ['clappr', 2000, 1],
+    ['unknown', 500, 1],
+  ]);
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  expect(metrics).toContain('p2pml_collector_viewers{swarm="live/demo",player="videojs"} 2');
+  expect(metrics).toContain('p2pml_collector_viewers{swarm="live/demo",player="unknown"} 1');
+  expect(metrics).toContain(
+    'p2pml_collector_bytes_total{swarm="live/demo",player="clappr",source="p2p"} 2000',
+  );
+  expect(metrics).not.toContain('dplayer');
+});

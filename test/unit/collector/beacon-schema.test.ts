@@ -4,7 +4,12 @@
  * every accepted counter inside the limits that keep sums below 2^53.
  */
 import fc from 'fast-check';
-import { BEACON_LIMITS, parseBeacon } from '../../../collector/beacon/beacon-schema.js';
+import {
+  BEACON_LIMITS,
+  BEACON_PLAYERS,
+  BUCKET_PLAYERS,
+  parseBeacon,
+} from '../../../collector/beacon/beacon-schema.js';
 
 const v1 = {
   v: 1,
@@ -37,6 +42,18 @@ describe('parseBeacon', () => {
     expect(notStarted.ok && notStarted.beacon.startupMs).toBeUndefined();
   });
 
+  it.each(BEACON_PLAYERS)('accepts schema 2 naming player %s and keeps the name', (player) => {
+    const result = parseBeacon(JSON.stringify({ ...v2, player }));
+    expect(result.ok && result.beacon.player).toBe(player);
+  });
+
+  it('reads a beacon without player (schema 1, or 2 without the field) as player unknown', () => {
+    for (const body of [v1, v2]) {
+      const result = parseBeacon(JSON.stringify(body));
+      expect(result.ok && result.beacon.player).toBe('unknown');
+    }
+  });
+
   it.each([
     ['{', 'body is not JSON'],
     ['[]', 'payload must be a JSON object'],
@@ -53,6 +70,13 @@ describe('parseBeacon', () => {
     [JSON.stringify({ ...v1, peers: 10_001 }), 'peers:'],
     [JSON.stringify({ ...v1, seg: { http: 1, p2p: 1 } }), 'seg: missing field(s) cache'],
     [JSON.stringify({ ...v2, startMs: 3_600_001 }), 'startMs:'],
+    [JSON.stringify({ ...v2, player: 'VideoJS' }), 'player: one of videojs, clappr'],
+    [JSON.stringify({ ...v2, player: 'dplayer' }), 'player:'],
+    [JSON.stringify({ ...v2, player: 'unknown' }), 'player:'],
+    [JSON.stringify({ ...v2, player: '' }), 'player:'],
+    [JSON.stringify({ ...v2, player: null }), 'player:'],
+    [JSON.stringify({ ...v2, player: ['videojs'] }), 'player:'],
+    [JSON.stringify({ ...v1, player: 'videojs' }), 'unknown field(s) player'],
   ])('refuses %s with a message naming the field', (body, message) => {
     const result = parseBeacon(body);
     expect(result.ok).toBe(false);
@@ -84,6 +108,7 @@ describe('parseBeacon', () => {
         stalls: counter,
         stallMs: counter,
         startMs: fc.oneof(counter, fc.constant(null)),
+        player: fc.oneof(fc.constantFrom(...BEACON_PLAYERS), fc.string(), fc.jsonValue()),
       },
       { requiredKeys: [] },
     );
@@ -103,6 +128,7 @@ describe('parseBeacon', () => {
         }
         expect(b.peers).toBeLessThanOrEqual(BEACON_LIMITS.peers);
         expect(Number.isSafeInteger(b.tMs)).toBe(true);
+        expect(BUCKET_PLAYERS).toContain(b.player);
       }),
       { numRuns: 3000 },
     );

@@ -1,12 +1,15 @@
 /**
- * The SQLite store on a real file: batches become minute buckets per swarm and engine, a restart
+ * The SQLite store on a real file: batches become minute buckets per swarm, engine and player, a
+ * file written before buckets had a player is upgraded with its rows kept, a restart
  * (closing and reopening the file) keeps every stored bucket and each viewer's totals (no double
  * counting after the restart), range queries sum buckets, and retention deletes old ones.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CollectorBeacon } from '../../../collector/beacon/beacon-schema.js';
+import Database from 'better-sqlite3';
+import type { BeaconPlayer, CollectorBeacon } from '../../../collector/beacon/beacon-schema.js';
+import { rowsBeforePlayer, schemaBeforePlayer } from '../../integration/collector/old-schema.js';
 import { SqliteStore } from '../../../collector/store/sqlite-store.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -25,12 +28,14 @@ function beacon(
   httpBytes: number,
   p2pBytes: number,
   swarm = 's1',
+  player: BeaconPlayer = 'videojs',
 ): CollectorBeacon {
   return {
     v: 2,
     id,
     swarm,
     engine: 'hlsjs',
+    player,
     tMs,
     httpBytes,
     p2pBytes,
@@ -91,5 +96,57 @@ describe('SqliteStore', () => {
     expect(await reopened.prune(T0 + 60_000)).toBe(2);
     expect(await reopened.buckets({ fromMs: 0, toMs: T0 * 2 })).toHaveLength(1);
     await reopened.close();
+  });
+
+  it('keeps one bucket per player of the same minute, swarm and engine', async () => {
+    const store = new SqliteStore(path.join(dir, 'players.sqlite'));
+    await store.apply([
+      { beacon: beacon('a', 30_000, 100, 900, 's1', 'videojs'), atMs: T0 + 1000 },
+      { beacon: beacon('b', 30_000, 300, 0, 's1', 'clappr'), atMs: T0 + 2000 },
+      { beacon: beacon('c', 30_000, 50, 50, 's1', 'videojs'), atMs: T0 + 3000 },
+      { beacon: beacon('d', 30_000, 10, 0, 's1', 'unknown'), atMs: T0 + 4000 },
+    ]);
+    const buckets = await store.buckets({ fromMs: T0, toMs: T0 + 60_000 });
+    expect(buckets.map((b) => [b.player, b.counts.httpBytes, b.counts.viewers])).toEqual([
+      ['clappr', 300, 1],
+      ['unknown', 10, 1],
+      ['videojs', 150, 2],
+    ]);
+    const players = await store.players({ fromMs: T0, toMs: T0 + 60_000 });
+    expect(players.map((p) => [p.player, p.counts.p2pBytes, p.peakViewers])).toEqual([
+      ['videojs', 950, 2],
+      ['clappr', 0, 1],
+      ['unknown', 0, 1],
+    ]);
+    await store.close();
+  });
+
+  it('upgrades a file written before buckets had a player, keeping rows and viewer totals', async () => {
+    const file = path.join(dir, 'old.sqlite');
+    const old = new Database(file);
+    for (const sql of schemaBeforePlayer('sqlite')) old.exec(sql);
+    for (const { sql, values } of rowsBeforePlayer('sqlite', T0)) old.prepare(sql).run(...values);
+    old.close();
+
+    const store = new SqliteStore(file);
+    const buckets = await store.buckets({ fromMs: T0, toMs: T0 + 60_000 });
+    expect(
+      buckets.map((b) => [b.swarm, b.engine, b.player, b.counts.httpBytes, b.counts.p2pBytes]),
+    ).toEqual([
+      ['s1', 'hlsjs', 'unknown', 100, 900],
+      ['s2', 'shaka', 'unknown', 500, 0],
+    ]);
+    // Viewer a's totals survived the upgrade: its next beacon adds only its delta, now per player.
+    await store.apply([
+      { beacon: beacon('a', 60_000, 150, 1000, 's1', 'jwplayer'), atMs: T0 + 61_000 },
+    ]);
+    const [next] = await store.buckets({ fromMs: T0 + 60_000, toMs: T0 + 120_000 });
+    expect(next).toMatchObject({ swarm: 's1', player: 'jwplayer' });
+    expect(next?.counts).toMatchObject({ httpBytes: 50, p2pBytes: 100, viewers: 1 });
+    await store.close();
+    // Opening the upgraded file again changes nothing.
+    const again = new SqliteStore(file);
+    expect(await again.buckets({ fromMs: 0, toMs: T0 * 2 })).toHaveLength(3);
+    await again.close();
   });
 });

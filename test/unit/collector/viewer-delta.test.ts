@@ -17,6 +17,7 @@ function beacon(overrides: Partial<CollectorBeacon> = {}): CollectorBeacon {
     id: 'a',
     swarm: 's',
     engine: 'hlsjs',
+    player: 'videojs',
     tMs: 30_000,
     httpBytes: 1000,
     p2pBytes: 4000,
@@ -68,7 +69,24 @@ describe('applyBeacon', () => {
     );
     expect(next.delta.viewers).toBe(1);
     expect(next.delta.startups).toBe(1);
-    expect(next.key).toEqual({ minuteMs: T0 + 60_000, swarm: 'other', engine: 'hlsjs' });
+    expect(next.key).toEqual({
+      minuteMs: T0 + 60_000,
+      swarm: 'other',
+      engine: 'hlsjs',
+      player: 'videojs',
+    });
+  });
+
+  it('keys the bucket by the player of the beacon and counts a viewer again under another player', () => {
+    const first = applyBeacon(undefined, beacon({ player: 'clappr' }), T0 + 1000);
+    expect(first.key.player).toBe('clappr');
+    const same = applyBeacon(first.next, beacon({ player: 'clappr', tMs: 40_000 }), T0 + 2000);
+    expect(same.delta.viewers).toBe(0);
+    const other = applyBeacon(same.next, beacon({ player: 'embed', tMs: 50_000 }), T0 + 3000);
+    expect(other.key.player).toBe('embed');
+    expect(other.delta.viewers).toBe(1);
+    const unnamed = applyBeacon(undefined, beacon({ id: 'b', player: 'unknown' }), T0);
+    expect(unnamed.key.player).toBe('unknown');
   });
 
   it('treats a beacon with a smaller t as a restarted player and counts its totals in full', () => {
