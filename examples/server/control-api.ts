@@ -10,7 +10,26 @@
  * - `DELETE /__control/faults` -> 204, removes all rules; `DELETE /__control/faults/<id>` one rule.
  *
  * Control requests are neither counted nor subject to faults.
+ *
+ * Why the API refuses cross-site requests (CSRF): the origin answers every path with
+ * `Access-Control-Allow-Origin: *` and grants every preflight, because players run on other origins.
+ * Without a guard, any web page the developer visits while the demo runs could inject faults into
+ * (or reset the counters of) the origin on 127.0.0.1: a plain `<form method=post>` or a
+ * `fetch(..., { mode: 'no-cors' })` with a `text/plain` body is a "simple" request that the browser
+ * sends without asking anyone. So a control request is accepted only when
+ * - its `Sec-Fetch-Site` header, if any, is `same-origin` or `none` (browsers set it on every
+ *   request, and a page cannot forge it);
+ * - its `Origin` header, if any, names this very host (browsers send `Origin` on every POST and on
+ *   cross-origin requests; a page cannot forge it either);
+ * - its `Host` is an IP literal or `localhost`, so a DNS-rebinding page (whose Origin and Host both
+ *   name the attacker's domain that now resolves to 127.0.0.1) does not count as same-origin;
+ * - a POST body is declared `application/json`: that content type is never "simple", so a
+ *   cross-origin page cannot even send it without a preflight, and form encodings are refused.
+ * Clients outside a browser (tests, curl) send neither `Origin` nor `Sec-Fetch-Site` and pass:
+ * they are not a page acting on someone's behalf.
  */
+import type { IncomingHttpHeaders } from 'node:http';
+import { isIP } from 'node:net';
 import type { OriginCounters } from './counters.js';
 import { FaultSpecError, type FaultInjector } from './faults.js';
 import { emptyReply, jsonReply, textReply, type Reply } from './reply.js';
@@ -63,6 +82,61 @@ async function addFault(request: OriginRequest, { faults }: ControlApiTargets): 
   }
 }
 
+/** `Sec-Fetch-Site` values of requests a page on another site cannot have made. */
+const SAME_SITE_FETCH_SITES: ReadonlySet<string> = new Set(['same-origin', 'none']);
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Is `host` (a `Host` header, `name[:port]`) an IP literal or `localhost`? */
+function isAddressHost(url: URL): boolean {
+  const bare = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  return bare === 'localhost' || isIP(bare) !== 0;
+}
+
+/** `value` parsed as an absolute URL, or `undefined`. */
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why a control request must be refused (see the file comment), as a 403/415 reply, or
+ * `undefined` when it may proceed. Pure function of the method and headers.
+ */
+export function refuseCrossSiteControl(
+  method: string,
+  headers: IncomingHttpHeaders,
+): Reply | undefined {
+  const hostHeader = firstHeader(headers.host);
+  const host = hostHeader === undefined ? undefined : parseUrl(`http://${hostHeader}`);
+  if (host === undefined || !isAddressHost(host)) {
+    return textReply(403, 'Control API: Host must be an IP address or localhost\n');
+  }
+  const fetchSite = firstHeader(headers['sec-fetch-site']);
+  if (fetchSite !== undefined && !SAME_SITE_FETCH_SITES.has(fetchSite.toLowerCase())) {
+    return textReply(403, 'Control API: cross-site requests are refused\n');
+  }
+  const origin = firstHeader(headers.origin);
+  if (origin !== undefined) {
+    const originUrl = parseUrl(origin);
+    if (originUrl?.protocol !== 'http:' || originUrl.host !== host.host) {
+      return textReply(403, 'Control API: cross-origin requests are refused\n');
+    }
+  }
+  if (method === 'POST') {
+    const mediaType = firstHeader(headers['content-type'])?.split(';')[0]?.trim().toLowerCase();
+    if (mediaType !== 'application/json') {
+      return textReply(415, 'Control API: POST bodies must be Content-Type application/json\n');
+    }
+  }
+  return undefined;
+}
+
 /** Handlers by `METHOD subPath`. */
 const HANDLERS: Readonly<Record<string, ControlHandler>> = {
   'GET /counters': getCounters,
@@ -79,13 +153,18 @@ const HANDLERS: Readonly<Record<string, ControlHandler>> = {
   },
 };
 
-/** The control API route under `pathPrefix` (default `/__control`). */
+/**
+ * The control API route under `pathPrefix` (default `/__control`); refuses cross-site requests
+ * with 403 and non-JSON POSTs with 415 ({@link refuseCrossSiteControl}).
+ */
 export function createControlRoute(targets: ControlApiTargets, pathPrefix = '/__control'): Route {
   return {
     pathPrefix,
     methods: ['GET', 'POST', 'DELETE'],
     instrumented: false,
     handle: async (request) => {
+      const refusal = refuseCrossSiteControl(request.method, request.headers);
+      if (refusal !== undefined) return refusal;
       const faultId = /^\/faults\/([^/]+)$/.exec(request.subPath)?.[1];
       if (request.method === 'DELETE' && faultId !== undefined) {
         return targets.faults.remove(decodeURIComponent(faultId))

@@ -244,6 +244,7 @@ describe('faults', () => {
     );
     const invalid = await fetch(`${origin.url}/__control/faults`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ pathPattern: '(' }),
     });
     expect(invalid.status).toBe(400);
