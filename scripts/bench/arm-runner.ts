@@ -27,6 +27,8 @@ import type { PageSetup, PlayerPage } from './player-pages.js';
 const SAMPLE_INTERVAL_MS = 1000;
 /** Longest wait for the origin's in-flight responses to end once the players stopped, ms. */
 const SETTLE_TIMEOUT_MS = 10_000;
+/** Longest wait for a page to finish hashing the segments it delivered, ms. */
+const HASH_WAIT_TIMEOUT_MS = 10_000;
 
 /** What one arm runs. */
 export interface ArmSetup {
@@ -209,6 +211,14 @@ async function finish(
   const viewers = await Promise.all(
     joined.map(async (entry): Promise<ViewerOutcome> => {
       const { page } = entry.viewer;
+      // Every delivered segment's SHA-256 is compared with the origin's file: wait (bounded) for
+      // the page to finish hashing.
+      await page
+        .waitForFunction(() => window.__harness?.snapshot().hashesPending === 0, undefined, {
+          timeout: HASH_WAIT_TIMEOUT_MS,
+          polling: 100,
+        })
+        .catch(() => undefined);
       const [final, snapshot, timeOrigin] = await Promise.all([
         sampleOf(entry.viewer),
         page.evaluate(() => window.__harness?.snapshot()),

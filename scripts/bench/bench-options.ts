@@ -7,6 +7,14 @@ import { parseArgs } from 'node:util';
 /** How viewers watch: one live stream of their own session, or a VOD stream from its start. */
 export type BenchMode = 'live' | 'vod';
 
+/** What a hostile peer of `--attackers` does (test/support/hostile-peer). */
+export type BenchAttack = 'wrong-bytes' | 'stalled-prefix' | 'oversized-map';
+
+const BENCH_ATTACKS: readonly BenchAttack[] = ['wrong-bytes', 'stalled-prefix', 'oversized-map'];
+
+/** Most hostile peers one scenario may have: each holds WebRTC connections to every viewer. */
+export const MAX_ATTACKERS = 4;
+
 /** Everything a bench run is told. */
 export interface BenchOptions {
   /** Scenarios to run, in order. Default: live then vod. */
@@ -37,6 +45,18 @@ export interface BenchOptions {
    * {@link shakaConfigFor} adds the live defaults. Default none.
    */
   readonly shakaConfig: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * Hostile peers joining the P2P arm's swarm (0..{@link MAX_ATTACKERS}). Default 0. With any, each
+   * scenario also runs its P2P arm without them, for `offloadWithoutAttackers`.
+   */
+  readonly attackers: number;
+  /** What the hostile peers do. Default 'wrong-bytes'. */
+  readonly attack: BenchAttack;
+  /**
+   * The P2P arm verifies peer bytes against the origin's signed hash manifest
+   * (`segments-sha256.json`, engine option `integrity`). Default true (`--trusted-hashes on`).
+   */
+  readonly trustedHashes: boolean;
   /** One JSON line per scenario instead of a table. */
   readonly json: boolean;
   /** Where charts and diagnostics go. Default 'artifacts/bench'. */
@@ -92,6 +112,13 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --shaka-config JSON  Shaka configuration for both arms (--player shaka), e.g.
                        '{"streaming":{"bufferingGoal":30}}'; live scenarios default to
                        '{"streaming":{"updateIntervalSeconds":0.1}}' (README's advice for live)
+  --attackers N        hostile peers in the P2P arm's swarm, 0..4 (default 0); with any, the P2P arm
+                       also runs without them (offloadWithoutAttackers)
+  --attack KIND        what they do: wrong-bytes | stalled-prefix | oversized-map (default
+                       wrong-bytes: the origin's segments with altered media payload and their own
+                       matching SHA-256)
+  --trusted-hashes on|off  verify peer bytes against the origin's signed segments-sha256.json
+                       (default on)
   --out DIR            charts and diagnostics directory (default artifacts/bench)
   --json               one JSON line per scenario instead of a table`;
 
@@ -171,6 +198,9 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
         'engine-config': { type: 'string' },
         'shaka-config': { type: 'string' },
         out: { type: 'string' },
+        attackers: { type: 'string' },
+        attack: { type: 'string' },
+        'trusted-hashes': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -200,6 +230,14 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
       '--shaka-config needs the Shaka page (--engine shaka, --player shaka)',
     );
   }
+  const attack = values.attack ?? 'wrong-bytes';
+  if (!BENCH_ATTACKS.includes(attack as BenchAttack)) {
+    throw new BenchUsageError(`--attack must be ${BENCH_ATTACKS.join(', ')}, got '${attack}'`);
+  }
+  const trusted = values['trusted-hashes'] ?? 'on';
+  if (trusted !== 'on' && trusted !== 'off') {
+    throw new BenchUsageError(`--trusted-hashes must be on or off, got '${trusted}'`);
+  }
   const isInteger = Number.isInteger;
   return {
     modes: mode === undefined ? ['live', 'vod'] : [mode],
@@ -221,6 +259,15 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
         : numberOption('cap-level', values['cap-level'], 0, (n) => isInteger(n) && n >= 0, '>= 0'),
     engineConfig: jsonObjectOption('engine-config', values['engine-config']) ?? {},
     shakaConfig: jsonObjectOption('shaka-config', values['shaka-config']),
+    attackers: numberOption(
+      'attackers',
+      values.attackers,
+      0,
+      (n) => isInteger(n) && n >= 0 && n <= MAX_ATTACKERS,
+      `0..${MAX_ATTACKERS}`,
+    ),
+    attack: attack as BenchAttack,
+    trustedHashes: trusted === 'on',
     json: values.json === true,
     outDir: values.out ?? 'artifacts/bench',
   };

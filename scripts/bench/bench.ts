@@ -5,6 +5,10 @@
  * the player alone (the baseline). Prints a table or one JSON line per scenario, and writes a chart
  * of origin vs P2P bytes over time plus per-viewer diagnostics into the output directory.
  *
+ * With `--attackers N`, N hostile peers (test/support/hostile-peer) join the P2P arm's swarm and
+ * serve wrong bytes; every segment each player received is then compared with the origin's file,
+ * and the P2P arm runs a second time without them for `offloadWithoutAttackers`.
+ *
  * Run it through scripts/bench/run.sh (what `npm run bench` does): it needs the network namespace
  * of scripts/netns-run.sh, in which Chromium's WebRTC peers can reach each other.
  */
@@ -12,6 +16,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../../test/support/browser.js';
+import {
+  startHostilePeer,
+  trustedHashesConfig,
+  type HostilePeer,
+  type HostilePeerReport,
+} from '../../test/support/hostile-peer/index.js';
+import { attackFigures, type AttackFigures } from './attack-report.js';
 import { runArm, type ArmResult, type TimelinePoint } from './arm-runner.js';
 import {
   BENCH_USAGE,
@@ -24,6 +35,7 @@ import {
 import { ROOT_DIR, startBenchStack, type BenchStack } from './bench-stack.js';
 import { armDiagnostics, formatDiagnostics, startupBreakdown } from './diagnostics.js';
 import { playerPageFor, type PlayerPage } from './player-pages.js';
+import { originDigests, readOriginFile } from './origin-files.js';
 import { formatScenario } from './report-table.js';
 import { scenarioReport, type ScenarioReport, type ScenarioSpec } from './scenario-report.js';
 import { renderLineChart } from './svg-chart.js';
@@ -98,16 +110,68 @@ function sourceUrl(stack: BenchStack, stream: string, mode: BenchMode, session: 
     : `${stack.origin.url}/vod/${stream}/${manifest}`;
 }
 
-function runScenarioArm(
+/** The engine's `integrity` option when `--trusted-hashes on` and the stream has a hash manifest. */
+function integrityConfig(options: BenchOptions): Record<string, unknown> {
+  if (!options.trustedHashes) return {};
+  const integrity = trustedHashesConfig(MEDIA_DIR, options.stream);
+  return integrity === undefined ? {} : { integrity };
+}
+
+/** One arm's result, with the hostile peers' reports when it had any. */
+interface ArmRun {
+  readonly arm: ArmResult;
+  readonly attackers: readonly HostilePeerReport[];
+}
+
+/** Which arm to run: P2P (with `attackers` hostile peers in its swarm) or the baseline. */
+type ArmKind = { readonly p2p: false } | { readonly p2p: true; readonly attackers: number };
+
+async function runScenarioArm(
   context: ScenarioContext,
   mode: BenchMode,
-  p2p: boolean,
-): Promise<ArmResult> {
+  kind: ArmKind,
+): Promise<ArmRun> {
   const { options, stack } = context;
+  const { p2p } = kind;
+  const attackerCount = kind.p2p ? kind.attackers : 0;
   const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const session = `bench-${p2p ? 'p2p' : 'base'}-${runId}`;
   const src = sourceUrl(stack, options.stream, mode, session);
-  const label = `${mode} ${p2p ? 'p2p' : 'baseline'}`;
+  const label = `${mode} ${p2p ? (attackerCount > 0 ? 'p2p+attack' : 'p2p') : 'baseline'}`;
+  const swarmId = `bench-${mode}-${runId}`;
+  const hostile: HostilePeer[] = [];
+  try {
+    for (let index = 0; index < attackerCount; index++) {
+      hostile.push(
+        await startHostilePeer({
+          manifestUrl: src,
+          swarmId,
+          trackers: stack.p2pConfig.trackers,
+          behaviour: options.attack,
+          readSegment: (url, byteRange) => readOriginFile(MEDIA_DIR, url, byteRange),
+        }),
+      );
+    }
+    const arm = await runArmOf(context, mode, { p2p, src, session, label, swarmId });
+    return { arm, attackers: hostile.map((peer) => peer.report()) };
+  } finally {
+    await Promise.all(hostile.map((peer) => peer.destroy()));
+  }
+}
+
+function runArmOf(
+  context: ScenarioContext,
+  mode: BenchMode,
+  arm: {
+    readonly p2p: boolean;
+    readonly src: string;
+    readonly session: string;
+    readonly label: string;
+    readonly swarmId: string;
+  },
+): Promise<ArmResult> {
+  const { options, stack } = context;
+  const { p2p, src, session, label, swarmId } = arm;
   return runArm({
     label,
     browser: context.browser,
@@ -117,7 +181,7 @@ function runScenarioArm(
       src,
       engine: options.engine,
       p2p: p2p
-        ? { ...options.engineConfig, ...stack.p2pConfig, swarmId: `bench-${mode}-${runId}` }
+        ? { ...integrityConfig(options), ...options.engineConfig, ...stack.p2pConfig, swarmId }
         : undefined,
       capLevel: options.capLevel,
       shakaConfig: shakaConfigFor(options, mode),
@@ -166,7 +230,10 @@ function writeChart(file: string, spec: ScenarioSpec, p2p: ArmResult, baseline: 
   writeFileSync(file, svg);
 }
 
-async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<ScenarioReport> {
+/** A scenario's JSON line: the scenario report and its attack fields. */
+type ScenarioLine = ScenarioReport & AttackFigures;
+
+async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<ScenarioLine> {
   const { options } = context;
   const spec: ScenarioSpec = {
     mode,
@@ -181,13 +248,29 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
     shakaConfig: shakaConfigFor(options, mode) ?? null,
     build: context.stack.bundleDigest,
   };
-  progress(`${mode}: P2P arm (${options.peers} viewers)`);
-  const p2p = await runScenarioArm(context, mode, true);
+  const attacked =
+    options.attackers > 0 ? ` and ${options.attackers} ${options.attack} attacker(s)` : '';
+  progress(`${mode}: P2P arm (${options.peers} viewers${attacked})`);
+  const p2pRun = await runScenarioArm(context, mode, { p2p: true, attackers: options.attackers });
+  const p2p = p2pRun.arm;
   progress(`${mode}: baseline arm (${options.player} without the engine)`);
-  const baseline = await runScenarioArm(context, mode, false);
+  const baseline = (await runScenarioArm(context, mode, { p2p: false })).arm;
+  let clean: ArmResult | undefined;
+  if (options.attackers > 0) {
+    progress(`${mode}: P2P arm again, without attackers`);
+    clean = (await runScenarioArm(context, mode, { p2p: true, attackers: 0 })).arm;
+  }
+  const attack = attackFigures({
+    attack: options.attack,
+    trustedHashes: options.trustedHashes && Object.keys(integrityConfig(options)).length > 0,
+    attacked: p2p,
+    attackers: p2pRun.attackers,
+    clean,
+    originDigest: originDigests(MEDIA_DIR),
+  });
 
   const diagnostics = armDiagnostics(p2p);
-  const report = scenarioReport(spec, p2p, baseline, diagnostics.originFetches);
+  const report = { ...scenarioReport(spec, p2p, baseline, diagnostics.originFetches), ...attack };
   const startup = { p2p: startupBreakdown(p2p), baseline: startupBreakdown(baseline) };
   const name = `${mode}-${options.stream}-${options.peers}p`;
   const chartFile = path.join(options.outDir, `${name}.svg`);
@@ -201,6 +284,7 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
         diagnostics,
         baseline: armDiagnostics(baseline).viewers,
         timeline: p2p.timeline,
+        attackers: p2pRun.attackers,
       },
       null,
       1,
@@ -230,6 +314,12 @@ async function main(): Promise<number> {
     progress('bench: WARNING: not inside scripts/netns-run.sh; run it as `npm run bench`');
   }
   const page = playerPageFor(options.player, options.engine);
+  if (options.trustedHashes && trustedHashesConfig(MEDIA_DIR, options.stream) === undefined) {
+    progress(
+      `bench: WARNING: '${options.stream}' has no hash manifest (run examples/media/generate.sh ` +
+        '--force): the P2P arm runs without trusted hashes',
+    );
+  }
   for (const problem of mediaTooShort(options)) progress(`bench: WARNING: ${problem}`);
   mkdirSync(options.outDir, { recursive: true });
 

@@ -1,4 +1,5 @@
 /** The bench's human-readable output: one block per scenario, P2P arm beside the baseline. */
+import type { AttackFigures } from './attack-report.js';
 import type { ScenarioReport } from './scenario-report.js';
 
 function megabytes(bytes: number): string {
@@ -29,8 +30,28 @@ function table(rows: readonly (readonly string[])[]): string {
     .join('\n');
 }
 
-/** Formats one scenario as a small table with its targets. */
-export function formatScenario(report: ScenarioReport): string {
+/** The attack lines of a scenario with attackers (`--attackers`), else none. */
+function attackLines(report: ScenarioReport & Partial<AttackFigures>): string[] {
+  if (report.attackers === undefined || report.attackers === 0) return [];
+  const met = report.attackTargetsMet;
+  return [
+    `attack: ${report.attackers} x ${report.attack ?? '?'}, trusted hashes ` +
+      `${report.trustedHashes === true ? 'on' : 'off'}: ${report.wrongSegmentsPlayed ?? '?'} wrong ` +
+      `of ${report.segmentsChecked ?? '?'} segments played, at most ` +
+      `${report.segmentsUntilBanMax ?? 'no'} segment(s) per viewer before the ban, ` +
+      `${report.viewersThatBanned ?? 0} of ${report.viewersReached ?? 0} viewers reached banned it, ` +
+      `offload without attackers ${report.offloadWithoutAttackers === null || report.offloadWithoutAttackers === undefined ? 'n/a' : percent(report.offloadWithoutAttackers)}`,
+    ...(met === null || met === undefined
+      ? []
+      : [
+          `attack targets: no wrong bytes ${verdict(met.noWrongBytes)}, ban within one segment ` +
+            `${verdict(met.bannedWithinOneSegment)}, offload ${verdict(met.offload)}`,
+        ]),
+  ];
+}
+
+/** Formats one scenario as a small table with its targets (and its attack, if it had one). */
+export function formatScenario(report: ScenarioReport & Partial<AttackFigures>): string {
   const cap = report.capLevel === null ? 'ABR uncapped' : `ABR capped at level ${report.capLevel}`;
   const title =
     `${report.mode} ${report.stream}: ${report.peers} viewers x ${report.seconds} s, ` +
@@ -67,5 +88,5 @@ export function formatScenario(report: ScenarioReport): string {
     `targets: offload ${verdict(report.targetsMet.offload)}, ` +
     `stalls ${verdict(report.targetsMet.stalls)}, startup ${verdict(report.targetsMet.startup)}`;
   const problems = report.problems.map((problem) => `  problem: ${problem}`);
-  return [title, table(rows), targets, ...problems].join('\n');
+  return [title, table(rows), targets, ...attackLines(report), ...problems].join('\n');
 }

@@ -19,6 +19,7 @@
     'peer-connected',
     'peer-disconnected',
     'peer-error',
+    'peer-banned',
     'tracker-connected',
     'tracker-error',
   ];
