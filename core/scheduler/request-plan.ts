@@ -15,6 +15,12 @@ export interface PeerCandidate {
   readonly throughputBps: number | undefined;
   /** Requests we have in flight to this peer. */
   readonly inFlight: number;
+  /**
+   * A segment with this peer's bytes has passed our checks since it connected. An unproven peer is
+   * on probation: one request at a time, so a hostile peer has at most one segment under way when
+   * its first wrong one is caught and it is banned.
+   */
+  readonly proven: boolean;
 }
 
 /** Inputs of {@link planRequest}. */
@@ -89,7 +95,7 @@ export function planRequest(input: PlanInput): RequestPlan {
   const bytes = input.expectedBytes ?? 0;
   let best: PeerCandidate | undefined;
   for (const peer of input.peers) {
-    if (!peer.has) continue;
+    if (!peer.has || (!peer.proven && peer.inFlight > 0)) continue;
     if (!best || expectedPeerSeconds(peer, bytes) < expectedPeerSeconds(best, bytes)) best = peer;
   }
   if (best) return { kind: 'p2p', peerId: best.peerId, deadlineSeconds: budget };

@@ -616,11 +616,18 @@ class DeliveryRun {
     verified: Delivery['verified'],
     extra: { digest?: Uint8Array; peerId?: string; shareable?: boolean },
   ): Delivery {
+    const contributors = this.partial.contributors();
+    // Every peer byte in a delivery that is not the origin's own passed the checks: those peers
+    // end their probation (see PeerCandidate.proven).
+    if (verified !== 'origin') {
+      const peers = this.context.peers();
+      for (const contributor of contributors) peers?.vouch(contributor);
+    }
     return {
       data,
       source,
       ...(extra.peerId === undefined ? {} : { peerId: extra.peerId }),
-      contributors: this.partial.contributors(),
+      contributors,
       verified,
       ...(extra.digest ? { digest: extra.digest } : {}),
       shareable: extra.shareable ?? true,

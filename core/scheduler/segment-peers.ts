@@ -47,6 +47,11 @@ export interface SegmentPeers {
   announceHttpFetch(segmentId: SegmentId, state: HttpFetchState): void;
   /** Calls `listener` when a peer gets, starts fetching or stops fetching the segment, or leaves. */
   onAvailabilityChange(segmentId: SegmentId, listener: () => void): () => void;
+  /**
+   * A segment holding bytes from this peer passed every check (the trusted hash, or the untrusted
+   * checks): the peer's probation ends, and it may have several of our requests at once.
+   */
+  vouch(peerId: string): void;
   /** Stops choosing a peer for a while because it failed us (slow, silent, corrupt data). */
   penalize(peerId: string, reason: P2PMediaLoaderError): void;
   /**

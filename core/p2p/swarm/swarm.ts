@@ -75,6 +75,8 @@ function changeMentions(change: SegmentMapChange, id: SegmentId): boolean {
 export class Swarm implements SegmentPeers {
   private readonly signalling: TrackerSignalling;
   private readonly peers = new Map<string, PeerConnection>();
+  /** Connected peers a checked segment has vouched for: off probation (see `vouch`). */
+  private readonly provenPeers = new Set<string>();
   private readonly penalties: PeerPenalties;
   private readonly unsubscribeBans: () => void;
   private readonly fetching = new Set<SegmentId>();
@@ -157,6 +159,7 @@ export class Swarm implements SegmentPeers {
         fetching,
         throughputBps: bytesPerSecond === undefined ? undefined : bytesPerSecond * 8,
         inFlight: peer.inFlightRequestCount,
+        proven: this.provenPeers.has(peer.peerId),
       });
     }
     return result;
@@ -234,6 +237,11 @@ export class Swarm implements SegmentPeers {
       listeners.delete(listener);
       if (listeners.size === 0) this.availability.delete(segmentId);
     };
+  }
+
+  /** Ends `peerId`'s probation while it stays connected (see `PeerCandidate.proven`). */
+  vouch(peerId: string): void {
+    if (this.peers.has(peerId)) this.provenPeers.add(peerId);
   }
 
   penalize(peerId: string, reason: P2PMediaLoaderError): void {
@@ -350,6 +358,8 @@ export class Swarm implements SegmentPeers {
     connection.on('close', ({ reason }) => {
       if (this.peers.get(remotePeerId) !== connection) return;
       this.peers.delete(remotePeerId);
+      // A peer that reconnects starts on probation again.
+      this.provenPeers.delete(remotePeerId);
       options.emit('peer-disconnected', {
         peerId: remotePeerId,
         streamKey: options.streamKey,

@@ -82,7 +82,9 @@ class OnePeer implements SegmentPeers {
   constructor(private readonly serve: (segment: Segment) => Uint8Array) {}
   candidates(): PeerCandidate[] {
     if (this.banned.length > 0) return [];
-    return [{ peerId: 'p', has: true, fetching: false, throughputBps: 1e8, inFlight: 0 }];
+    return [
+      { peerId: 'p', has: true, fetching: false, throughputBps: 1e8, inFlight: 0, proven: true },
+    ];
   }
   request(_peerId: string, id: SegmentId, options: PeerRequestOptions): Promise<PeerResponse> {
     this.requested.push(id);
@@ -95,6 +97,7 @@ class OnePeer implements SegmentPeers {
     return Promise.resolve({ totalBytes, digest });
   }
   announceHttpFetch(): void {}
+  vouch(): void {}
   onAvailabilityChange(): () => void {
     return () => undefined;
   }

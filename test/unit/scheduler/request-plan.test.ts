@@ -9,6 +9,7 @@ const peer = (overrides: Partial<PeerCandidate> & { peerId: string }): PeerCandi
   fetching: false,
   throughputBps: undefined,
   inFlight: 0,
+  proven: true,
   ...overrides,
 });
 
@@ -48,6 +49,22 @@ describe('planRequest', () => {
   it('takes a live segment with a few seconds of slack from a peer that has it', () => {
     const plan = planRequest({ ...base, peers: [peer({ peerId: 'a', has: true })] });
     expect(plan).toEqual({ kind: 'p2p', peerId: 'a', deadlineSeconds: 4 - 1.5 - 0.1 });
+  });
+
+  it('gives a peer on probation one request at a time, a proven peer several', () => {
+    const newcomer = peer({ peerId: 'new', has: true, throughputBps: 50_000_000, proven: false });
+    const slower = peer({ peerId: 'slow', has: true, throughputBps: 1_000_000, inFlight: 1 });
+    expect(planRequest({ ...base, peers: [newcomer, slower] })).toMatchObject({ peerId: 'new' });
+    // With one of our requests under way, the newcomer waits until a segment of its is checked.
+    const busyNewcomer = { ...newcomer, inFlight: 1 };
+    expect(planRequest({ ...base, peers: [busyNewcomer, slower] })).toMatchObject({
+      peerId: 'slow',
+    });
+    expect(
+      planRequest({ ...base, peers: [{ ...busyNewcomer, proven: true }, slower] }),
+    ).toMatchObject({ peerId: 'new' });
+    // Alone on probation with a request under way: the segment is not queued behind it.
+    expect(planRequest({ ...base, peers: [busyNewcomer] }).kind).toBe('http');
   });
 
   it('prefers the peer expected to finish first', () => {

@@ -83,6 +83,7 @@ class ScriptedPeers implements SegmentPeers {
       fetching: false,
       throughputBps: 10_000_000 / (index + 1),
       inFlight: 0,
+      proven: this.vouched.has(peerId),
     }));
   }
 
@@ -146,6 +147,12 @@ class ScriptedPeers implements SegmentPeers {
 
   ban(peerId: string): void {
     this.banned.push(peerId);
+  }
+
+  /** Peers a delivery vouched for. */
+  readonly vouched = new Set<string>();
+  vouch(peerId: string): void {
+    this.vouched.add(peerId);
   }
 }
 
@@ -224,6 +231,8 @@ describe('deliverSegment', () => {
     expect(result.data).toEqual(ORIGIN_BYTES);
     expect(httpRanges).toHaveLength(0);
     expect(bytesBySource.p2p).toBe(ORIGIN_BYTES.byteLength);
+    // Its checked segment ends the peer's probation.
+    expect([...peers.vouched]).toEqual(['a']);
   });
 
   it('without trusted hashes, refetches a stalled peer transfer whole instead of completing it', async () => {
@@ -360,7 +369,14 @@ describe('deliverSegment', () => {
   it('rejects with aborted when the caller aborts while waiting', async () => {
     const peers = new ScriptedPeers({});
     peers.candidates = () => [
-      { peerId: 'f', has: false, fetching: true, throughputBps: undefined, inFlight: 0 },
+      {
+        peerId: 'f',
+        has: false,
+        fetching: true,
+        throughputBps: undefined,
+        inFlight: 0,
+        proven: false,
+      },
     ];
     const { ctx } = context(peers, { slackSeconds: () => 30 });
     const controller = new AbortController();
@@ -417,6 +433,7 @@ describe('deliverSegment', () => {
       expect(result.data).toEqual(ORIGIN_BYTES);
       expect(httpRanges).toEqual([undefined]);
       expect(peers.banned).toEqual(['liar']);
+      expect(peers.vouched.size).toBe(0);
     });
 
     it('bans only the peer whose prefix was wrong, never the honest peer that completed it', async () => {
