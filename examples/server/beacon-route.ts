@@ -12,7 +12,8 @@
  * beacons are also forwarded to it, with the viewer's address in `X-Forwarded-For` for its rate
  * limit, and `/stats` redirects to its dashboard.
  */
-import type { StatsBeaconPayload, StatsBeaconPlayer } from '../../plugins/shared/contract.js';
+import { BEACON_PLAYERS } from '../../collector/beacon/beacon-schema.js';
+import type { StatsBeaconPayload } from '../../plugins/shared/contract.js';
 import type { Clock } from './clock.js';
 import { emptyReply, jsonReply, textReply, type Reply } from './reply.js';
 import { readBodyText, RequestBodyTooLargeError } from './request-body.js';
@@ -43,15 +44,8 @@ const PAYLOAD_KEYS = [
 /** Schema 2 (docs/STATS-BEACON.md) adds the playback times; this summary does not use them. */
 const PAYLOAD_KEYS_V2 = [...PAYLOAD_KEYS, 'stallMs', 'startMs'];
 const SEGMENT_KEYS = ['http', 'p2p', 'cache'];
-const PLAYERS: readonly string[] = [
-  'videojs',
-  'clappr',
-  'mediaelement',
-  'flowplayer',
-  'jwplayer',
-  'embed',
-  'other',
-] satisfies StatsBeaconPlayer[];
+// The players the collector accepts (one list for both ends of the beacon).
+const PLAYERS: readonly string[] = BEACON_PLAYERS;
 
 /** Totals of a group of viewers (one swarm, or all). */
 export interface BeaconTotals {
