@@ -3,8 +3,9 @@
  * `statsBeacon: { url: '<origin>/beacon' }` POST a small JSON payload every interval; the origin
  * keeps each viewer's latest one for two minutes and sums them per swarm.
  *
- * - `POST /beacon` with a `StatsBeaconPayload` -> 204; 400 (invalid), 413 (too large),
- *   415 (not text/plain or application/json).
+ * - `POST /beacon` with a `StatsBeaconPayload` -> 204; 400 (invalid, or a field beyond the
+ *   collector's caps), 413 (too large), 415 (not text/plain or application/json), 429 (more than
+ *   the collector's per-address rate: 20 a second on average, bursts of 100).
  * - `GET /stats.json` -> {@link BeaconSummary}.
  * - `GET /stats` -> the same as a small HTML page that refreshes itself every 5 s.
  *
@@ -12,7 +13,9 @@
  * beacons are also forwarded to it, with the viewer's address in `X-Forwarded-For` for its rate
  * limit, and `/stats` redirects to its dashboard.
  */
-import { BEACON_PLAYERS } from '../../collector/beacon/beacon-schema.js';
+import { parseBeacon } from '../../collector/beacon/beacon-schema.js';
+import { RateLimiter } from '../../collector/http/rate-limiter.js';
+import { addSaturating } from '../../collector/ingest/safe-sum.js';
 import type { StatsBeaconPayload } from '../../plugins/shared/contract.js';
 import type { Clock } from './clock.js';
 import { emptyReply, jsonReply, textReply, type Reply } from './reply.js';
@@ -25,27 +28,6 @@ export const BEACON_EXPIRY_MS = 120_000;
 export const BEACON_MAX_BYTES = 4096;
 /** Viewers remembered at most; beyond it the least recently heard one is forgotten. */
 const MAX_VIEWERS = 10_000;
-const MAX_ID_LENGTH = 128;
-const MAX_SWARM_LENGTH = 2048;
-const ENGINES: readonly StatsBeaconPayload['engine'][] = ['hlsjs', 'shaka', 'native'];
-const PAYLOAD_KEYS = [
-  'v',
-  'id',
-  'swarm',
-  'engine',
-  't',
-  'http',
-  'p2p',
-  'up',
-  'peers',
-  'seg',
-  'stalls',
-];
-/** Schema 2 (docs/STATS-BEACON.md) adds the playback times; this summary does not use them. */
-const PAYLOAD_KEYS_V2 = [...PAYLOAD_KEYS, 'stallMs', 'startMs'];
-const SEGMENT_KEYS = ['http', 'p2p', 'cache'];
-// The players the collector accepts (one list for both ends of the beacon).
-const PLAYERS: readonly string[] = BEACON_PLAYERS;
 
 /** Totals of a group of viewers (one swarm, or all). */
 export interface BeaconTotals {
@@ -89,77 +71,17 @@ export class BeaconPayloadError extends Error {
   }
 }
 
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-function checkKeys(
-  value: Record<string, unknown>,
-  allowed: readonly string[],
-  where: string,
-): void {
-  const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0)
-    throw new BeaconPayloadError(`${where}: unknown field(s) ${unknown.join(', ')}`);
-  const missing = allowed.filter((key) => !(key in value));
-  if (missing.length > 0)
-    throw new BeaconPayloadError(`${where}: missing field(s) ${missing.join(', ')}`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
- * Parses and checks a beacon body against schema version 1 or 2: every field present, no other
- * field, counters non-negative integers.
- * @throws BeaconPayloadError saying which field is wrong
+ * Parses and checks a beacon body against schema version 1 or 2 with the collector's validator
+ * (collector/beacon/beacon-schema.ts): every field present, no other field, each counter within
+ * the collector's caps ({@link BEACON_LIMITS}), so one origin and one collector refuse the same
+ * bodies.
+ * @throws BeaconPayloadError naming the first wrong field
  */
 export function parseBeaconPayload(text: string): StatsBeaconPayload {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new BeaconPayloadError('body is not JSON');
-  }
-  if (!isRecord(value)) throw new BeaconPayloadError('payload must be a JSON object');
-  if (value['v'] !== 1 && value['v'] !== 2) {
-    throw new BeaconPayloadError('v: unsupported schema version (expected 1 or 2)');
-  }
-  // Schema 2's optional `player` (docs/STATS-BEACON.md): checked when present.
-  const v2Keys = 'player' in value ? [...PAYLOAD_KEYS_V2, 'player'] : PAYLOAD_KEYS_V2;
-  checkKeys(value, value['v'] === 1 ? PAYLOAD_KEYS : v2Keys, 'payload');
-  if ('player' in value && !PLAYERS.includes(value['player'] as string)) {
-    throw new BeaconPayloadError(`player: one of ${PLAYERS.join(', ')}`);
-  }
-  const { id, swarm, engine, t, seg } = value;
-  if (typeof id !== 'string' || !/^[\w-]+$/.test(id) || id.length > MAX_ID_LENGTH) {
-    throw new BeaconPayloadError(`id: 1..${MAX_ID_LENGTH} characters of [A-Za-z0-9_-]`);
-  }
-  if (typeof swarm !== 'string' || swarm.length > MAX_SWARM_LENGTH) {
-    throw new BeaconPayloadError(`swarm: a string of at most ${MAX_SWARM_LENGTH} characters`);
-  }
-  if (!ENGINES.includes(engine as StatsBeaconPayload['engine'])) {
-    throw new BeaconPayloadError(`engine: one of ${ENGINES.join(', ')}`);
-  }
-  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) {
-    throw new BeaconPayloadError('t: milliseconds, a non-negative number');
-  }
-  for (const key of ['http', 'p2p', 'up', 'peers', 'stalls']) {
-    if (!isCount(value[key])) throw new BeaconPayloadError(`${key}: a non-negative integer`);
-  }
-  if (value['v'] === 2) {
-    if (!isCount(value['stallMs'])) throw new BeaconPayloadError('stallMs: a non-negative integer');
-    if (value['startMs'] !== null && !isCount(value['startMs'])) {
-      throw new BeaconPayloadError('startMs: a non-negative integer or null');
-    }
-  }
-  if (!isRecord(seg)) throw new BeaconPayloadError('seg: an object { http, p2p, cache }');
-  checkKeys(seg, SEGMENT_KEYS, 'seg');
-  for (const key of SEGMENT_KEYS) {
-    if (!isCount(seg[key])) throw new BeaconPayloadError(`seg.${key}: a non-negative integer`);
-  }
-  return value as unknown as StatsBeaconPayload;
+  const result = parseBeacon(text);
+  if (!result.ok) throw new BeaconPayloadError(result.message);
+  return JSON.parse(text) as StatsBeaconPayload;
 }
 
 /** The latest payload of each viewer, for {@link BEACON_EXPIRY_MS}. */
@@ -221,11 +143,12 @@ function totalsOf(payloads: readonly StatsBeaconPayload[]): BeaconTotals {
   let stalls = 0;
   const engines = { hlsjs: 0, shaka: 0, native: 0 };
   for (const payload of payloads) {
-    httpBytes += payload.http;
-    p2pBytes += payload.p2p;
-    uploadBytes += payload.up;
-    peers += payload.peers;
-    stalls += payload.stalls;
+    // Each field is capped by the validator, but 10,000 viewers' caps could still pass 2^53.
+    httpBytes = addSaturating(httpBytes, payload.http);
+    p2pBytes = addSaturating(p2pBytes, payload.p2p);
+    uploadBytes = addSaturating(uploadBytes, payload.up);
+    peers = addSaturating(peers, payload.peers);
+    stalls = addSaturating(stalls, payload.stalls);
     engines[payload.engine] += 1;
   }
   const downloaded = httpBytes + p2pBytes;
@@ -264,8 +187,14 @@ function forwardBeacon(collectorUrl: string, request: OriginRequest, body: strin
 async function receiveBeacon(
   request: OriginRequest,
   store: BeaconStore,
+  limiter: RateLimiter,
   collectorUrl: string | undefined,
 ): Promise<Reply> {
+  // Per client address, like the collector: a page (or a script) flooding the origin with beacons
+  // is told to slow down before its bodies are read.
+  if (!limiter.take(request.incoming.socket.remoteAddress ?? '')) {
+    return textReply(429, 'Too many stats beacons from this address\n');
+  }
   if (!acceptedContentType(request.headers['content-type'])) {
     return textReply(415, 'Content-Type must be text/plain or application/json\n');
   }
@@ -322,6 +251,7 @@ const notFound = (): Reply => textReply(404, 'Not found\n');
  * for fault injection.
  */
 export function createBeaconRoutes(store: BeaconStore, collectorUrl?: string): Route[] {
+  const limiter = new RateLimiter();
   return [
     {
       pathPrefix: '/beacon',
@@ -329,7 +259,7 @@ export function createBeaconRoutes(store: BeaconStore, collectorUrl?: string): R
       instrumented: false,
       handle: (request) =>
         request.subPath === ''
-          ? receiveBeacon(request, store, collectorUrl)
+          ? receiveBeacon(request, store, limiter, collectorUrl)
           : Promise.resolve(notFound()),
     },
     {

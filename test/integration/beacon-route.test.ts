@@ -74,7 +74,12 @@ describe('POST /beacon', () => {
     ],
     ['a bad id', JSON.stringify(payload({ id: '<script>' })), 'id:'],
     ['an unknown engine', JSON.stringify({ ...payload(), engine: 'flash' }), 'engine: one of'],
-    ['a negative counter', JSON.stringify(payload({ http: -1 })), 'http: a non-negative integer'],
+    ['a negative counter', JSON.stringify(payload({ http: -1 })), 'http: an integer 0..'],
+    [
+      'a counter beyond the cap',
+      JSON.stringify(payload({ up: 2 ** 52 })),
+      'up: an integer 0..1099511627776',
+    ],
     ['a fractional counter', JSON.stringify(payload({ peers: 1.5 })), 'peers:'],
     [
       'a bad segment count',
@@ -96,6 +101,28 @@ describe('POST /beacon', () => {
 
   it('answers GET with 405', async () => {
     expect((await fetch(`${origin.url}/beacon`)).status).toBe(405);
+  });
+
+  it('answers 429 to an address that sends beyond the per-client rate, before reading bodies', async () => {
+    // Its own origin, so the burst does not eat the other tests' allowance.
+    const flooded = await startOrigin({ mediaDir: os.tmpdir() });
+    try {
+      const statuses: number[] = [];
+      // The burst is 100; 150 at once from one address cannot all be accepted.
+      for (let i = 0; i < 150; i++) {
+        const response = await fetch(`${flooded.url}/beacon`, {
+          method: 'POST',
+          body: JSON.stringify(payload({ id: `flood-${i}` })),
+          headers: { 'Content-Type': 'text/plain' },
+        });
+        statuses.push(response.status);
+      }
+      expect(statuses.filter((status) => status === 204).length).toBeLessThanOrEqual(110);
+      expect(statuses).toContain(429);
+      expect(statuses.slice(0, 100).every((status) => status === 204)).toBe(true);
+    } finally {
+      await flooded.stop();
+    }
   });
 });
 
