@@ -89,8 +89,35 @@ function nextEvent<K extends keyof P2PPlayerEventMap & string>(
   });
 }
 
-function liveTimers(): number {
-  return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+/**
+ * Records the repeating timers started from now on and reports how many are still running.
+ * Counting every live `Timeout` of the process instead would also count the HTTP server's
+ * keep-alive timers, which come and go on their own schedule.
+ */
+function trackIntervals(): { running(): number; restore(): void } {
+  const running = new Set<unknown>();
+  const realSet = globalThis.setInterval;
+  const realClear = globalThis.clearInterval;
+  const setSpy = jest.spyOn(globalThis, 'setInterval').mockImplementation(((
+    ...args: Parameters<typeof setInterval>
+  ) => {
+    const handle = realSet(...args);
+    running.add(handle);
+    return handle;
+  }) as typeof setInterval);
+  const clearSpy = jest.spyOn(globalThis, 'clearInterval').mockImplementation(((
+    handle?: Parameters<typeof clearInterval>[0],
+  ) => {
+    running.delete(handle);
+    realClear(handle);
+  }) as typeof clearInterval);
+  return {
+    running: () => running.size,
+    restore: () => {
+      setSpy.mockRestore();
+      clearSpy.mockRestore();
+    },
+  };
 }
 
 describe('createPlayerSession', () => {
@@ -174,14 +201,19 @@ describe('createPlayerSession', () => {
   });
 
   it('emits stats every second only while a source is loaded', async () => {
-    const before = liveTimers();
-    session.hlsLoaders(source('a'));
-    await loadSegmentOf(engineAt(0), 'a');
-    const stats = await nextEvent('stats');
-    expect(stats.httpBytes).toBe(SEGMENT_BYTES);
-    expect(stats.engine).toBe('hlsjs');
-    session.endSource();
-    expect(liveTimers()).toBe(before);
+    const intervals = trackIntervals();
+    try {
+      session.hlsLoaders(source('a'));
+      await loadSegmentOf(engineAt(0), 'a');
+      expect(intervals.running()).toBeGreaterThan(0);
+      const stats = await nextEvent('stats');
+      expect(stats.httpBytes).toBe(SEGMENT_BYTES);
+      expect(stats.engine).toBe('hlsjs');
+      session.endSource();
+      expect(intervals.running()).toBe(0);
+    } finally {
+      intervals.restore();
+    }
   });
 
   it('reports invalid options as non-fatal errors after creation, and plays on', async () => {
@@ -201,13 +233,18 @@ describe('createPlayerSession', () => {
   });
 
   it('releases everything on destroy, idempotently, and refuses new sources after', async () => {
-    const before = liveTimers();
+    const intervals = trackIntervals();
     const events: string[] = [];
-    session.on('stats', () => events.push('stats'));
-    session.hlsLoaders(source('a'));
-    session.destroy();
-    session.destroy();
-    expect(liveTimers()).toBe(before);
+    try {
+      session.on('stats', () => events.push('stats'));
+      session.hlsLoaders(source('a'));
+      expect(intervals.running()).toBeGreaterThan(0);
+      session.destroy();
+      session.destroy();
+      expect(intervals.running()).toBe(0);
+    } finally {
+      intervals.restore();
+    }
     await expect(loadSegmentOf(engineAt(0), 'a')).rejects.toMatchObject({
       code: 'destroyed',
     });
