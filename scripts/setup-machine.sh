@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what tests and the demo need besides npm packages: ffmpeg (to generate
-# the test streams), a Chromium/Chrome (browser tests), and for the collector's tests a PostgreSQL
-# server and Prometheus (optional: those tests skip with a reason where they are missing). On Debian as root it installs the missing
+# the test streams), a Chromium/Chrome (browser tests), for the collector's tests a PostgreSQL
+# server and Prometheus, and for the network lab (test/support/netlab, docs/NETLAB.md) iproute2,
+# nftables, procps (sysctl) and coturn (optional: those tests skip with a reason where they are
+# missing). On Debian as root it installs the missing
 # ones with apt; elsewhere it only looks and names what to install. It never downloads a browser by
 # itself and writes nothing into the repository.
 #
@@ -52,6 +54,12 @@ fi
 if [[ $need_browser == 1 ]] && is_debian_root; then
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing_packages+=(postgresql)
   command -v prometheus >/dev/null 2>&1 || missing_packages+=(prometheus)
+  # Network lab: namespaces and tc (iproute2), NAT and loss (nftables), sysctl (procps), STUN/TURN
+  # (coturn). The tools live in sbin, often missing from PATH.
+  for lab_tool in ip:iproute2 nft:nftables sysctl:procps turnserver:coturn; do
+    PATH="$PATH:/usr/sbin:/sbin" command -v "${lab_tool%%:*}" >/dev/null 2>&1 ||
+      missing_packages+=("${lab_tool#*:}")
+  done
 fi
 
 if ((${#missing_packages[@]} > 0)); then
@@ -68,6 +76,9 @@ if ((${#missing_packages[@]} > 0)); then
           ;;
         postgresql | prometheus)
           echo "  - $package (optional: the collector tests that need it are skipped)" >&2
+          ;;
+        iproute2 | nftables | procps | coturn)
+          echo "  - $package (optional, Linux as root: the network lab tests that need it are skipped)" >&2
           ;;
         chromium)
           echo "  - Chromium or Google Chrome: install one (apt install chromium, brew install --cask chromium," >&2
