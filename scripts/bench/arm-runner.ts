@@ -12,8 +12,7 @@
  * period reach one viewer only, so a perfect swarm stays below `1 - 1/N` (the report's
  * `reachableOffload` gives the figure of each run).
  */
-import type { Browser } from 'playwright-core';
-import { newViewer, type Viewer } from '../../test/support/browser.js';
+import type { NewViewerOptions, Viewer } from '../../test/support/browser.js';
 import type {
   HarnessSample,
   HarnessSnapshot,
@@ -21,6 +20,7 @@ import type {
 } from '../../test/support/hlsjs-page.js';
 import type { OriginServer } from '../../examples/server/origin.js';
 import { CpuMeter } from './cpu-meter.js';
+import { PageMetricsMeter, type PageCost } from './page-metrics.js';
 import type { PageSetup, PlayerPage } from './player-pages.js';
 
 /** Time between two samples of the origin and the viewers, ms. */
@@ -30,11 +30,30 @@ const SETTLE_TIMEOUT_MS = 10_000;
 /** Longest wait for a page to finish hashing the segments it delivered, ms. */
 const HASH_WAIT_TIMEOUT_MS = 10_000;
 
+/** One viewer the arm wants opened. */
+export interface ViewerOpenRequest {
+  readonly url: string;
+  /** Name for messages, e.g. 'live p2p viewer 3'. */
+  readonly name: string;
+  /** Position in the join order, from 0 (a network plan's slot). */
+  readonly index: number;
+  /** Must run on the viewer's page before it navigates (see `newViewer`'s `onPage`). */
+  readonly onPage: NonNullable<NewViewerOptions['onPage']>;
+}
+
+/**
+ * Opens one viewer's page (see test/support/browser.ts `newViewer`). The viewer may live in a
+ * shared browser (a context each) or own its browser process (`--browser-per-viewer`, the network
+ * lab), chosen per `index`; its `close()` releases whatever it owns.
+ */
+export type ViewerOpener = (request: ViewerOpenRequest) => Promise<Viewer>;
+
 /** What one arm runs. */
 export interface ArmSetup {
   /** Label for viewer names, e.g. 'live p2p'. */
   readonly label: string;
-  readonly browser: Browser;
+  /** How a viewer's page is opened. */
+  readonly openViewer: ViewerOpener;
   readonly origin: OriginServer;
   readonly page: PlayerPage;
   readonly pageSetup: PageSetup;
@@ -72,6 +91,13 @@ export interface ViewerOutcome {
   readonly name: string;
   /** Seconds after the first viewer it joined. */
   readonly joinedAtSeconds: number;
+  /** Seconds after the first viewer joined that it left (its player stopped). */
+  readonly leftAtSeconds: number;
+  /**
+   * Main-thread CPU and JS heap of its page between join and leave (DevTools
+   * `Performance.getMetrics`); undefined where the browser has no DevTools protocol.
+   */
+  readonly cost: PageCost | undefined;
   /** Playback as it was just before the players stopped (stopping clears the video element). */
   readonly playback: HarnessSample;
   /** Counters after the player stopped (bytes are final). */
@@ -99,6 +125,9 @@ export interface ArmResult {
 interface JoinedViewer {
   readonly viewer: Viewer;
   readonly joinedAtMs: number;
+  /** The page's DevTools metrics, when the browser has them. */
+  readonly metrics: PageMetricsMeter | undefined;
+  leftAtMs: number | undefined;
   latest: HarnessSample | undefined;
   /** Playback just before the viewer left (its player stopped), once it has. */
   playbackAtLeave: HarnessSample | undefined;
@@ -135,10 +164,21 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
   const viewing = Array.from({ length: setup.viewers }, async (_, index) => {
     await delay(startedAtMs + index * setup.staggerMs - Date.now());
     const joinedAtMs = Date.now();
-    const viewer = await newViewer(setup.browser, url, `${setup.label} viewer ${index}`);
+    let metrics: PageMetricsMeter | undefined;
+    const viewer = await setup.openViewer({
+      url,
+      name: `${setup.label} viewer ${index}`,
+      index,
+      onPage: async (page) => {
+        // The first page only: it is the viewer's player.
+        metrics ??= await PageMetricsMeter.attach(page);
+      },
+    });
     const entry: JoinedViewer = {
       viewer,
       joinedAtMs,
+      metrics,
+      leftAtMs: undefined,
       latest: undefined,
       playbackAtLeave: undefined,
     };
@@ -159,7 +199,12 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
       const present = joined.filter((entry): entry is JoinedViewer => entry !== undefined);
       await Promise.all(
         present.map(async (entry) => {
-          entry.latest = (await sampleOf(entry.viewer)) ?? entry.latest;
+          const [sample] = await Promise.all([
+            sampleOf(entry.viewer),
+            // Heap maximum; after the leave only the harness's remains, which is not counted.
+            entry.leftAtMs === undefined ? entry.metrics?.read() : undefined,
+          ]);
+          entry.latest = sample ?? entry.latest;
         }),
       );
       const samples = present.map((entry) => entry.latest);
@@ -186,13 +231,20 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
   } finally {
     await viewingDone;
     const open = joined.filter((entry): entry is JoinedViewer => entry !== undefined);
-    await Promise.all(open.map((entry) => entry.viewer.close().catch(() => undefined)));
+    await Promise.all(
+      open.map(async (entry) => {
+        await entry.metrics?.destroy();
+        await entry.viewer.close().catch(() => undefined);
+      }),
+    );
   }
 }
 
 /** Records a viewer's playback and stops its player: the viewer has watched its share. */
 async function leave(entry: JoinedViewer): Promise<void> {
-  entry.playbackAtLeave = (await sampleOf(entry.viewer)) ?? entry.latest;
+  const [sample] = await Promise.all([sampleOf(entry.viewer), entry.metrics?.markLeave()]);
+  entry.playbackAtLeave = sample ?? entry.latest;
+  entry.leftAtMs = Date.now();
   await entry.viewer.page.evaluate(() => {
     window.__harness?.destroy();
   });
@@ -237,6 +289,8 @@ async function finish(
       return {
         name: entry.viewer.name,
         joinedAtSeconds: (entry.joinedAtMs - startedAtMs) / 1000,
+        leftAtSeconds: ((entry.leftAtMs ?? Date.now()) - startedAtMs) / 1000,
+        cost: entry.metrics?.cost(),
         playback: before,
         final,
         trace: snapshot.trace.map((item) => ({ ...item, atMs: item.atMs + timeOrigin })),

@@ -57,6 +57,11 @@ export interface BenchOptions {
    * (`segments-sha256.json`, engine option `integrity`). Default true (`--trusted-hashes on`).
    */
   readonly trustedHashes: boolean;
+  /**
+   * Every viewer runs its own Chromium process instead of a context of one shared browser (the
+   * network lab's mode: a process can sit in its own namespace). Default false.
+   */
+  readonly browserPerViewer: boolean;
   /** One JSON line per scenario instead of a table. */
   readonly json: boolean;
   /** Where charts and diagnostics go. Default 'artifacts/bench'. */
@@ -119,6 +124,8 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
                        matching SHA-256)
   --trusted-hashes on|off  verify peer bytes against the origin's signed segments-sha256.json
                        (default on)
+  --browser-per-viewer every viewer in a Chromium process of its own (default: one shared
+                       browser, a context per viewer)
   --out DIR            charts and diagnostics directory (default artifacts/bench)
   --json               one JSON line per scenario instead of a table`;
 
@@ -201,6 +208,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
         attackers: { type: 'string' },
         attack: { type: 'string' },
         'trusted-hashes': { type: 'string' },
+        'browser-per-viewer': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -268,6 +276,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
     ),
     attack: attack as BenchAttack,
     trustedHashes: trusted === 'on',
+    browserPerViewer: values['browser-per-viewer'] === true,
     json: values.json === true,
     outDir: values.out ?? 'artifacts/bench',
   };

@@ -15,7 +15,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../../test/support/browser.js';
+import { launchBrowser, newViewer } from '../../test/support/browser.js';
+import {
+  launchViewerBrowser,
+  type ViewerBrowserOptions,
+} from '../../test/support/viewer-browser.js';
 import {
   startHostilePeer,
   trustedHashesConfig,
@@ -23,7 +27,7 @@ import {
   type HostilePeerReport,
 } from '../../test/support/hostile-peer/index.js';
 import { attackFigures, type AttackFigures } from './attack-report.js';
-import { runArm, type ArmResult, type TimelinePoint } from './arm-runner.js';
+import { runArm, type ArmResult, type TimelinePoint, type ViewerOpener } from './arm-runner.js';
 import {
   BENCH_USAGE,
   BenchUsageError,
@@ -37,7 +41,12 @@ import { armDiagnostics, formatDiagnostics, startupBreakdown } from './diagnosti
 import { playerPageFor, type PlayerPage } from './player-pages.js';
 import { originDigests, readOriginFile } from './origin-files.js';
 import { formatScenario } from './report-table.js';
-import { scenarioReport, type ScenarioReport, type ScenarioSpec } from './scenario-report.js';
+import {
+  scenarioReport,
+  viewerCostRows,
+  type ScenarioReport,
+  type ScenarioSpec,
+} from './scenario-report.js';
 import { renderLineChart } from './svg-chart.js';
 import { warmUpBrowser } from './warm-up.js';
 
@@ -98,8 +107,46 @@ function mediaTooShort(options: BenchOptions): string[] {
 interface ScenarioContext {
   readonly options: BenchOptions;
   readonly stack: BenchStack;
-  readonly browser: Browser;
+  readonly openViewer: ViewerOpener;
   readonly page: PlayerPage;
+}
+
+/** A viewer name as a process marker: 'live p2p viewer 0' -> 'live-p2p-viewer-0'. */
+function processName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 64) || 'viewer';
+}
+
+/** Viewers as contexts of one shared browser. */
+function sharedBrowserOpener(browser: Browser): ViewerOpener {
+  return ({ url, name, onPage }) => newViewer(browser, url, name, { onPage });
+}
+
+/**
+ * Every viewer in a Chromium process of its own (`--browser-per-viewer`); closing the viewer ends
+ * its process. `placement` says where viewer `index` runs and how fast: its network namespace, CPU
+ * throttle and the extra hosts it may reach (the network lab's slot of a plan); default: here,
+ * unthrottled.
+ */
+function browserPerViewerOpener(
+  placement: (index: number) => Omit<ViewerBrowserOptions, 'name'> = () => ({}),
+): ViewerOpener {
+  return async ({ url, name, index, onPage }) => {
+    const own = await launchViewerBrowser({ ...placement(index), name: processName(name) });
+    try {
+      const viewer = await own.openViewer(url, { onPage });
+      return {
+        ...viewer,
+        name,
+        close: async () => {
+          await viewer.close().catch(() => undefined);
+          await own.destroy();
+        },
+      };
+    } catch (error) {
+      await own.destroy();
+      throw error;
+    }
+  };
 }
 
 /** Manifest URL of the scenario's stream: VOD, or a live session of its own. */
@@ -174,7 +221,7 @@ function runArmOf(
   const { p2p, src, session, label, swarmId } = arm;
   return runArm({
     label,
-    browser: context.browser,
+    openViewer: context.openViewer,
     origin: stack.origin,
     page: context.page,
     pageSetup: {
@@ -283,6 +330,7 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
         startup,
         diagnostics,
         baseline: armDiagnostics(baseline).viewers,
+        viewerCosts: { p2p: viewerCostRows(p2p), baseline: viewerCostRows(baseline) },
         timeline: p2p.timeline,
         attackers: p2pRun.attackers,
       },
@@ -323,7 +371,11 @@ async function main(): Promise<number> {
   for (const problem of mediaTooShort(options)) progress(`bench: WARNING: ${problem}`);
   mkdirSync(options.outDir, { recursive: true });
 
+  // With a browser per viewer, the shared one serves the warm-up only (binary and page cache).
   const [stack, browser] = await Promise.all([startBenchStack(), launchBrowser()]);
+  const openViewer = options.browserPerViewer
+    ? browserPerViewerOpener()
+    : sharedBrowserOpener(browser);
   try {
     const warmUpProblem = await warmUpBrowser({
       browser,
@@ -339,8 +391,9 @@ async function main(): Promise<number> {
       pathPrefix: `/vod/${options.stream}/`,
     });
     if (warmUpProblem !== undefined) progress(`bench: WARNING: ${warmUpProblem}`);
+    if (options.browserPerViewer) await browser.close(); // idle from here on
     for (const mode of options.modes) {
-      const report = await runScenario({ options, stack, browser, page }, mode);
+      const report = await runScenario({ options, stack, openViewer, page }, mode);
       process.stdout.write(
         options.json ? `${JSON.stringify(report)}\n` : `\n${formatScenario(report)}\n\n`,
       );

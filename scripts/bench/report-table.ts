@@ -14,6 +14,10 @@ function milliseconds(value: number | null): string {
   return value === null ? 'n/a' : `${value} ms`;
 }
 
+function mebibytes(bytes: number | null): string {
+  return bytes === null ? 'n/a' : `${(bytes / 1_048_576).toFixed(1)} MiB`;
+}
+
 function verdict(met: boolean): string {
   return met ? 'met' : 'MISSED';
 }
@@ -73,15 +77,31 @@ export function formatScenario(report: ScenarioReport & Partial<AttackFigures>):
       `${report.baselineStalls} (${report.baselineStallMs} ms)`,
     ],
     [
+      'stall time per viewer-hour',
+      milliseconds(report.stallMsPerViewerHour),
+      milliseconds(report.baselineStallMsPerViewerHour),
+    ],
+    [
       'startup median',
       milliseconds(report.startupMsMedian),
       milliseconds(report.baselineStartupMsMedian),
     ],
+    ['startup p95', milliseconds(report.startupMsP95), milliseconds(report.baselineStartupMsP95)],
     ['never started', String(report.notStarted), String(report.baselineNotStarted)],
     [
       'machine CPU busy',
       report.cpuBusyMedian === null ? 'n/a' : percent(report.cpuBusyMedian),
       report.baselineCpuBusyMedian === null ? 'n/a' : percent(report.baselineCpuBusyMedian),
+    ],
+    [
+      'page CPU per played minute',
+      milliseconds(report.cpuMsPerPlayedMinute),
+      milliseconds(report.baselineCpuMsPerPlayedMinute),
+    ],
+    [
+      'JS heap max (any viewer)',
+      mebibytes(report.heapBytesMax),
+      mebibytes(report.baselineHeapBytesMax),
     ],
   ];
   const targets =

@@ -88,6 +88,25 @@ export interface ScenarioReport {
   /** Median over the arm's samples of the machine's busy CPU fraction (null off Linux). */
   readonly cpuBusyMedian: number | null;
   readonly baselineCpuBusyMedian: number | null;
+  /**
+   * Main-thread CPU time of the viewers' pages per minute of media they played, ms: the sum over
+   * viewers of DevTools `TaskDuration` between join and leave over the sum of their played minutes
+   * (workers excluded). Null when the browser has no DevTools protocol or nothing played.
+   */
+  readonly cpuMsPerPlayedMinute: number | null;
+  readonly baselineCpuMsPerPlayedMinute: number | null;
+  /** Largest JS heap in use of any viewer's page over the samples, bytes (null without DevTools). */
+  readonly heapBytesMax: number | null;
+  readonly baselineHeapBytesMax: number | null;
+  /**
+   * Stall time per hour of viewing: `stallMs` over the viewers' summed time present (join to
+   * leave), in ms per viewer-hour.
+   */
+  readonly stallMsPerViewerHour: number;
+  readonly baselineStallMsPerViewerHour: number;
+  /** 95th percentile (nearest rank) of the startups of the viewers that started, ms. */
+  readonly startupMsP95: number | null;
+  readonly baselineStartupMsP95: number | null;
   /** Viewers of the P2P arm / baseline that never started playing. */
   readonly notStarted: number;
   readonly baselineNotStarted: number;
@@ -109,6 +128,14 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? 0) + upper) / 2;
 }
 
+/** The `fraction` percentile by nearest rank (the smallest value with at least that share at or below it), or null. */
+export function percentile(values: readonly number[], fraction: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(fraction * sorted.length)));
+  return sorted[rank - 1] ?? null;
+}
+
 /**
  * Startup of a viewer in ms, or undefined when it never played: from the moment every player script
  * is loaded (when the page starts creating the player and, in the P2P arm, the engine) to the first
@@ -119,6 +146,85 @@ export function median(values: readonly number[]): number | null {
 export function startupMs(viewer: ViewerOutcome): number | undefined {
   const { startedAtMs, scriptsLoadedAtMs, playingAtMs } = viewer.playback.startup;
   return playingAtMs === undefined ? undefined : playingAtMs - (scriptsLoadedAtMs ?? startedAtMs);
+}
+
+/** One viewer's row in the diagnostics' per-viewer cost table. */
+export interface ViewerCostRow {
+  readonly name: string;
+  readonly joinedAtSeconds: number;
+  /** Seconds from join to leave. */
+  readonly presentSeconds: number;
+  /** Seconds of media played before the leave. */
+  readonly playedSeconds: number;
+  /** Null when it never started. */
+  readonly startupMs: number | null;
+  readonly stalls: number;
+  readonly stallMs: number;
+  /** Main-thread task time between join and leave, ms (null without DevTools metrics). */
+  readonly cpuMs: number | null;
+  /** `cpuMs` per minute played (null without metrics or when nothing played). */
+  readonly cpuMsPerPlayedMinute: number | null;
+  readonly heapBytesMax: number | null;
+}
+
+/** Every viewer's CPU, heap, playing time, startup and stalls, in join order. */
+export function viewerCostRows(arm: ArmResult): ViewerCostRow[] {
+  return arm.viewers.map((viewer) => {
+    const playedSeconds = viewer.playback.playedSeconds;
+    const cpuMs = viewer.cost === undefined ? null : Math.round(viewer.cost.cpuMs);
+    return {
+      name: viewer.name,
+      joinedAtSeconds: round(viewer.joinedAtSeconds, 2),
+      presentSeconds: round(Math.max(0, viewer.leftAtSeconds - viewer.joinedAtSeconds), 2),
+      playedSeconds: round(playedSeconds, 2),
+      startupMs: startupOrNull(viewer),
+      stalls: viewer.playback.stalls.count,
+      stallMs: Math.round(viewer.playback.stalls.totalMs),
+      cpuMs,
+      cpuMsPerPlayedMinute:
+        cpuMs === null || playedSeconds <= 0 ? null : Math.round(cpuMs / (playedSeconds / 60)),
+      heapBytesMax: viewer.cost?.heapBytesMax ?? null,
+    };
+  });
+}
+
+function startupOrNull(viewer: ViewerOutcome): number | null {
+  const value = startupMs(viewer);
+  return value === undefined ? null : Math.round(value);
+}
+
+/** CPU per played minute over the viewers with metrics (ratio of sums), or null. */
+function cpuPerPlayedMinute(arm: ArmResult): number | null {
+  let cpuMs = 0;
+  let playedSeconds = 0;
+  for (const viewer of arm.viewers) {
+    if (viewer.cost === undefined) continue;
+    cpuMs += viewer.cost.cpuMs;
+    playedSeconds += viewer.playback.playedSeconds;
+  }
+  return playedSeconds > 0 ? Math.round(cpuMs / (playedSeconds / 60)) : null;
+}
+
+function heapMax(arm: ArmResult): number | null {
+  const values = arm.viewers.flatMap((viewer) =>
+    viewer.cost === undefined ? [] : [viewer.cost.heapBytesMax],
+  );
+  return values.length === 0 ? null : Math.max(...values);
+}
+
+const MS_PER_HOUR = 3_600_000;
+
+/** Stall ms per viewer-hour present; 0 when nobody was present. */
+function stallMsPerViewerHour(arm: ArmResult, stallMs: number): number {
+  const presentMs = arm.viewers.reduce(
+    (sum, viewer) => sum + Math.max(0, viewer.leftAtSeconds - viewer.joinedAtSeconds) * 1000,
+    0,
+  );
+  return presentMs > 0 ? Math.round(stallMs / (presentMs / MS_PER_HOUR)) : 0;
+}
+
+function roundOrNull(value: number | null): number | null {
+  return value === null ? null : Math.round(value);
 }
 
 interface ArmFigures {
@@ -230,6 +336,14 @@ export function scenarioReport(
     uploadBytes: withP2P.uploadBytes,
     cpuBusyMedian: cpuMedian(p2p),
     baselineCpuBusyMedian: cpuMedian(baseline),
+    cpuMsPerPlayedMinute: cpuPerPlayedMinute(p2p),
+    baselineCpuMsPerPlayedMinute: cpuPerPlayedMinute(baseline),
+    heapBytesMax: heapMax(p2p),
+    baselineHeapBytesMax: heapMax(baseline),
+    stallMsPerViewerHour: stallMsPerViewerHour(p2p, withP2P.stallMs),
+    baselineStallMsPerViewerHour: stallMsPerViewerHour(baseline, without.stallMs),
+    startupMsP95: roundOrNull(percentile(withP2P.startups, 0.95)),
+    baselineStartupMsP95: roundOrNull(percentile(without.startups, 0.95)),
     notStarted: withP2P.notStarted,
     baselineNotStarted: without.notStarted,
     problems,

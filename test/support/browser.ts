@@ -54,9 +54,30 @@ export function chromiumPath(): string {
   return found;
 }
 
-/** Starts a headless Chromium; call it once per test file (`beforeAll`) and close it in `afterAll`. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+/** How {@link launchBrowser} starts Chromium; every field is optional. */
+export interface LaunchBrowserOptions {
+  /**
+   * Executable to start instead of {@link chromiumPath} (e.g. a wrapper that runs Chromium in a
+   * network namespace; it must pass its arguments and inherited file descriptors on unchanged).
+   */
+  readonly executablePath?: string;
+  /** Flags added after the shared ones. */
+  readonly extraArgs?: readonly string[];
+  /** Environment of the started process; default this process's. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Starts a headless Chromium; call it once per test file (`beforeAll`) and close it in `afterAll`.
+ * Without options it is the shared browser every test file uses.
+ */
+export function launchBrowser(options: LaunchBrowserOptions = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: options.executablePath ?? chromiumPath(),
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
+    ...(options.env === undefined ? {} : { env: { ...options.env } }),
+  });
 }
 
 /**
@@ -93,12 +114,32 @@ export interface Viewer {
   close(): Promise<void>;
 }
 
+/** Optional parts of {@link newViewer}. */
+export interface NewViewerOptions {
+  /**
+   * Hosts the pages may reach besides {@link allowedHosts} (e.g. the origin's address in a network
+   * lab namespace), as URL hostnames.
+   */
+  readonly extraAllowedHosts?: readonly string[];
+  /**
+   * Runs on the viewer's page before it navigates, and on every later page of its context (popups)
+   * as it opens: CPU throttling, DevTools metrics. A failure on the first page fails `newViewer`.
+   */
+  readonly onPage?: (page: Page) => Promise<void>;
+}
+
 /**
  * Opens `url` in a fresh context of `browser`. Every HTTP(S) request and WebSocket to a host other
- * than {@link allowedHosts} is aborted and recorded in `externalRequests`.
+ * than {@link allowedHosts} (and `options.extraAllowedHosts`) is aborted and recorded in
+ * `externalRequests`.
  */
-export async function newViewer(browser: Browser, url: string, name = url): Promise<Viewer> {
-  const hosts = allowedHosts();
+export async function newViewer(
+  browser: Browser,
+  url: string,
+  name = url,
+  options: NewViewerOptions = {},
+): Promise<Viewer> {
+  const hosts = [...allowedHosts(), ...(options.extraAllowedHosts ?? [])];
   const context = await browser.newContext();
   const externalRequests: string[] = [];
   const consoleMessages: string[] = [];
@@ -120,6 +161,20 @@ export async function newViewer(browser: Browser, url: string, name = url): Prom
   );
 
   const page = await context.newPage();
+  const { onPage } = options;
+  if (onPage !== undefined) {
+    try {
+      await onPage(page);
+    } catch (error) {
+      await context.close().catch(() => undefined);
+      throw error;
+    }
+    context.on('page', (later) => {
+      if (later === page) return;
+      // Best effort: a popup's page may close before its setup ends.
+      onPage(later).catch(() => undefined);
+    });
+  }
   page.on('console', (message) => {
     consoleMessages.push(`[${message.type()}] ${message.text()}`);
   });
