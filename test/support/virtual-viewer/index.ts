@@ -1,0 +1,22 @@
+/**
+ * Virtual viewers: the real engine in Node driven by a model of hls.js (docs/VIRTUAL-VIEWERS.md).
+ * What the bench and the network lab import; the process entry is viewer-process.ts.
+ */
+export { VirtualViewer, type VirtualViewerOptions } from './virtual-viewer.js';
+export {
+  ViewerGroup,
+  summaryOf,
+  type ProcessUsage,
+  type ViewerGroupOptions,
+  type ViewerProcessLine,
+} from './viewer-group.js';
+export {
+  manifestUrlOf,
+  parseViewerSpec,
+  readSpecArgument,
+  seededRandom,
+  type ViewerSpec,
+} from './viewer-spec.js';
+export type { DeliveredSegmentRecord, RequestRecord, ViewerResult } from './viewer-result.js';
+export { VirtualViewerError, type VirtualViewerErrorCode } from './viewer-error.js';
+export { HLSJS_DEFAULTS, HLSJS_DEFAULTS_VERSION, bufferGoalSeconds } from './hlsjs-defaults.js';

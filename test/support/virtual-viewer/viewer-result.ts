@@ -1,0 +1,84 @@
+/**
+ * What a virtual viewer reports: the playback figures the bench compares with Chromium viewers
+ * (startup, stalls, bytes by source, ABR switches, request timing) and one record per delivered
+ * segment (its SHA-256, so a test can prove the bytes equal the origin's). Plain JSON data.
+ */
+import type { SegmentSource } from '../../../core/model/segment.js';
+
+/** One segment request, as the player made it. */
+export interface RequestRecord {
+  /** Media sequence number. */
+  readonly sequence: number;
+  /** Level (index in ascending bitrate order). */
+  readonly level: number;
+  /** When the request started, ms after the viewer's `start()`. */
+  readonly startMs: number;
+  /**
+   * ms from the request's start to its deadline, the moment the buffer would run out (0 when the
+   * buffer was already empty: before startup, or stalled). Chromium viewers' request timing is
+   * compared on this figure.
+   */
+  readonly slackMs: number;
+  /** ms until the segment was delivered (or the request failed). */
+  readonly durationMs: number;
+  /** Where the bytes came from; undefined for a failed attempt. */
+  readonly source?: SegmentSource;
+  /** Bytes delivered. */
+  readonly bytes: number;
+  /** Error code of a failed attempt. */
+  readonly error?: string;
+}
+
+/** One segment handed to the (virtual) player. */
+export interface DeliveredSegmentRecord {
+  readonly sequence: number;
+  readonly level: number;
+  /** Absolute URL of the resource. */
+  readonly url: string;
+  /** Byte range inside `url`, half-open, when the playlist gives one. */
+  readonly byteRange?: { readonly start: number; readonly end: number };
+  /** Hex SHA-256 of the bytes delivered (empty when hashing is off). */
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly source: SegmentSource;
+}
+
+/** Everything a viewer measured. */
+export interface ViewerResult {
+  /** The viewer's id. */
+  readonly viewer: string;
+  /** True while the viewer still runs (a snapshot, or results printed on SIGTERM). */
+  readonly partial: boolean;
+  /** ms from `start()` to the first buffered segment; undefined when playback never started. */
+  readonly startupMs: number | undefined;
+  readonly stalls: number;
+  readonly stallMs: number;
+  /** Buffer holes jumped (live window slid past the buffered end). */
+  readonly gapsSkipped: number;
+  /** Seconds of media played. */
+  readonly playedSeconds: number;
+  /** ms the viewer ran (start() to the result). */
+  readonly runMs: number;
+  /** Segments delivered to the player. */
+  readonly segmentsPlayed: number;
+  /** Level changes between consecutive fragments. */
+  readonly levelSwitches: number;
+  /** Level of each delivered segment, in order (compact: run-length as [level, count] pairs). */
+  readonly levels: readonly (readonly [number, number])[];
+  /** Bytes delivered to the player, by where they came from. */
+  readonly deliveredBytes: { readonly http: number; readonly p2p: number; readonly cache: number };
+  /** The engine's counters (network bytes, abandoned transfers included), 0 without engine. */
+  readonly engineBytes: { readonly http: number; readonly p2p: number; readonly upload: number };
+  /** Bytes of init segments and playlists (loaded by hls.js's own loader, never by the engine). */
+  readonly otherHttpBytes: number;
+  /** Peers connected at the end. */
+  readonly peers: number;
+  /** Segment request attempts that failed (retried as hls.js would). */
+  readonly requestErrors: number;
+  /** A fatal error (what hls.js would raise as fatal: retries exhausted), if any. */
+  readonly fatalError?: string;
+  /** Every segment request. */
+  readonly requests: readonly RequestRecord[];
+  /** Every delivered segment. */
+  readonly segments: readonly DeliveredSegmentRecord[];
+}
