@@ -50,16 +50,26 @@ command -v ffmpeg >/dev/null 2>&1 || missing_packages+=(ffmpeg)
 if [[ $need_browser == 1 ]] && ! find_chromium >/dev/null; then
   missing_packages+=(chromium)
 fi
-# Collector tests: a real PostgreSQL and Prometheus, installed only where apt can (root on Debian).
+# Optional packages, installed only where apt can (root on Debian) and never a reason to fail: the
+# tests that need them skip with a reason. Collector tests: a real PostgreSQL and Prometheus.
+optional_packages=()
 if [[ $need_browser == 1 ]] && is_debian_root; then
-  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing_packages+=(postgresql)
-  command -v prometheus >/dev/null 2>&1 || missing_packages+=(prometheus)
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || optional_packages+=(postgresql)
+  command -v prometheus >/dev/null 2>&1 || optional_packages+=(prometheus)
   # Network lab: namespaces and tc (iproute2), NAT and loss (nftables), sysctl (procps), STUN/TURN
   # (coturn). The tools live in sbin, often missing from PATH.
   for lab_tool in ip:iproute2 nft:nftables sysctl:procps turnserver:coturn; do
     PATH="$PATH:/usr/sbin:/sbin" command -v "${lab_tool%%:*}" >/dev/null 2>&1 ||
-      missing_packages+=("${lab_tool#*:}")
+      optional_packages+=("${lab_tool#*:}")
   done
+fi
+
+if ((${#optional_packages[@]} > 0)); then
+  echo "setup-machine: installing optional ${optional_packages[*]} with apt-get" >&2
+  # stdout carries only the CHROMIUM_PATH line.
+  if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "${optional_packages[@]}"; } >&2; then
+    echo "setup-machine: optional ${optional_packages[*]} not installed; the tests that need them are skipped" >&2
+  fi
 fi
 
 if ((${#missing_packages[@]} > 0)); then
@@ -73,12 +83,6 @@ if ((${#missing_packages[@]} > 0)); then
       case "$package" in
         ffmpeg)
           echo "  - ffmpeg: install it with your package manager (apt install ffmpeg, brew install ffmpeg, ...)" >&2
-          ;;
-        postgresql | prometheus)
-          echo "  - $package (optional: the collector tests that need it are skipped)" >&2
-          ;;
-        iproute2 | nftables | procps | coturn)
-          echo "  - $package (optional, Linux as root: the network lab tests that need it are skipped)" >&2
           ;;
         chromium)
           echo "  - Chromium or Google Chrome: install one (apt install chromium, brew install --cask chromium," >&2

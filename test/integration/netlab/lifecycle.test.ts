@@ -6,7 +6,7 @@
  * internet namespace routes nowhere, and a bad spec is refused before anything is built.
  * Needs root, iproute2, nftables and coturn; skipped with the reason printed otherwise.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +26,8 @@ const support = netLabSupport({ withTurn: true });
 if (!support.ok) console.log(`netlab lifecycle test skipped: ${support.reason}`);
 const maybe = support.ok ? it : it.skip;
 
-jest.setTimeout(30_000);
+// Generous: on a loaded 2-core CI machine the CLI (tsx) takes seconds to start.
+jest.setTimeout(60_000);
 
 async function namespacesOf(labId: string): Promise<string[]> {
   const { stdout } = await runTool('ip', ['netns', 'list']);
@@ -34,6 +35,23 @@ async function namespacesOf(labId: string): Promise<string[]> {
     .split('\n')
     .map((line) => line.split(' ')[0] ?? '')
     .filter((name) => name.startsWith(`${labId}-`));
+}
+
+/** The `netlab up` CLI of the stale-lab test, killed after it if an assertion left it running. */
+let cli: ChildProcess | undefined;
+
+afterEach(async () => {
+  if (cli === undefined || cli.exitCode !== null || cli.signalCode !== null) return;
+  // SIGKILL leaves its lab behind, as in the test; remove it here.
+  const exited = new Promise((resolve) => cli?.once('exit', resolve));
+  cli.kill('SIGKILL');
+  await exited;
+  await cleanupStaleLabs();
+});
+
+/** Labs owned by this test process (files running in parallel make and remove their own). */
+async function ownLabIds(): Promise<string[]> {
+  return (await listLabs()).filter((lab) => lab.ownerPid === process.pid).map((lab) => lab.labId);
 }
 
 describe('network lab lifecycle', () => {
@@ -75,7 +93,7 @@ describe('network lab lifecycle', () => {
   });
 
   maybe('cleanupStaleLabs() removes a lab whose owner was killed, coturn included', async () => {
-    const cli = spawn(
+    cli = spawn(
       process.execPath,
       [
         '--import',
@@ -88,9 +106,10 @@ describe('network lab lifecycle', () => {
       ],
       { cwd: REPOSITORY_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    const owner = cli;
     let output = '';
-    cli.stdout.setEncoding('utf8');
-    cli.stdout.on('data', (text: string) => (output += text));
+    owner.stdout?.setEncoding('utf8');
+    owner.stdout?.on('data', (text: string) => (output += text));
     const description = await waitUntil(
       () =>
         output.includes('\n')
@@ -98,7 +117,7 @@ describe('network lab lifecycle', () => {
           : undefined,
       { timeoutMs: 20_000, description: 'the CLI describing its lab', lastSeen: () => output },
     );
-    expect(description.pid).toBe(cli.pid);
+    expect(description.pid).toBe(owner.pid);
     const servers = `${description.id}-srv`;
     const turnPids = (await runTool('ip', ['netns', 'pids', servers])).stdout
       .trim()
@@ -106,8 +125,8 @@ describe('network lab lifecycle', () => {
       .map(Number);
     expect(turnPids.length).toBeGreaterThan(0);
 
-    const killed = new Promise((resolve) => cli.once('exit', resolve));
-    cli.kill('SIGKILL');
+    const killed = new Promise((resolve) => owner.once('exit', resolve));
+    owner.kill('SIGKILL');
     await killed;
     // The owner is dead but its lab, and coturn inside it, remain until someone cleans up (a lab
     // created meanwhile by a test file running in parallel may already have done so).
@@ -124,13 +143,13 @@ describe('network lab lifecycle', () => {
   });
 
   maybe('a bad spec is refused before anything is built', async () => {
-    const before = (await listLabs()).length;
+    const before = await ownLabIds();
     await expect(
       createNetLab({ viewers: [{ name: 'Bad Name', nat: 'none' }] }),
     ).rejects.toMatchObject({ code: 'spec-invalid' });
     await expect(
       createNetLab({ viewers: [{ name: 'a', nat: 'none', lossPercent: 120 }] }),
     ).rejects.toMatchObject({ code: 'spec-invalid' });
-    expect((await listLabs()).length).toBe(before);
+    expect(await ownLabIds()).toEqual(before);
   });
 });

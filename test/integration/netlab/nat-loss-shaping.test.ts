@@ -24,7 +24,8 @@ const support = netLabSupport();
 if (!support.ok) console.log(`netlab NAT/loss/shaping test skipped: ${support.reason}`);
 const maybe = support.ok ? it : it.skip;
 
-jest.setTimeout(30_000);
+// Generous: on a loaded 2-core CI machine every `node --import tsx` child takes seconds to start.
+jest.setTimeout(60_000);
 
 const REFLECTOR_PORT = 4000;
 const STRANGER_PORT = 4001;
@@ -62,13 +63,17 @@ beforeAll(async () => {
   });
   const [first, second] = lab.servers.addresses;
   server = new JsonLinesChild(lab, lab.servers.namespace, NET_PROBE_SCRIPT);
-  await server.request({
-    op: 'udp-bind',
-    socket: 'a',
-    address: first,
-    port: REFLECTOR_PORT,
-    reflect: true,
-  });
+  // The first request also waits for the child to start (tsx compiles it): allow for a slow machine.
+  await server.request(
+    {
+      op: 'udp-bind',
+      socket: 'a',
+      address: first,
+      port: REFLECTOR_PORT,
+      reflect: true,
+    },
+    30_000,
+  );
   await server.request({
     op: 'udp-bind',
     socket: 'b',
@@ -90,11 +95,11 @@ beforeAll(async () => {
       viewers.set(viewer.name, probe);
       await probe.request(
         { op: 'udp-bind', socket: 'p', port: VIEWER_PORT, report: viewer.name !== 'lossy' },
-        15_000,
+        30_000,
       );
     }),
   );
-});
+}, 120_000);
 
 afterAll(async () => {
   await lab?.destroy();

@@ -23,7 +23,8 @@ const support = netLabSupport({ withTurn: true });
 if (!support.ok) console.log(`netlab TURN test skipped: ${support.reason}`);
 const maybe = support.ok ? it : it.skip;
 
-jest.setTimeout(40_000);
+// Generous: on a loaded 2-core CI machine each WebRTC child takes seconds to start.
+jest.setTimeout(60_000);
 
 let lab: NetLab | undefined;
 
@@ -38,7 +39,7 @@ beforeAll(async () => {
     ],
     turn: { username: 'viewer', password: 'secret-1', realm: 'lab.test' },
   });
-});
+}, 120_000);
 
 afterAll(async () => {
   await lab?.destroy();

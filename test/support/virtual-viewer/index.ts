@@ -17,6 +17,12 @@ export {
   seededRandom,
   type ViewerSpec,
 } from './viewer-spec.js';
+export {
+  startViewerProcess,
+  VIEWER_PROCESS_ENTRY,
+  type SpawnFunction,
+  type ViewerProcessHandle,
+} from './viewer-process-client.js';
 export type { DeliveredSegmentRecord, RequestRecord, ViewerResult } from './viewer-result.js';
 export { VirtualViewerError, type VirtualViewerErrorCode } from './viewer-error.js';
 export { HLSJS_DEFAULTS, HLSJS_DEFAULTS_VERSION, bufferGoalSeconds } from './hlsjs-defaults.js';
