@@ -22,6 +22,7 @@ export {
   type IntegrityPolicy,
 } from './engine/config.js';
 export type { DeliveryVerification } from './scheduler/segment-delivery.js';
+export type { MainThreadLevel, MainThreadLoad } from './engine/main-thread-lag.js';
 export { resolveEngineConfig } from './engine/resolve-config.js';
 export { swarmIdFor } from './engine/swarm-id.js';
 export { P2PMediaLoaderError, isAbortError, type ErrorCode } from './errors.js';
@@ -38,4 +39,5 @@ export type {
   StreamUpdate,
   TransferSource,
 } from './model/segment.js';
-export type { EngineStats } from './model/stats.js';
+export type { BytesByPath, EngineStats } from './model/stats.js';
+export type { ConnectionPath } from './p2p/peer/connection-path.js';

@@ -126,6 +126,16 @@ export interface EngineConfig {
   maxConcurrentUploads: number;
   /** Upload rate limit in bytes/s; 0 = unlimited. Default 0. */
   uploadRateLimitBytesPerSecond: number;
+  /**
+   * Back off P2P work while the engine's thread runs late (a CPU-starved phone, a busy page): while
+   * `strained` (smoothed timer lateness >= 50 ms) prefetch looks half as far ahead at half the pace
+   * and half the upload slots are offered; while `starved` (>= 150 ms) there is no prefetch, new
+   * upload requests are refused at once with ABSENT `busy` (peers turn to others) and no new peer
+   * connection is offered. The player's own requests are never held back, and transfers already
+   * running go on. The level is reported either way (`main-thread-load` event,
+   * `getMainThreadLoad()`). Default true.
+   */
+  mainThreadBackoff: boolean;
 
   // ---- integrity ----
   /**
@@ -171,5 +181,6 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = {
   peerIdleTimeoutMs: 2000,
   maxConcurrentUploads: 6,
   uploadRateLimitBytesPerSecond: 0,
+  mainThreadBackoff: true,
   integrity: undefined,
 };

@@ -16,6 +16,7 @@ import type {
   TransferSource,
 } from '../model/segment.js';
 import type { EngineStats } from '../model/stats.js';
+import type { ConnectionPath } from '../p2p/peer/connection-path.js';
 import { MAX_HASH_MANIFEST_BYTES } from '../p2p/integrity/hash-manifest.js';
 import { loadHashManifest } from '../p2p/integrity/hash-manifest-loader.js';
 import { createP2PNetwork } from '../p2p/swarm/p2p-network.js';
@@ -28,8 +29,13 @@ import { SegmentStore } from '../storage/segment-store.js';
 import type { EngineConfig } from './config.js';
 import type { LoadSegmentOptions, LoadedSegment, SegmentEngine } from './engine-api.js';
 import { toLoadedSegment, type DeliveredResult } from './loaded-segment.js';
+import {
+  MainThreadLagMonitor,
+  type MainThreadLevel,
+  type MainThreadLoad,
+} from './main-thread-lag.js';
 import type { EngineDependencies, PeerNetwork } from './peer-network.js';
-import { nextPrefetch, PrefetchPacer } from './prefetch-planner.js';
+import { nextPrefetch, prefetchAllowance, PrefetchPacer } from './prefetch-planner.js';
 import { StreamProfiles } from './stream-profiles.js';
 import { resolveEngineConfig } from './resolve-config.js';
 import { SegmentDownload, type DownloadResult } from './segment-download.js';
@@ -40,8 +46,6 @@ import { TrustedHashes, type TrustedSegment } from './trusted-hashes.js';
 
 /** Seconds ahead of the playhead the store never evicts: what playback is about to need. */
 const PROTECT_AHEAD_SECONDS = 30;
-/** How often the engine looks for segments to prefetch from peers. */
-const PREFETCH_TICK_MS = 250;
 /**
  * A playback update this far (seconds) behind where the playhead was expected is a seek back: what
  * was delivered there before may have been evicted since. Jumps forward (a player setting its start
@@ -82,7 +86,12 @@ export class Engine implements SegmentEngine {
   private readonly prefetchPacer = new PrefetchPacer();
   private network: PeerNetwork | undefined;
   private trustedHashes: TrustedHashes | undefined;
-  private prefetchTimer: ReturnType<typeof setInterval> | undefined;
+  /**
+   * Measures how late the engine's thread runs, and is the engine's periodic tick: prefetch
+   * decisions ride on its timer (every 250 ms) instead of a timer of their own. Runs only while P2P
+   * is on and a stream plays.
+   */
+  private readonly mainThreadLag: MainThreadLagMonitor;
   private readonly swarmJoin = new SwarmJoinSchedule(() => {
     this.syncActiveStreams();
   });
@@ -106,6 +115,36 @@ export class Engine implements SegmentEngine {
       protectAheadSeconds: PROTECT_AHEAD_SECONDS,
     });
     this.http = new HttpLoader(this.config, dependencies.fetch);
+    this.mainThreadLag = dependencies.mainThreadLag ?? new MainThreadLagMonitor();
+    this.mainThreadLag.onTick(() => {
+      this.prefetchFromPeers();
+    });
+    this.mainThreadLag.onChange((load) => {
+      this.events.emit('main-thread-load', load);
+    });
+  }
+
+  /**
+   * How late the engine's thread runs (smoothed) and the level P2P work adapts to. `normal` with
+   * 0 ms while nothing plays over P2P (the probe runs only then). Reported also when
+   * `mainThreadBackoff` is off (which only stops P2P work from adapting).
+   */
+  getMainThreadLoad(): MainThreadLoad {
+    return this.mainThreadLag.load;
+  }
+
+  /** The level P2P work adapts to: the measured one, or `normal` when back-off is off. */
+  private backoffLevel(): MainThreadLevel {
+    return this.config.mainThreadBackoff ? this.mainThreadLag.level : 'normal';
+  }
+
+  /** Probes the thread while P2P is on and some stream plays; stops the probe otherwise. */
+  private syncProbe(): void {
+    if (!this.destroyed && this.network && this.streams.activeStreams().length > 0) {
+      this.mainThreadLag.start();
+    } else {
+      this.mainThreadLag.stop();
+    }
   }
 
   /** The swarm id of the current source (undefined before `setSource`). */
@@ -129,13 +168,11 @@ export class Engine implements SegmentEngine {
         emit: (event, payload) => {
           this.events.emit(event, payload);
         },
-        recordUpload: (bytes) => {
-          this.stats.recordUpload(bytes);
+        recordUpload: (bytes, path) => {
+          this.stats.recordUpload(bytes, path);
         },
+        mainThreadLevel: () => this.backoffLevel(),
       });
-      this.prefetchTimer = setInterval(() => {
-        this.prefetchFromPeers();
-      }, PREFETCH_TICK_MS);
       this.swarmJoin.start(performance.now());
     }
   }
@@ -188,6 +225,7 @@ export class Engine implements SegmentEngine {
   }
 
   private syncActiveStreams(): void {
+    this.syncProbe();
     if (!this.swarmJoin.joined) return;
     this.network?.setActiveStreams(this.streams.activeStreams().map((s) => s.descriptor.key));
   }
@@ -283,6 +321,7 @@ export class Engine implements SegmentEngine {
     return this.stats.snapshot({
       peers: this.network?.peerCount ?? 0,
       storeBytes: this.store.usedBytes,
+      mainThread: this.mainThreadLag.load,
     });
   }
 
@@ -298,14 +337,13 @@ export class Engine implements SegmentEngine {
     if (this.destroyed) return;
     this.resetSource();
     this.destroyed = true;
+    this.mainThreadLag.destroy();
     this.store.destroy();
     this.events.removeAllListeners();
   }
 
   /** Stops everything tied to the current source. */
   private resetSource(): void {
-    clearInterval(this.prefetchTimer);
-    this.prefetchTimer = undefined;
     this.swarmJoin.stop();
     for (const download of this.downloads.values()) download.abort();
     this.downloads.clear();
@@ -320,6 +358,7 @@ export class Engine implements SegmentEngine {
     this.delivered.clear();
     this.manifestUrl = undefined;
     this.swarmIdValue = undefined;
+    this.syncProbe();
   }
 
   private deliver(
@@ -427,7 +466,10 @@ export class Engine implements SegmentEngine {
       },
       onBytes: (source, bytes, peerId) => {
         if (source === 'p2p') task.source = 'p2p';
-        this.recordDownload(source, bytes, peerId);
+        // The path of the peer's connection now (the swarm reads it once the connection is up).
+        const path =
+          peerId === undefined ? undefined : this.network?.peersFor(streamKey)?.pathOf?.(peerId);
+        this.recordDownload(source, bytes, peerId, path);
       },
       onProgress: (loaded, total) => {
         task.reportProgress(loaded, total);
@@ -442,10 +484,15 @@ export class Engine implements SegmentEngine {
     return delivery;
   }
 
-  /** Starts background P2P downloads of segments peers have, ahead of the playhead. */
+  /**
+   * Starts background P2P downloads of segments peers have, ahead of the playhead: less of them
+   * while the thread is strained, none while it is starved (see {@link prefetchAllowance}).
+   */
   private prefetchFromPeers(): void {
     const network = this.network;
     if (!network || this.destroyed || !this.swarmJoin.playbackStarted) return;
+    const allowance = prefetchAllowance(this.backoffLevel());
+    if (allowance.horizonFactor <= 0) return;
     const now = performance.now();
     for (const stream of this.streams.activeStreams()) {
       const peers = network.peersFor(stream.descriptor.key);
@@ -453,7 +500,7 @@ export class Engine implements SegmentEngine {
       const candidate = nextPrefetch({
         segments: stream.segments.values(),
         position: this.clock.positionAt(now),
-        horizonSeconds: this.config.p2pPrefetchSeconds,
+        horizonSeconds: this.config.p2pPrefetchSeconds * allowance.horizonFactor,
         isWanted: (segment) =>
           !this.store.has(stream.descriptor.key, segment.id) &&
           !this.downloads.has(downloadKey(stream.descriptor.key, segment.id)) &&
@@ -464,7 +511,7 @@ export class Engine implements SegmentEngine {
       });
       if (!candidate) continue;
       this.downloadFor(stream.descriptor.key, candidate, stream.isLive);
-      this.prefetchPacer.started(stream.descriptor.key, candidate, now);
+      this.prefetchPacer.started(stream.descriptor.key, candidate, now, allowance.speed);
     }
   }
 
@@ -487,8 +534,13 @@ export class Engine implements SegmentEngine {
     return count;
   }
 
-  private recordDownload(source: TransferSource, bytes: number, peerId?: string): void {
-    this.stats.recordDownload(source, bytes);
+  private recordDownload(
+    source: TransferSource,
+    bytes: number,
+    peerId?: string,
+    path?: ConnectionPath,
+  ): void {
+    this.stats.recordDownload(source, bytes, path);
     this.events.emit('bytes-downloaded', {
       source,
       bytes,

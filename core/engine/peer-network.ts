@@ -4,9 +4,11 @@
  */
 import type { EngineEventMap } from '../events/engine-events.js';
 import type { SegmentId } from '../model/segment.js';
+import type { ConnectionPath } from '../p2p/peer/connection-path.js';
 import type { SegmentPeers } from '../scheduler/segment-peers.js';
 import type { SegmentStore } from '../storage/segment-store.js';
 import type { EngineConfig } from './config.js';
+import type { MainThreadLagMonitor, MainThreadLevel } from './main-thread-lag.js';
 
 /** The P2P network of one engine. */
 export interface PeerNetwork {
@@ -28,7 +30,15 @@ export interface PeerNetworkContext {
   readonly swarmId: string;
   readonly store: SegmentStore;
   readonly emit: <K extends keyof EngineEventMap>(event: K, payload: EngineEventMap[K]) => void;
-  readonly recordUpload: (bytes: number) => void;
+  /** Counts bytes sent to a peer, with the path of the connection they went over. */
+  readonly recordUpload: (bytes: number, path: ConnectionPath) => void;
+  /**
+   * How loaded the engine's thread is now, as P2P work should take it (always `normal` when
+   * `mainThreadBackoff` is off): uploads and new connections back off while it is not `normal`
+   * (see `UploadLimiter` and `TrackerSignallingOptions.holdsNewConnections`). Cheap: read it at
+   * each decision. Absent (older callers, tests): `normal`.
+   */
+  readonly mainThreadLevel?: () => MainThreadLevel;
 }
 
 /** Internal dependencies, replaceable for tests and for builds without P2P. */
@@ -37,4 +47,9 @@ export interface EngineDependencies {
   readonly createPeerNetwork?: (context: PeerNetworkContext) => PeerNetwork;
   /** `fetch` for the HTTP loader. */
   readonly fetch?: typeof fetch;
+  /**
+   * The probe of the engine's thread (tests inject one with a fake clock). The engine owns it: it
+   * starts and stops it and destroys it with itself. Default: a new `MainThreadLagMonitor`.
+   */
+  readonly mainThreadLag?: MainThreadLagMonitor;
 }

@@ -5,6 +5,7 @@
  * And at most {@link PREFETCH_SPEED} seconds of media per second per stream (see PrefetchPacer).
  */
 import type { Segment } from '../model/segment.js';
+import type { MainThreadLevel } from './main-thread-lag.js';
 
 /** Prefetches in flight per stream. */
 const MAX_PREFETCHES_PER_STREAM = 1;
@@ -44,6 +45,29 @@ export function nextPrefetch(input: PrefetchInput): Segment | undefined {
  */
 const PREFETCH_SPEED = 2;
 
+/** How much prefetching the engine's thread can afford (see {@link prefetchAllowance}). */
+export interface PrefetchAllowance {
+  /** Share of the configured horizon to prefetch within, 0..1 (0: no prefetch). */
+  readonly horizonFactor: number;
+  /** Seconds of media per second of wall time (see {@link PrefetchPacer.started}). */
+  readonly speed: number;
+}
+
+const PREFETCH_ALLOWANCE: Readonly<Record<MainThreadLevel, PrefetchAllowance>> = {
+  normal: { horizonFactor: 1, speed: PREFETCH_SPEED },
+  // Still ahead of playback (real time), but each transfer, check and announcement comes half as
+  // often, and only what is due within half the horizon.
+  strained: { horizonFactor: 0.5, speed: PREFETCH_SPEED / 2 },
+  // Prefetch is the one P2P download nobody waits for: the player's own requests still go to
+  // peers when there is time, which is what a starved thread can afford.
+  starved: { horizonFactor: 0, speed: PREFETCH_SPEED / 2 },
+};
+
+/** Prefetch allowed at a main-thread `level`: all of it, half of it, or none. */
+export function prefetchAllowance(level: MainThreadLevel): PrefetchAllowance {
+  return PREFETCH_ALLOWANCE[level];
+}
+
 /** Spaces out the prefetches of each stream so background transfers come as a trickle. */
 export class PrefetchPacer {
   private readonly nextStartMs = new Map<string, number>();
@@ -53,9 +77,12 @@ export class PrefetchPacer {
     return nowMs >= (this.nextStartMs.get(streamKey) ?? 0);
   }
 
-  /** A prefetch of `segment` started at `nowMs`: the next waits for its share of wall time. */
-  started(streamKey: string, segment: Segment, nowMs: number): void {
-    const seconds = Math.max(0, segment.endTime - segment.startTime) / PREFETCH_SPEED;
+  /**
+   * A prefetch of `segment` started at `nowMs`: the next waits for its share of wall time at
+   * `speed` seconds of media per second (default {@link PREFETCH_SPEED}).
+   */
+  started(streamKey: string, segment: Segment, nowMs: number, speed = PREFETCH_SPEED): void {
+    const seconds = Math.max(0, segment.endTime - segment.startTime) / speed;
     this.nextStartMs.set(streamKey, nowMs + seconds * 1000);
   }
 

@@ -39,6 +39,7 @@ const CHECKS: { readonly [K in keyof EngineConfig]-?: Check } = {
   maxConcurrentUploads: integerIn(0, 50),
   uploadRateLimitBytesPerSecond: (value) =>
     isFiniteNumber(value) && value >= 0 ? undefined : 'a number >= 0 (0 = unlimited)',
+  mainThreadBackoff: (value) => (typeof value === 'boolean' ? undefined : 'a boolean'),
   integrity: checkIntegrity,
 };
 

@@ -1,6 +1,7 @@
 /** The engine's public, typed events. */
 import type { P2PMediaLoaderError } from '../errors.js';
 import type { SegmentId, SegmentSource, TransferSource } from '../model/segment.js';
+import type { MainThreadLoad } from '../engine/main-thread-lag.js';
 import type { DeliveryVerification } from '../scheduler/segment-delivery.js';
 
 /** Names a segment of a stream in event payloads. */
@@ -74,4 +75,10 @@ export interface EngineEventMap {
   'tracker-error': { readonly trackerUrl: string; readonly error: P2PMediaLoaderError };
   /** A tracker connection (re)opened. */
   'tracker-connected': { readonly trackerUrl: string };
+  /**
+   * The engine's thread changed load level (`normal`, `strained`, `starved`; smoothed lateness in
+   * `lagMs`): with `mainThreadBackoff` (default) P2P work backs off while it is not `normal`.
+   * Emitted on every change, the return to `normal` included.
+   */
+  'main-thread-load': MainThreadLoad;
 }

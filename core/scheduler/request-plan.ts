@@ -2,7 +2,13 @@
  * Where a segment should come from right now: pure decision logic, a function of the playback
  * deadline, the peers' state and measured bandwidths. The delivery runner executes the plan and asks
  * again whenever something changes (a peer announces a segment, a transfer fails, time passes).
+ *
+ * Among the peers that hold the segment, those expected to deliver within the deadline come first,
+ * then direct connections before TURN-relayed ones (relayed bytes cost the TURN operator and take
+ * an extra hop), then the fastest. A peer whose measured throughput cannot deliver the segment
+ * before the deadline is not chosen at all: waiting on it would only burn the time HTTP needs.
  */
+import type { ConnectionPath } from '../p2p/peer/connection-path.js';
 
 /** What the scheduler knows about one peer, for one segment. */
 export interface PeerCandidate {
@@ -21,6 +27,11 @@ export interface PeerCandidate {
    * its first wrong one is caught and it is banned.
    */
   readonly proven: boolean;
+  /**
+   * How the connection to the peer travels; undefined counts as `unknown`. Direct and unknown
+   * peers are preferred over `relayed` ones (unknown: nothing says the bytes cost a relay).
+   */
+  readonly path?: ConnectionPath;
 }
 
 /** Inputs of {@link planRequest}. */
@@ -83,6 +94,48 @@ function expectedPeerSeconds(peer: PeerCandidate, bytes: number): number {
   return ((bytes * 8) / bps) * (1 + peer.inFlight);
 }
 
+/**
+ * True when the peer's measured throughput says it cannot deliver `bytes` within `budgetSeconds`.
+ * An unmeasured peer gets its chance (the runner's deadline still bounds the wait).
+ */
+function tooSlow(peer: PeerCandidate, bytes: number, budgetSeconds: number): boolean {
+  return (
+    peer.throughputBps !== undefined &&
+    bytes > 0 &&
+    expectedPeerSeconds(peer, bytes) > budgetSeconds
+  );
+}
+
+/** 0 for a direct (or unknown) path, 1 for a relayed one: lower ranks first. */
+function pathRank(peer: PeerCandidate): number {
+  return peer.path === 'relayed' ? 1 : 0;
+}
+
+/**
+ * The peer to ask among `peers` for `bytes` within `budgetSeconds`: holders not on probation with a
+ * request under way and not {@link tooSlow}; direct before relayed; then the earliest expected
+ * finish (ties: first listed).
+ */
+export function choosePeer(
+  peers: readonly PeerCandidate[],
+  bytes: number,
+  budgetSeconds: number,
+): PeerCandidate | undefined {
+  let best: PeerCandidate | undefined;
+  for (const peer of peers) {
+    if (!peer.has || (!peer.proven && peer.inFlight > 0)) continue;
+    if (tooSlow(peer, bytes, budgetSeconds)) continue;
+    if (!best || ranksBefore(peer, best, bytes)) best = peer;
+  }
+  return best;
+}
+
+function ranksBefore(a: PeerCandidate, b: PeerCandidate, bytes: number): boolean {
+  const byPath = pathRank(a) - pathRank(b);
+  if (byPath !== 0) return byPath < 0;
+  return expectedPeerSeconds(a, bytes) < expectedPeerSeconds(b, bytes);
+}
+
 /** Decides where the segment comes from now. */
 export function planRequest(input: PlanInput): RequestPlan {
   const budget = input.slackSeconds - httpReserveSeconds(input);
@@ -92,12 +145,7 @@ export function planRequest(input: PlanInput): RequestPlan {
     : { kind: 'give-up' };
   if (!p2pUsable) return fallback;
 
-  const bytes = input.expectedBytes ?? 0;
-  let best: PeerCandidate | undefined;
-  for (const peer of input.peers) {
-    if (!peer.has || (!peer.proven && peer.inFlight > 0)) continue;
-    if (!best || expectedPeerSeconds(peer, bytes) < expectedPeerSeconds(best, bytes)) best = peer;
-  }
+  const best = choosePeer(input.peers, input.expectedBytes ?? 0, budget);
   if (best) return { kind: 'p2p', peerId: best.peerId, deadlineSeconds: budget };
   if (input.peers.some((peer) => peer.fetching))
     return { kind: 'wait-for-peer', deadlineSeconds: budget };
@@ -109,4 +157,45 @@ export function planRequest(input: PlanInput): RequestPlan {
   // that of several viewers asking at once usually only one goes to the origin.
   const jitter = Math.min(MAX_HTTP_JITTER_SECONDS, budget / 4) * input.random;
   return { kind: 'http', delaySeconds: jitter };
+}
+
+/** Inputs of {@link transferMissesDeadline}, for one transfer from a peer under way. */
+export interface TransferPaceInput {
+  /** Bytes this transfer has delivered since its first byte. */
+  readonly receivedBytes: number;
+  /** Bytes still missing from the segment. */
+  readonly remainingBytes: number;
+  /** Seconds since the transfer's first byte arrived. */
+  readonly elapsedSeconds: number;
+  /** Seconds left until the transfer's deadline (when HTTP must take over). */
+  readonly secondsToDeadline: number;
+}
+
+/**
+ * Time a transfer runs after its first byte before its pace is judged, seconds: chunks arrive in
+ * bursts, and a shorter sample would call a fast peer slow.
+ */
+export const MIN_PACE_SAMPLE_SECONDS = 0.5;
+
+/**
+ * How far behind a transfer must be before it is given up early: its projected finish must lie
+ * this many times further away than its deadline. A transfer's pace is a share of its peer's upload
+ * (the peer serves others, and our own requests to it share it too) and speeds up when those end,
+ * so a projection only a little late is left to the deadline itself; one twice as late is a peer
+ * whose upload cannot carry the stream.
+ */
+export const PACE_GIVE_UP_FACTOR = 2;
+
+/**
+ * True when a transfer from a peer, at the pace it has kept since its first byte, would need more
+ * than {@link PACE_GIVE_UP_FACTOR} times the time left to its deadline: the rest should go over HTTP
+ * now, while the whole reserve is left, instead of after a peer whose upload is slower than the
+ * stream's bitrate dripped until the deadline. False until {@link MIN_PACE_SAMPLE_SECONDS} passed.
+ */
+export function transferMissesDeadline(input: TransferPaceInput): boolean {
+  if (input.elapsedSeconds < MIN_PACE_SAMPLE_SECONDS || input.receivedBytes <= 0) return false;
+  if (input.remainingBytes <= 0) return false;
+  const bytesPerSecond = input.receivedBytes / input.elapsedSeconds;
+  const projectedSeconds = input.remainingBytes / bytesPerSecond;
+  return projectedSeconds > PACE_GIVE_UP_FACTOR * Math.max(0, input.secondsToDeadline);
 }

@@ -23,12 +23,14 @@ import { digestsEqual, segmentDigest } from '../p2p/integrity/segment-digest.js'
 import { PeerRequestError } from '../p2p/peer/peer-request-error.js';
 import { PartialSegment } from './partial-segment.js';
 import { peersToBlame } from './peer-blame.js';
-import { httpReserveSeconds, planRequest } from './request-plan.js';
+import { httpReserveSeconds, planRequest, transferMissesDeadline } from './request-plan.js';
 import type { SegmentPeers } from './segment-peers.js';
 import type { SegmentTrust } from './segment-trust.js';
 
 /** Abort reason of a peer attempt whose deadline passed. */
 const DEADLINE = Symbol('deadline');
+/** Abort reason of a peer attempt whose pace says it cannot finish before its deadline. */
+const BEHIND_PACE = Symbol('behind-pace');
 /** Abort reason of a peer attempt whose claimed size contradicts what another peer claimed. */
 const CONFLICT = Symbol('conflict');
 
@@ -376,7 +378,10 @@ class DeliveryRun {
     const { context, signal, partial } = this;
     this.peerAttempts++;
     this.transferStartMs = performance.now();
+    const deadlineMs = this.transferStartMs + deadlineSeconds * 1000;
     const attempt = boundedAttempt(signal, deadlineSeconds);
+    /** When this attempt's first byte arrived, and the bytes it brought since. */
+    const pace = { firstByteMs: undefined as number | undefined, bytes: 0 };
     // Set once the request settled: whatever the peer layer still reports afterwards (a late
     // chunk of a failed request) must not join bytes of the next source, e.g. an origin download
     // that is delivered unchecked.
@@ -399,6 +404,9 @@ class DeliveryRun {
             return;
           }
           this.totalBytes = info.totalBytes;
+          // Chunks land in one buffer of this size as they arrive (bounded by the swarm's
+          // maxTotalBytes); the delivery hands that buffer over without joining chunks at the end.
+          partial.reserve(info.totalBytes);
           if (info.digest) this.peerDigest = info.digest;
         },
         onChunk: (chunk) => {
@@ -407,6 +415,7 @@ class DeliveryRun {
           if (attempt.signal.aborted) return;
           partial.append(chunk, peerId);
           context.onProgress(partial.byteLength, this.totalBytes);
+          this.checkPace(pace, chunk.byteLength, deadlineMs, attempt.controller);
         },
       });
       if (attempt.signal.aborted) throw abortError(context.segment);
@@ -417,15 +426,19 @@ class DeliveryRun {
     } catch (error) {
       throwIfAborted(signal, context.segment);
       const reason: unknown = attempt.signal.reason;
-      if (reason === DEADLINE || reason === CONFLICT) {
+      if (reason === DEADLINE || reason === BEHIND_PACE || reason === CONFLICT) {
         // Out of time for peers, or peers that disagree: the origin completes or replaces them.
         this.httpOnly = true;
-        if (reason === DEADLINE) {
+        if (reason !== CONFLICT) {
+          const why =
+            reason === DEADLINE
+              ? 'before its deadline'
+              : 'in time at the pace it was sending (given up early)';
           swarm.penalize(
             peerId,
             new PeerRequestError(
               'deadline-missed',
-              `Peer ${peerId} did not deliver segment ${context.segment.id} before its deadline`,
+              `Peer ${peerId} did not deliver segment ${context.segment.id} ${why}`,
             ),
           );
         }
@@ -437,6 +450,34 @@ class DeliveryRun {
       settled = true;
       attempt.dispose();
     }
+  }
+
+  /**
+   * Gives the attempt up (reason {@link BEHIND_PACE}) once the peer's pace since its first byte says
+   * the rest will not arrive before `deadlineMs`: the origin then gets the time the deadline kept
+   * for it, instead of whatever is left after a dripping peer ran out the clock.
+   */
+  private checkPace(
+    pace: { firstByteMs: number | undefined; bytes: number },
+    chunkBytes: number,
+    deadlineMs: number,
+    controller: AbortController,
+  ): void {
+    const nowMs = performance.now();
+    if (pace.firstByteMs === undefined) {
+      // The first chunk only marks the start: its bytes came after an unknown wait.
+      pace.firstByteMs = nowMs;
+      return;
+    }
+    pace.bytes += chunkBytes;
+    if (this.totalBytes === undefined) return;
+    const behind = transferMissesDeadline({
+      receivedBytes: pace.bytes,
+      remainingBytes: this.totalBytes - this.partial.byteLength,
+      elapsedSeconds: (nowMs - pace.firstByteMs) / 1000,
+      secondsToDeadline: (deadlineMs - nowMs) / 1000,
+    });
+    if (behind) controller.abort(BEHIND_PACE);
   }
 
   /**

@@ -4,6 +4,7 @@
  */
 import type { P2PMediaLoaderError } from '../errors.js';
 import type { SegmentId } from '../model/segment.js';
+import type { ConnectionPath } from '../p2p/peer/connection-path.js';
 import type { PeerCandidate } from './request-plan.js';
 
 /** Progress of our own origin download of a segment, as announced to peers. */
@@ -37,6 +38,12 @@ export interface SegmentPeers {
   readonly alone: boolean;
   /** Peers that have or are fetching `segmentId`, excluding peers that failed us recently. */
   candidates(segmentId: SegmentId): PeerCandidate[];
+  /**
+   * How the connection to `peerId` travels (direct, through a TURN relay, or unknown), for counting
+   * P2P bytes by path; `unknown` for a peer not connected. Optional: without it every path is
+   * `unknown`.
+   */
+  pathOf?(peerId: string): ConnectionPath;
   /** Requests the segment from a peer; chunks flow through `onChunk`. */
   request(peerId: string, segmentId: SegmentId, options: PeerRequestOptions): Promise<PeerResponse>;
   /**

@@ -2,7 +2,7 @@
  * Counters of a player across every source it played: each source has its own engine, whose
  * counters restart at zero, so the counters of finished engines are banked here.
  */
-import type { EngineStats } from '../../core/model/stats.js';
+import type { BytesByPath, EngineStats } from '../../core/model/stats.js';
 
 /** The counters that add up across engines (peers and store bytes are "now" values, not totals). */
 interface Banked {
@@ -10,6 +10,19 @@ interface Banked {
   p2pBytes: number;
   uploadBytes: number;
   segments: { http: number; p2p: number; cache: number };
+  p2pBytesByPath: BytesByPath;
+  uploadBytesByPath: BytesByPath;
+}
+
+const NO_BYTES_BY_PATH: BytesByPath = { direct: 0, relayed: 0, unknown: 0 };
+
+function addByPath(a: BytesByPath, b: BytesByPath | undefined): BytesByPath {
+  if (b === undefined) return a;
+  return {
+    direct: a.direct + b.direct,
+    relayed: a.relayed + b.relayed,
+    unknown: a.unknown + b.unknown,
+  };
 }
 
 const NO_ENGINE: EngineStats = {
@@ -29,6 +42,8 @@ export class StatsTotals {
     p2pBytes: 0,
     uploadBytes: 0,
     segments: { http: 0, p2p: 0, cache: 0 },
+    p2pBytesByPath: NO_BYTES_BY_PATH,
+    uploadBytesByPath: NO_BYTES_BY_PATH,
   };
 
   /** Adds the final counters of an engine about to be destroyed. */
@@ -39,12 +54,17 @@ export class StatsTotals {
     this.banked.segments.http += final.segments.http;
     this.banked.segments.p2p += final.segments.p2p;
     this.banked.segments.cache += final.segments.cache;
+    this.banked.p2pBytesByPath = addByPath(this.banked.p2pBytesByPath, final.p2pBytesByPath);
+    this.banked.uploadBytesByPath = addByPath(
+      this.banked.uploadBytesByPath,
+      final.uploadBytesByPath,
+    );
   }
 
   /**
    * Totals with `current` (the live engine's snapshot, or undefined when no source is loaded):
-   * byte and segment counters summed, `peers` and `storeBytes` from `current` only, `p2pRatio`
-   * recomputed from the summed bytes.
+   * byte and segment counters summed (bytes by connection path too), `peers`, `storeBytes` and the
+   * main-thread load from `current` only, `p2pRatio` recomputed from the summed bytes.
    */
   combine(current: EngineStats | undefined): EngineStats {
     const now = current ?? NO_ENGINE;
@@ -63,6 +83,10 @@ export class StatsTotals {
       },
       peers: now.peers,
       storeBytes: now.storeBytes,
+      p2pBytesByPath: addByPath(this.banked.p2pBytesByPath, now.p2pBytesByPath),
+      uploadBytesByPath: addByPath(this.banked.uploadBytesByPath, now.uploadBytesByPath),
+      ...(now.mainThreadLevel === undefined ? {} : { mainThreadLevel: now.mainThreadLevel }),
+      ...(now.mainThreadLagMs === undefined ? {} : { mainThreadLagMs: now.mainThreadLagMs }),
     };
   }
 }

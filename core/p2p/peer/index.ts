@@ -1,5 +1,13 @@
 /** One peer connection: the protocol state machine over a data channel, and its adapters. */
 export type { PeerChannel } from './peer-channel.js';
+export {
+  CONNECTION_PATHS,
+  pathFromStats,
+  readConnectionPath,
+  type ConnectionPath,
+  type StatsReportLike,
+  type StatsSourceLike,
+} from './connection-path.js';
 export { simplePeerChannel, type SimplePeerLike } from './simple-peer-channel.js';
 export { PeerConnection, type PeerConnectionState } from './peer-connection.js';
 export type {

@@ -34,6 +34,12 @@ export interface PeerRequestOptions {
    * connection's `maxSegmentBytes` (a protocol violation beyond it) applies in any case.
    */
   readonly maxTotalBytes?: number;
+  /**
+   * False: chunks reach `onChunk` only and the answer's `data` is empty. A caller that assembles
+   * the bytes itself (the swarm: PartialSegment) saves keeping every chunk and joining them into
+   * a copy of the whole segment that nobody reads. Default true.
+   */
+  readonly collect?: boolean;
 }
 
 /** A segment (or its tail) received from a peer. */
@@ -249,7 +255,7 @@ export class OutgoingRequests {
         `DATA_CHUNK goes beyond the total size ${start.totalBytes} of request ${request.id}`,
       );
     }
-    request.chunks.push(message.payload);
+    if (request.options.collect !== false) request.chunks.push(message.payload);
     request.receivedBytes += message.payload.length;
     this.host.onBytes(message.payload.length);
     try {
@@ -320,7 +326,10 @@ export class OutgoingRequests {
   private complete(request: InFlightRequest, start: DataStartMessage): void {
     this.finish(request);
     request.resolve({
-      data: concat(request.chunks, request.receivedBytes),
+      data:
+        request.options.collect === false
+          ? new Uint8Array(0)
+          : concat(request.chunks, request.receivedBytes),
       byteOffset: start.byteOffset,
       totalBytes: start.totalBytes,
       ...(start.digest ? { digest: start.digest } : {}),

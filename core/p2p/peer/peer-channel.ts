@@ -2,6 +2,7 @@
  * The least a connection needs from a WebRTC data channel. PeerConnection depends on this interface
  * only, so unit tests run it over an in-memory channel and `simplePeerChannel` adapts real peers.
  */
+import type { ConnectionPath } from './connection-path.js';
 
 /** An open, ordered, reliable, binary message channel to one remote peer. */
 export interface PeerChannel {
@@ -20,6 +21,18 @@ export interface PeerChannel {
   onBufferedAmountLow(listener: () => void): () => void;
   /** Subscribes to the channel closing (either side, or a failure). Returns the unsubscribe function. */
   onClose(listener: () => void): () => void;
+  /**
+   * Reads which way the connection's packets go (direct or through a TURN relay) from the
+   * connection's stats. Never rejects; `unknown` when it cannot tell. Absent on channels without a
+   * peer connection under them (in-memory test channels): their path is `unknown`.
+   */
+  readPath?(): Promise<ConnectionPath>;
+  /**
+   * Subscribes to "the path may have changed": ICE re-established the connection (after it was
+   * disconnected, or after an ICE restart), possibly over another candidate pair. Returns the
+   * unsubscribe function.
+   */
+  onPathMayChange?(listener: () => void): () => void;
   /** Closes the channel (and the peer connection under it). Idempotent. */
   close(): void;
 }

@@ -14,6 +14,7 @@ import {
   MIN_TRANSFER_BYTES_PER_SECOND,
   TRANSFER_RATE_WINDOW_MS,
 } from './peer-limits.js';
+import type { ConnectionPath } from './connection-path.js';
 import type { SegmentMapChange } from './remote-segment-map.js';
 import type { UploadRequest } from './served-requests.js';
 
@@ -184,6 +185,11 @@ export type PeerConnectionEventMap = {
    * `downloadedBytes`, and bounded (see `MAX_BYTES_AFTER_CANCEL`).
    */
   'abandoned-bytes-downloaded': { readonly bytes: number };
+  /**
+   * The connection's path became known or changed (read from the channel's stats once the
+   * connection is up, and again after ICE reconnects). Not emitted while it stays `unknown`.
+   */
+  path: { readonly path: ConnectionPath };
   /** One of our requests got no data for `requestIdleTimeoutMs`; it was cancelled. */
   'request-timeout': { readonly requestId: number; readonly segmentId: SegmentId };
   /** The peer violated the protocol; the connection closes right after. Code `peer-protocol`. */

@@ -21,6 +21,7 @@ import {
 import { rangesFromIds, type SegmentIdRange } from '../protocol/segment-id-ranges.js';
 import { splitMapDelta, splitSegmentMap } from '../protocol/split-map.js';
 import { ChunkSender } from './chunk-sender.js';
+import type { ConnectionPath } from './connection-path.js';
 import {
   MAP_MESSAGE_BURST,
   MAP_MESSAGES_PER_SECOND,
@@ -68,6 +69,9 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEventMap> {
   private remoteHello: { uploadDisabled: boolean; sendLimitBytes: number } | undefined;
   private uploaded = 0;
   private downloaded = 0;
+  private pathValue: ConnectionPath = 'unknown';
+  /** Bumped per stats read, so an older read that settles late cannot overwrite a newer one. */
+  private pathReads = 0;
 
   /**
    * Takes over `channel` (open) and sends our HELLO at once.
@@ -170,6 +174,9 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEventMap> {
       channel.onClose(() => {
         this.shutDown(undefined, false);
       }),
+      channel.onPathMayChange?.(() => {
+        this.readPath();
+      }) ?? (() => undefined),
     ];
     this.handshakeTimer = setTimeout(() => {
       this.fail(
@@ -185,6 +192,16 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEventMap> {
       uploadDisabled: this.options.uploadDisabled,
       maxMessageBytes: this.decodeLimits.maxMessageBytes,
     });
+    // The channel is open, so ICE has selected a pair: one stats read tells the path.
+    this.readPath();
+  }
+
+  /**
+   * Whether the connection's packets go straight to the peer or through a TURN relay; `unknown`
+   * until the channel's stats are read (shortly after construction) or when they do not tell.
+   */
+  get path(): ConnectionPath {
+    return this.pathValue;
   }
 
   /** `handshaking` until the peer's HELLO arrives, then `ready`, finally `closed`. */
@@ -286,6 +303,22 @@ export class PeerConnection extends TypedEmitter<PeerConnectionEventMap> {
   /** Same as {@link PeerConnection.close}. */
   destroy(): void {
     this.close();
+  }
+
+  /** Reads the channel's path (one getStats) and emits `path` when it changed. */
+  private readPath(): void {
+    const { channel } = this;
+    if (!channel.readPath || this.stateValue === 'closed') return;
+    const readId = ++this.pathReads;
+    void channel.readPath().then(
+      (path) => {
+        if (readId !== this.pathReads || this.isClosed() || path === this.pathValue) return;
+        this.pathValue = path;
+        this.emit('path', { path });
+      },
+      // A channel that breaks its promise not to reject leaves the path as it was.
+      () => undefined,
+    );
   }
 
   private receive(data: Uint8Array): void {

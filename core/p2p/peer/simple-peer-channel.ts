@@ -1,8 +1,10 @@
 /**
  * Adapts a `@thaunknown/simple-peer` instance (connected) to {@link PeerChannel}. simple-peer is a
  * Duplex stream over one RTCDataChannel; its stream-level back-pressure hides `bufferedAmount`, so
- * the adapter reads the data channel (`_channel`) and SCTP transport (`_pc.sctp`) directly.
+ * the adapter reads the data channel (`_channel`) and SCTP transport (`_pc.sctp`) directly, and the
+ * RTCPeerConnection's stats (`_pc.getStats`) for the connection's path (see connection-path.ts).
  */
+import { readConnectionPath } from './connection-path.js';
 import type { PeerChannel } from './peer-channel.js';
 
 /**
@@ -25,6 +27,9 @@ export interface SimplePeerLike {
   readonly _channel?: RTCDataChannel | null;
   readonly _pc?: RTCPeerConnection | null;
 }
+
+/** ICE states in which the connection carries packets over a selected candidate pair. */
+const CONNECTED_ICE_STATES: ReadonlySet<string> = new Set(['connected', 'completed']);
 
 /** When the SCTP transport does not say, assume the size every browser handles. */
 const FALLBACK_MAX_MESSAGE_SIZE = 16 * 1024;
@@ -89,6 +94,28 @@ export function simplePeerChannel(peer: SimplePeerLike): PeerChannel {
         fired = true;
         peer.off('close', onClose);
         channel?.removeEventListener('close', onClose);
+      };
+    },
+    readPath() {
+      const connection = peer._pc;
+      if (!connection) return Promise.resolve('unknown');
+      return readConnectionPath(connection);
+    },
+    onPathMayChange(listener) {
+      // addEventListener, not `oniceconnectionstatechange`: simple-peer owns that property. Only a
+      // return to a connected state after a lapse can change the pair (a reconnect or an ICE
+      // restart); 'connected' -> 'completed' keeps it, so that step is not reported.
+      const connection = peer._pc;
+      if (!connection) return () => undefined;
+      let wasConnected = CONNECTED_ICE_STATES.has(connection.iceConnectionState);
+      const onStateChange = (): void => {
+        const connected = CONNECTED_ICE_STATES.has(connection.iceConnectionState);
+        if (connected && !wasConnected) listener();
+        wasConnected = connected;
+      };
+      connection.addEventListener('iceconnectionstatechange', onStateChange);
+      return () => {
+        connection.removeEventListener('iceconnectionstatechange', onStateChange);
       };
     },
     close() {

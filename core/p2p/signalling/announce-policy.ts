@@ -56,12 +56,20 @@ export function nextAnnounceDelayMs(
   return Math.round(base * (0.9 + 0.2 * random));
 }
 
-/** Offers to send in one announce: no more than the free peer slots and the configured count. */
+/**
+ * Offers to send in one announce: no more than the free peer slots and the configured count, and
+ * none while `holdNewConnections` (the engine's thread is starved: setting up a WebRTC connection,
+ * with its ICE gathering, DTLS handshake and the first segment-map exchange, is work it cannot
+ * afford; the connections it has are kept, and offers resume with the next announce after it
+ * recovers).
+ */
 export function offersForAnnounce(
   peerCount: number,
   maxPeers: number,
   offersPerAnnounce: number,
+  holdNewConnections = false,
 ): number {
+  if (holdNewConnections) return 0;
   const free = Math.max(0, maxPeers - peerCount);
   return Math.min(free, offersPerAnnounce, MAX_OFFERS_PER_ANNOUNCE);
 }

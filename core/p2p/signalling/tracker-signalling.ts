@@ -42,6 +42,12 @@ export interface TrackerSignallingOptions {
    * drops it unanswered (banned or excluded peers). Default: every peer is admitted.
    */
   readonly admits?: (remotePeerId: string) => boolean;
+  /**
+   * Asked at every announce: while true, announces carry no offers, so no new connection is
+   * initiated (the engine's thread is starved). Connections held or being set up are kept, and
+   * remote peers' offers are still answered. Default: never.
+   */
+  readonly holdsNewConnections?: () => boolean;
 }
 
 /** Events of {@link TrackerSignalling}. */
@@ -91,6 +97,7 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
   private readonly intervals: { announceIntervalMs: number; fewPeersAnnounceIntervalMs: number };
   private readonly connectTimeoutMs: number;
   private readonly admits: (remotePeerId: string) => boolean;
+  private readonly holdsNewConnections: () => boolean;
   /** Offers and answers dropped because `admits` refused the peer (a diagnostic count). */
   refusedPeers = 0;
   private readonly connections: TrackerConnection[] = [];
@@ -137,6 +144,7 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
       600_000,
     );
     this.admits = options.admits ?? (() => true);
+    this.holdsNewConnections = options.holdsNewConnections ?? (() => false);
     const { valid, invalid: invalidTrackers } = validateTrackerUrls(options.trackers);
     this.invalidTrackers = invalidTrackers;
     const identity = { infoHash: this.infoHash, peerId: this.peerId, rtcConfig: options.rtcConfig };
@@ -308,7 +316,12 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
   }
 
   private announceOptions() {
-    const numwant = offersForAnnounce(this.peers.size, this.maxPeers, this.offersPerAnnounce);
+    const numwant = offersForAnnounce(
+      this.peers.size,
+      this.maxPeers,
+      this.offersPerAnnounce,
+      this.holdsNewConnections(),
+    );
     return { numwant, uploaded: 0, downloaded: 0 };
   }
 

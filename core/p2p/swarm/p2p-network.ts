@@ -39,10 +39,15 @@ class P2PNetwork implements PeerNetwork {
 
   constructor(private readonly context: PeerNetworkContext) {
     const { config } = context;
-    this.limiter = new UploadLimiter({
-      maxConcurrentUploads: config.maxConcurrentUploads,
-      bytesPerSecond: config.uploadRateLimitBytesPerSecond,
-    });
+    const mainThreadLevel = context.mainThreadLevel ?? (() => 'normal' as const);
+    this.limiter = new UploadLimiter(
+      {
+        maxConcurrentUploads: config.maxConcurrentUploads,
+        bytesPerSecond: config.uploadRateLimitBytesPerSecond,
+      },
+      undefined,
+      mainThreadLevel,
+    );
     this.digests = new DigestBook(context.store);
     this.uploadDisabled =
       config.uploadDisabled ??
@@ -111,6 +116,7 @@ class P2PNetwork implements PeerNetwork {
       store,
       digests: this.digests,
       limiter: this.limiter,
+      holdsNewConnections: () => this.context.mainThreadLevel?.() === 'starved',
       penalties: this.penalties,
       bans: this.bans,
       emit,

@@ -2,7 +2,9 @@
  * The peers of one stream: finds them through the trackers, keeps them told what we hold and what
  * we are fetching from the origin, serves their requests from the store within the upload limits,
  * and offers them to the scheduler as {@link SegmentPeers}. Banned peers and peers excluded for a
- * violation are refused before a connection to them exists (see peer-bans.ts).
+ * violation are refused before a connection to them exists (see peer-bans.ts). Each connection's
+ * path (direct or through a TURN relay) is known once it is up; a full swarm trades a relayed peer
+ * for a direct one when it can (see relay-replacement.ts).
  */
 import { P2PMediaLoaderError } from '../../errors.js';
 import type { EngineEventMap } from '../../events/engine-events.js';
@@ -15,6 +17,7 @@ import type {
   SegmentPeers,
 } from '../../scheduler/segment-peers.js';
 import type { SegmentStore } from '../../storage/segment-store.js';
+import type { ConnectionPath } from '../peer/connection-path.js';
 import { PeerConnection } from '../peer/peer-connection.js';
 import {
   ABSOLUTE_MAX_SEGMENT_BYTES,
@@ -33,6 +36,12 @@ import type { SimplePeer } from '../signalling/simple-peer.js';
 import type { DigestBook } from './digest-book.js';
 import type { PeerBans } from './peer-bans.js';
 import { isMisbehaviour, type PeerPenalties } from './peer-penalties.js';
+import {
+  DeclinedRelayedPeers,
+  relayedPeerToClose,
+  trialSlotOpen,
+  type PathPeer,
+} from './relay-replacement.js';
 import type { UploadLimiter } from './upload-limiter.js';
 
 /** Length of a SHA-256, the only digest version 1 of the protocol defines (docs/PROTOCOL.md). */
@@ -54,12 +63,15 @@ export interface SwarmOptions {
   readonly store: SegmentStore;
   readonly digests: DigestBook;
   readonly limiter: UploadLimiter;
+  /** While true, announces offer no new connections (the engine's thread is starved). */
+  readonly holdsNewConnections?: () => boolean;
   /** Penalties by peer id, shared by the engine's swarms and kept across reconnects. */
   readonly penalties: PeerPenalties;
   /** Banned peer ids, shared by the engine's swarms. */
   readonly bans: PeerBans;
   readonly emit: <K extends keyof EngineEventMap>(event: K, payload: EngineEventMap[K]) => void;
-  readonly recordUpload: (bytes: number) => void;
+  /** Counts bytes sent to a peer, with the path of the connection they went over. */
+  readonly recordUpload: (bytes: number, path: ConnectionPath) => void;
 }
 
 function changeMentions(change: SegmentMapChange, id: SegmentId): boolean {
@@ -84,10 +96,15 @@ export class Swarm implements SegmentPeers {
   private readonly unsubscribeStore: () => void;
   private readonly uploadTimers = new Set<ReturnType<typeof setTimeout>>();
   private readonly fetchEndTimers = new Map<SegmentId, ReturnType<typeof setTimeout>>();
+  /** Relayed peers turned away while the swarm was full (see relay-replacement.ts). */
+  private readonly declinedRelayed = new DeclinedRelayedPeers();
+  /** The connection limit the signalling enforces now: `maxPeers`, plus one for a trial. */
+  private signallingMaxPeers: number;
   private destroyed = false;
 
   constructor(private readonly options: SwarmOptions) {
     this.penalties = options.penalties;
+    this.signallingMaxPeers = options.maxPeers;
     this.signalling = new TrackerSignalling({
       infoHash: options.infoHash,
       peerId: options.localPeerId,
@@ -95,6 +112,7 @@ export class Swarm implements SegmentPeers {
       rtcConfig: options.rtcConfig,
       maxPeers: options.maxPeers,
       admits: (remotePeerId) => this.admits(remotePeerId),
+      ...(options.holdsNewConnections ? { holdsNewConnections: options.holdsNewConnections } : {}),
     });
     this.unsubscribeBans = options.bans.onBan((peerId) => {
       this.peers.get(peerId)?.close();
@@ -160,9 +178,21 @@ export class Swarm implements SegmentPeers {
         throughputBps: bytesPerSecond === undefined ? undefined : bytesPerSecond * 8,
         inFlight: peer.inFlightRequestCount,
         proven: this.provenPeers.has(peer.peerId),
+        path: peer.path,
       });
     }
     return result;
+  }
+
+  pathOf(peerId: string): ConnectionPath {
+    return this.peers.get(peerId)?.path ?? 'unknown';
+  }
+
+  /** Connected peers by path: how many reach us directly, through a TURN relay, or unknown yet. */
+  pathCounts(): Record<ConnectionPath, number> {
+    const counts: Record<ConnectionPath, number> = { direct: 0, relayed: 0, unknown: 0 };
+    for (const peer of this.peers.values()) if (peer.state === 'ready') counts[peer.path]++;
+    return counts;
   }
 
   async request(
@@ -177,6 +207,8 @@ export class Swarm implements SegmentPeers {
       byteOffset: options.byteOffset,
       signal: options.signal,
       maxTotalBytes: this.segmentSizeBound(),
+      // The delivery assembles the bytes from onChunk (PartialSegment): a second copy is waste.
+      collect: false,
       onChunk: (chunk, _loaded, totalBytes) => {
         if (!progress.started) {
           progress.started = true;
@@ -259,9 +291,15 @@ export class Swarm implements SegmentPeers {
     }
   }
 
-  /** True when a connection from or to `peerId` may be set up now. */
+  /**
+   * True when a connection from or to `peerId` may be set up now: not banned, not excluded for a
+   * violation, and not a relayed peer this swarm declined while it is still full.
+   */
   admits(peerId: string): boolean {
-    return !this.options.bans.isBanned(peerId) && !this.penalties.isExcludedForMisbehaviour(peerId);
+    if (this.options.bans.isBanned(peerId) || this.penalties.isExcludedForMisbehaviour(peerId)) {
+      return false;
+    }
+    return !(this.declinedRelayed.has(peerId) && this.peers.size >= this.options.maxPeers);
   }
 
   /**
@@ -343,11 +381,14 @@ export class Swarm implements SegmentPeers {
     connection.on('remote-map', (change) => {
       this.notify(change);
     });
+    connection.on('path', () => {
+      this.keepDirectPeers();
+    });
     connection.on('upload-request', (request) => {
       this.serve(connection, request);
     });
     connection.on('bytes-uploaded', ({ bytes }) => {
-      options.recordUpload(bytes);
+      options.recordUpload(bytes, connection.path);
       options.emit('bytes-uploaded', { bytes, peerId: remotePeerId });
     });
     connection.on('error', (error) => {
@@ -360,6 +401,7 @@ export class Swarm implements SegmentPeers {
       this.peers.delete(remotePeerId);
       // A peer that reconnects starts on probation again.
       this.provenPeers.delete(remotePeerId);
+      this.updateTrialSlot();
       options.emit('peer-disconnected', {
         peerId: remotePeerId,
         streamKey: options.streamKey,
@@ -367,6 +409,43 @@ export class Swarm implements SegmentPeers {
       });
       this.notifyAll();
     });
+  }
+
+  /**
+   * Over the limit (a trial connection was let in) and its path known: closes the least busy
+   * relayed peer, remembering it when it was the trial itself. Then opens or closes the trial slot.
+   */
+  private keepDirectPeers(): void {
+    if (this.destroyed) return;
+    const peers = this.pathPeers();
+    const victimId = relayedPeerToClose(peers, this.options.maxPeers);
+    const newestId = peers[peers.length - 1]?.peerId;
+    if (victimId !== undefined) {
+      if (victimId === newestId) this.declinedRelayed.add(victimId);
+      // Its requests fail `closed` and re-plan; `close` updates the trial slot.
+      this.peers.get(victimId)?.close();
+      return;
+    }
+    this.updateTrialSlot();
+  }
+
+  /** Lets the signalling accept one connection beyond the limit while a trial may pay off. */
+  private updateTrialSlot(): void {
+    if (this.destroyed) return;
+    const { maxPeers } = this.options;
+    const limit = trialSlotOpen(this.pathPeers(), maxPeers) ? maxPeers + 1 : maxPeers;
+    if (limit === this.signallingMaxPeers) return;
+    this.signallingMaxPeers = limit;
+    this.signalling.setMaxPeers(limit);
+  }
+
+  /** Connected peers (handshake done or not) in connection order, as the replacement policy sees them. */
+  private pathPeers(): PathPeer[] {
+    return [...this.peers.values()].map((peer) => ({
+      peerId: peer.peerId,
+      path: peer.path,
+      activeTransfers: peer.inFlightRequestCount + peer.activeUploadCount,
+    }));
   }
 
   /** Answers a peer's request from the store, within the upload limits. */

@@ -3,7 +3,13 @@
  * them one peer may hold, so a single peer cannot take every slot), and optionally how many bytes
  * per second leave (a token bucket holding one second's worth, so short bursts at line rate are fine
  * but the average stays at the limit).
+ *
+ * While the engine's thread runs late (see `core/engine/main-thread-lag.ts`) fewer slots are handed
+ * out: half while `strained`, none while `starved`. Uploads already running keep their slots (their
+ * peers are waiting for the rest); a request that finds no slot is answered ABSENT `busy` at once by
+ * the swarm, so its peer turns to another holder or the origin instead of waiting on us.
  */
+import type { MainThreadLevel } from '../../engine/main-thread-lag.js';
 import { maxUploadsPerPeer } from '../peer/peer-limits.js';
 
 /** Limits; 0 rate means unlimited. */
@@ -19,9 +25,16 @@ export class UploadLimiter {
   private tokens: number;
   private refilledAtMs: number;
 
+  /**
+   * @param limits - slots and rate when the thread is `normal`
+   * @param now - monotonic clock, ms
+   * @param mainThreadLevel - how loaded the engine's thread is now; read at every acquisition.
+   *   Default: always `normal`.
+   */
   constructor(
     private readonly limits: UploadLimits,
     private readonly now: () => number = () => performance.now(),
+    private readonly mainThreadLevel: () => MainThreadLevel = () => 'normal',
   ) {
     this.tokens = limits.bytesPerSecond;
     this.refilledAtMs = now();
@@ -32,9 +45,10 @@ export class UploadLimiter {
    * none is free or the peer already holds its share ({@link maxUploadsPerPeer}).
    */
   tryAcquire(peerId: string): (() => void) | undefined {
-    if (this.active >= this.limits.maxConcurrentUploads) return undefined;
+    const slots = this.slots();
+    if (this.active >= slots) return undefined;
     const held = this.activeByPeer.get(peerId) ?? 0;
-    if (held >= maxUploadsPerPeer(this.limits.maxConcurrentUploads)) return undefined;
+    if (held >= maxUploadsPerPeer(slots)) return undefined;
     this.active++;
     this.activeByPeer.set(peerId, held + 1);
     let released = false;
@@ -46,6 +60,22 @@ export class UploadLimiter {
       if (left > 0) this.activeByPeer.set(peerId, left);
       else this.activeByPeer.delete(peerId);
     };
+  }
+
+  /**
+   * Upload slots offered now: the configured number while the thread is `normal`, half of it (at
+   * least one, unless uploads are off) while `strained`, none while `starved`.
+   */
+  slots(): number {
+    const configured = this.limits.maxConcurrentUploads;
+    switch (this.mainThreadLevel()) {
+      case 'normal':
+        return configured;
+      case 'strained':
+        return configured > 0 ? Math.max(1, Math.floor(configured / 2)) : 0;
+      case 'starved':
+        return 0;
+    }
   }
 
   /** Uploads `peerId` holds now. */

@@ -96,6 +96,7 @@ describe('resolveEngineConfig', () => {
     ['maxConcurrentUploads', 2.5, /integer from 0 to 50/, 'got 2.5'],
     ['uploadRateLimitBytesPerSecond', -10, /number >= 0/, 'got -10'],
     ['uploadRateLimitBytesPerSecond', Infinity, /number >= 0/, 'got Infinity'],
+    ['mainThreadBackoff', 'on', /a boolean/, 'got "on"'],
     ['integrity', 'hashes.json', /an object \{ hashManifestUrl/, 'got "hashes.json"'],
   ];
 

@@ -98,19 +98,19 @@ function trackIntervals(): { running(): number; restore(): void } {
   const running = new Set<unknown>();
   const realSet = globalThis.setInterval;
   const realClear = globalThis.clearInterval;
-  const setSpy = jest.spyOn(globalThis, 'setInterval').mockImplementation(((
-    ...args: Parameters<typeof setInterval>
-  ) => {
-    const handle = realSet(...args);
-    running.add(handle);
-    return handle;
-  }) as typeof setInterval);
-  const clearSpy = jest.spyOn(globalThis, 'clearInterval').mockImplementation(((
-    handle?: Parameters<typeof clearInterval>[0],
-  ) => {
-    running.delete(handle);
-    realClear(handle);
-  }) as typeof clearInterval);
+  const setSpy = jest
+    .spyOn(globalThis, 'setInterval')
+    .mockImplementation((...args: Parameters<typeof setInterval>) => {
+      const handle = realSet(...args);
+      running.add(handle);
+      return handle;
+    });
+  const clearSpy = jest
+    .spyOn(globalThis, 'clearInterval')
+    .mockImplementation((handle?: Parameters<typeof clearInterval>[0]) => {
+      running.delete(handle);
+      realClear(handle);
+    });
   return {
     running: () => running.size,
     restore: () => {
@@ -131,6 +131,8 @@ describe('createPlayerSession', () => {
       segments: { http: 0, p2p: 0, cache: 0 },
       peers: 0,
       storeBytes: 0,
+      p2pBytesByPath: { direct: 0, relayed: 0, unknown: 0 },
+      uploadBytesByPath: { direct: 0, relayed: 0, unknown: 0 },
       engine: 'native',
       uploadRate: 0,
       downloadRate: { http: 0, p2p: 0 },

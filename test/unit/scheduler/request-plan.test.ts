@@ -1,5 +1,6 @@
 import {
   planRequest,
+  transferMissesDeadline,
   type PeerCandidate,
   type PlanInput,
 } from '../../../core/scheduler/request-plan.js';
@@ -53,7 +54,8 @@ describe('planRequest', () => {
 
   it('gives a peer on probation one request at a time, a proven peer several', () => {
     const newcomer = peer({ peerId: 'new', has: true, throughputBps: 50_000_000, proven: false });
-    const slower = peer({ peerId: 'slow', has: true, throughputBps: 1_000_000, inFlight: 1 });
+    // 250 kB at 2 Mbit/s behind one request: 2 s, within the 2.4 s budget.
+    const slower = peer({ peerId: 'slow', has: true, throughputBps: 2_000_000, inFlight: 1 });
     expect(planRequest({ ...base, peers: [newcomer, slower] })).toMatchObject({ peerId: 'new' });
     // With one of our requests under way, the newcomer waits until a segment of its is checked.
     const busyNewcomer = { ...newcomer, inFlight: 1 };
@@ -131,5 +133,75 @@ describe('planRequest', () => {
       peers: [peer({ peerId: 'a', has: true })],
     });
     expect(plan).toEqual({ kind: 'http', delaySeconds: 0 });
+  });
+
+  describe('connection paths', () => {
+    it('prefers a direct peer over a faster relayed one when both hold the segment', () => {
+      const plan = planRequest({
+        ...base,
+        peers: [
+          peer({ peerId: 'relayed', has: true, throughputBps: 50_000_000, path: 'relayed' }),
+          peer({ peerId: 'direct', has: true, throughputBps: 5_000_000, path: 'direct' }),
+        ],
+      });
+      expect(plan).toMatchObject({ kind: 'p2p', peerId: 'direct' });
+    });
+
+    it('counts an unknown path as direct, and uses a relayed peer when it is the only source', () => {
+      const relayed = peer({ peerId: 'relayed', has: true, path: 'relayed' });
+      expect(
+        planRequest({ ...base, peers: [relayed, peer({ peerId: 'new', has: true })] }),
+      ).toMatchObject({ peerId: 'new' });
+      expect(planRequest({ ...base, peers: [relayed] })).toMatchObject({
+        kind: 'p2p',
+        peerId: 'relayed',
+      });
+    });
+
+    it('takes a relayed peer that can make the deadline over a direct one that cannot', () => {
+      const plan = planRequest({
+        ...base,
+        peers: [
+          // 250 kB at 500 kbit/s: 4 s, the budget is 2.4 s.
+          peer({ peerId: 'direct-slow', has: true, throughputBps: 500_000, path: 'direct' }),
+          peer({ peerId: 'relayed', has: true, throughputBps: 20_000_000, path: 'relayed' }),
+        ],
+      });
+      expect(plan).toMatchObject({ peerId: 'relayed' });
+    });
+  });
+
+  describe('slow uploaders', () => {
+    it('does not wait on a peer whose measured throughput cannot make the deadline', () => {
+      const slow = peer({ peerId: 'slow', has: true, throughputBps: 500_000 });
+      expect(planRequest({ ...base, peers: [slow] }).kind).toBe('http');
+      // With time to spare (a prefetch far ahead) the same peer is fine.
+      expect(
+        planRequest({ ...base, slackSeconds: 30, playerWaiting: false, peers: [slow] }),
+      ).toMatchObject({ kind: 'p2p', peerId: 'slow' });
+      // An unmeasured peer gets its chance: the runner's deadline bounds the wait.
+      expect(planRequest({ ...base, peers: [peer({ peerId: 'new', has: true })] })).toMatchObject({
+        peerId: 'new',
+      });
+    });
+
+    it('judges a transfer behind pace only after half a second, by its pace since the first byte', () => {
+      const input = {
+        receivedBytes: 32_000,
+        remainingBytes: 400_000,
+        elapsedSeconds: 0.5,
+        secondsToDeadline: 4,
+      };
+      // 64 kB/s: 6.25 s for the rest, 3 s left: more than twice too slow.
+      expect(transferMissesDeadline({ ...input, secondsToDeadline: 3 })).toBe(true);
+      // 4 s left: late, but not by twice: the deadline itself decides (its pace may pick up).
+      expect(transferMissesDeadline(input)).toBe(false);
+      expect(transferMissesDeadline({ ...input, secondsToDeadline: 3, elapsedSeconds: 0.4 })).toBe(
+        false,
+      );
+      expect(transferMissesDeadline({ ...input, secondsToDeadline: 0 })).toBe(true);
+      expect(transferMissesDeadline({ ...input, remainingBytes: 0 })).toBe(false);
+      expect(transferMissesDeadline({ ...input, receivedBytes: 0 })).toBe(false);
+    });
   });
 });

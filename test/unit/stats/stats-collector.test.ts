@@ -10,6 +10,8 @@ describe('StatsCollector', () => {
       segments: { http: 0, p2p: 0, cache: 0 },
       peers: 0,
       storeBytes: 0,
+      p2pBytesByPath: { direct: 0, relayed: 0, unknown: 0 },
+      uploadBytesByPath: { direct: 0, relayed: 0, unknown: 0 },
     });
   });
 
@@ -34,6 +36,31 @@ describe('StatsCollector', () => {
       segments: { http: 1, p2p: 2, cache: 1 },
       peers: 3,
       storeBytes: 4096,
+      p2pBytesByPath: { direct: 0, relayed: 0, unknown: 700 },
+      uploadBytesByPath: { direct: 0, relayed: 0, unknown: 50 },
+    });
+  });
+
+  it('splits P2P bytes by the path of the connection they came over, summing to the totals', () => {
+    const stats = new StatsCollector();
+    stats.recordDownload('p2p', 1000, 'direct');
+    stats.recordDownload('p2p', 400, 'relayed');
+    stats.recordDownload('p2p', 10);
+    stats.recordDownload('http', 600, 'relayed'); // HTTP has no peer path
+    stats.recordUpload(300, 'relayed');
+    stats.recordUpload(200, 'direct');
+    const snapshot = stats.snapshot({ peers: 2, storeBytes: 0 });
+    expect(snapshot.p2pBytesByPath).toEqual({ direct: 1000, relayed: 400, unknown: 10 });
+    expect(snapshot.uploadBytesByPath).toEqual({ direct: 200, relayed: 300, unknown: 0 });
+    expect(snapshot.p2pBytes).toBe(1410);
+    expect(snapshot.uploadBytes).toBe(500);
+    // Offload without TURN-relayed bytes, as an operator counts it.
+    expect((snapshot.p2pBytes - (snapshot.p2pBytesByPath?.relayed ?? 0)) / 2010).toBeCloseTo(0.5);
+    stats.reset();
+    expect(stats.snapshot({ peers: 0, storeBytes: 0 }).p2pBytesByPath).toEqual({
+      direct: 0,
+      relayed: 0,
+      unknown: 0,
     });
   });
 
@@ -49,5 +76,13 @@ describe('StatsCollector', () => {
     const after = stats.snapshot({ peers: 0, storeBytes: 0 });
     expect(after.httpBytes).toBe(0);
     expect(after.segments).toEqual({ http: 0, p2p: 0, cache: 0 });
+  });
+
+  it("passes the engine thread's load through only when given", () => {
+    const stats = new StatsCollector();
+    expect(stats.snapshot({ peers: 0, storeBytes: 0 })).not.toHaveProperty('mainThreadLevel');
+    expect(
+      stats.snapshot({ peers: 0, storeBytes: 0, mainThread: { level: 'strained', lagMs: 42 } }),
+    ).toMatchObject({ mainThreadLevel: 'strained', mainThreadLagMs: 42 });
   });
 });
