@@ -11,6 +11,11 @@
  * ceiling of 0.815 instead of 0.833). For live, the segments of the first and the last stagger
  * period reach one viewer only, so a perfect swarm stays below `1 - 1/N` (the report's
  * `reachableOffload` gives the figure of each run).
+ *
+ * An arm may instead follow a schedule (`ArmSetup.schedule`, a network plan's viewers): who joins
+ * in which slot when, and who leaves abruptly (churn: browser process killed or page crashed) when.
+ * An abrupt leave first records the viewer's playback, counters and snapshot (the page is gone
+ * afterwards), then carries the leave out through the viewer's `leaveAbruptly`.
  */
 import type { NewViewerOptions, Viewer } from '../../test/support/browser.js';
 import type {
@@ -27,8 +32,44 @@ import type { PageSetup, PlayerPage } from './player-pages.js';
 const SAMPLE_INTERVAL_MS = 1000;
 /** Longest wait for the origin's in-flight responses to end once the players stopped, ms. */
 const SETTLE_TIMEOUT_MS = 10_000;
+/** Longest wait for a viewer's last words before an abrupt leave (a busy page may not answer), ms. */
+const LAST_WORDS_TIMEOUT_MS = 5000;
 /** Longest wait for a page to finish hashing the segments it delivered, ms. */
 const HASH_WAIT_TIMEOUT_MS = 10_000;
+
+/** How a viewer leaves: its player stops, its browser process is killed, or its page crashes. */
+export type ArmLeaveKind = 'session-end' | 'process-killed' | 'page-crashed';
+
+/** One viewer of an arm's schedule. */
+export interface ScheduledViewer {
+  /** Slot (position in the join order, from 0): replacements share their slot's index. */
+  readonly index: number;
+  /** Name within the arm: `3` by default, a plan's `c2` or `c2.1` (the slot's first replacement). */
+  readonly id: string;
+  /** ms after the arm's start. */
+  readonly joinAtMs: number;
+  /** ms after the arm's start. */
+  readonly leaveAtMs: number;
+  readonly leaveKind: ArmLeaveKind;
+}
+
+/**
+ * The default schedule: `viewers` viewers joining `staggerMs` apart, each watching `watchMs` and
+ * leaving at its session's end; ids are the indexes.
+ */
+export function staggeredSchedule(
+  viewers: number,
+  staggerMs: number,
+  watchMs: number,
+): ScheduledViewer[] {
+  return Array.from({ length: viewers }, (_, index) => ({
+    index,
+    id: String(index),
+    joinAtMs: index * staggerMs,
+    leaveAtMs: index * staggerMs + watchMs,
+    leaveKind: 'session-end' as const,
+  }));
+}
 
 /** One viewer the arm wants opened. */
 export interface ViewerOpenRequest {
@@ -46,7 +87,16 @@ export interface ViewerOpenRequest {
  * shared browser (a context each) or own its browser process (`--browser-per-viewer`, the network
  * lab), chosen per `index`; its `close()` releases whatever it owns.
  */
-export type ViewerOpener = (request: ViewerOpenRequest) => Promise<Viewer>;
+export type ViewerOpener = (request: ViewerOpenRequest) => Promise<ArmViewer>;
+
+/** A viewer as an opener returns it: a {@link Viewer}, able to leave abruptly when it owns its browser. */
+export interface ArmViewer extends Viewer {
+  /**
+   * Leaves without a goodbye (churn): kills the viewer's browser process or crashes its page.
+   * Absent where the viewer cannot (a context of a shared browser).
+   */
+  readonly leaveAbruptly?: (how: Exclude<ArmLeaveKind, 'session-end'>) => Promise<void>;
+}
 
 /** What one arm runs. */
 export interface ArmSetup {
@@ -63,6 +113,11 @@ export interface ArmSetup {
   readonly staggerMs: number;
   /** How long each viewer watches after it joins, ms. */
   readonly watchMs: number;
+  /**
+   * Who joins and leaves when (a network plan); default {@link staggeredSchedule} of `viewers`,
+   * `staggerMs`, `watchMs`.
+   */
+  readonly schedule?: readonly ScheduledViewer[];
   /** Called after each sample (progress output). */
   readonly onSample?: (point: TimelinePoint) => void;
 }
@@ -110,6 +165,8 @@ export interface ViewerOutcome {
   readonly loads: HarnessSnapshot['loads'];
   /** Setup error, fatal errors, page errors, requests that tried to leave the machine. */
   readonly problems: readonly string[];
+  /** How it left; after an abrupt leave, `final` and the snapshot are from just before it. */
+  readonly leaveKind: ArmLeaveKind;
 }
 
 /** Everything an arm measured. */
@@ -123,7 +180,8 @@ export interface ArmResult {
 }
 
 interface JoinedViewer {
-  readonly viewer: Viewer;
+  readonly viewer: ArmViewer;
+  readonly leaveKind: ArmLeaveKind;
   readonly joinedAtMs: number;
   /** The page's DevTools metrics, when the browser has them. */
   readonly metrics: PageMetricsMeter | undefined;
@@ -131,6 +189,21 @@ interface JoinedViewer {
   latest: HarnessSample | undefined;
   /** Playback just before the viewer left (its player stopped), once it has. */
   playbackAtLeave: HarnessSample | undefined;
+  /** After an abrupt leave: what the page held just before (it cannot be asked afterwards). */
+  lastWords: PageReadings | undefined;
+  /** True once an abrupt leave was carried out: the page is gone, nothing more is read from it. */
+  gone: boolean;
+}
+
+/** The parts of a snapshot {@link finish} uses, empty: a killed viewer that left no last words. */
+const EMPTY_SNAPSHOT_PARTS: Pick<HarnessSnapshot, 'fatalErrors' | 'trace' | 'segments' | 'loads'> =
+  { fatalErrors: [], trace: [], segments: [], loads: [] };
+
+/** What {@link finish} reads from a page. */
+interface PageReadings {
+  readonly final: HarnessSample | undefined;
+  readonly snapshot: HarnessSnapshot | undefined;
+  readonly timeOrigin: number;
 }
 
 function delay(ms: number): Promise<void> {
@@ -160,15 +233,17 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
   const timeline: TimelinePoint[] = [];
   const cpu = new CpuMeter();
 
+  const schedule =
+    setup.schedule ?? staggeredSchedule(setup.viewers, setup.staggerMs, setup.watchMs);
   // Joins (and leaves) run on their own schedule; sampling never waits for a page to load.
-  const viewing = Array.from({ length: setup.viewers }, async (_, index) => {
-    await delay(startedAtMs + index * setup.staggerMs - Date.now());
+  const viewing = schedule.map(async (planned, position) => {
+    await delay(startedAtMs + planned.joinAtMs - Date.now());
     const joinedAtMs = Date.now();
     let metrics: PageMetricsMeter | undefined;
     const viewer = await setup.openViewer({
       url,
-      name: `${setup.label} viewer ${index}`,
-      index,
+      name: `${setup.label} viewer ${planned.id}`,
+      index: planned.index,
       onPage: async (page) => {
         // The first page only: it is the viewer's player.
         metrics ??= await PageMetricsMeter.attach(page);
@@ -176,22 +251,27 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
     });
     const entry: JoinedViewer = {
       viewer,
+      leaveKind: planned.leaveKind,
       joinedAtMs,
       metrics,
       leftAtMs: undefined,
       latest: undefined,
       playbackAtLeave: undefined,
+      lastWords: undefined,
+      gone: false,
     };
-    joined[index] = entry;
-    await delay(joinedAtMs + setup.watchMs - Date.now());
-    await leave(entry);
+    joined[position] = entry;
+    // A late open shortens the stay: the leave is at the planned time (a churn kill above all).
+    await delay(startedAtMs + planned.leaveAtMs - Date.now());
+    if (planned.leaveKind === 'session-end') await leave(entry);
+    else await leaveAbruptly(entry, planned.leaveKind);
   });
   const viewingDone = Promise.allSettled(viewing);
   const progress = { everyoneLeft: false };
   void viewingDone.then(() => {
     progress.everyoneLeft = true;
   });
-  const endAtMs = startedAtMs + (setup.viewers - 1) * setup.staggerMs + setup.watchMs;
+  const endAtMs = startedAtMs + Math.max(0, ...schedule.map((planned) => planned.leaveAtMs));
 
   try {
     for (let tick = 1; ; tick++) {
@@ -199,6 +279,7 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
       const present = joined.filter((entry): entry is JoinedViewer => entry !== undefined);
       await Promise.all(
         present.map(async (entry) => {
+          if (entry.gone) return;
           const [sample] = await Promise.all([
             sampleOf(entry.viewer),
             // Heap maximum; after the leave only the harness's remains, which is not counted.
@@ -214,7 +295,8 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
         p2pBytes: sum(samples.map((sample) => sample?.engineStats?.p2pBytes ?? 0)),
         httpBytes: sum(samples.map((sample) => sample?.engineStats?.httpBytes ?? 0)),
         playedBytes: sum(samples.map((sample) => sample?.mediaBytes ?? 0)),
-        peers: samples.map((sample) => sample?.engineStats?.peers ?? 0),
+        // A viewer that left abruptly has no peers any more (its last sample still counts bytes).
+        peers: present.map((entry) => (entry.gone ? 0 : (entry.latest?.engineStats?.peers ?? 0))),
         stalls: samples.map((sample) => sample?.stalls.count ?? 0),
         cpuBusy: cpu.busySinceLast(),
       };
@@ -233,7 +315,7 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
     const open = joined.filter((entry): entry is JoinedViewer => entry !== undefined);
     await Promise.all(
       open.map(async (entry) => {
-        await entry.metrics?.destroy();
+        if (!entry.gone) await entry.metrics?.destroy();
         await entry.viewer.close().catch(() => undefined);
       }),
     );
@@ -248,6 +330,50 @@ async function leave(entry: JoinedViewer): Promise<void> {
   await entry.viewer.page.evaluate(() => {
     window.__harness?.destroy();
   });
+}
+
+/** What `page` holds now; each part undefined when the page cannot answer. */
+async function readPage(viewer: Viewer): Promise<PageReadings> {
+  const { page } = viewer;
+  const [final, snapshot, timeOrigin] = await Promise.all([
+    sampleOf(viewer),
+    page.evaluate(() => window.__harness?.snapshot()).catch(() => undefined),
+    page.evaluate(() => performance.timeOrigin).catch(() => Date.now()),
+  ]);
+  return { final, snapshot, timeOrigin };
+}
+
+/**
+ * Records what the viewer's page holds and then kills its browser or crashes its page (churn): the
+ * viewer leaves without a goodbye. Its counters stay as they were just before.
+ */
+async function leaveAbruptly(
+  entry: JoinedViewer,
+  how: Exclude<ArmLeaveKind, 'session-end'>,
+): Promise<void> {
+  const { leaveAbruptly: carryOut } = entry.viewer;
+  if (carryOut === undefined) {
+    throw new Error(`${entry.viewer.name}: cannot leave abruptly (${how}) in a shared browser`);
+  }
+  const silence: PageReadings = { final: undefined, snapshot: undefined, timeOrigin: Date.now() };
+  let timer: NodeJS.Timeout | undefined;
+  const [words] = await Promise.race([
+    Promise.all([readPage(entry.viewer), entry.metrics?.markLeave()]),
+    new Promise<[PageReadings]>((resolve) => {
+      timer = setTimeout(() => {
+        resolve([silence]);
+      }, LAST_WORDS_TIMEOUT_MS);
+    }),
+  ]).finally(() => {
+    clearTimeout(timer);
+  });
+  entry.lastWords = words;
+  entry.playbackAtLeave = words.final ?? entry.latest;
+  entry.latest = entry.playbackAtLeave;
+  entry.leftAtMs = Date.now();
+  entry.gone = true;
+  await entry.metrics?.destroy();
+  await carryOut(how);
 }
 
 /** Waits for the origin to finish answering (every player has stopped), and reads final numbers. */
@@ -265,22 +391,28 @@ async function finish(
       const { page } = entry.viewer;
       // Every delivered segment's SHA-256 is compared with the origin's file: wait (bounded) for
       // the page to finish hashing.
-      await page
-        .waitForFunction(() => window.__harness?.snapshot().hashesPending === 0, undefined, {
-          timeout: HASH_WAIT_TIMEOUT_MS,
-          polling: 100,
-        })
-        .catch(() => undefined);
-      const [final, snapshot, timeOrigin] = await Promise.all([
-        sampleOf(entry.viewer),
-        page.evaluate(() => window.__harness?.snapshot()),
-        page.evaluate(() => performance.timeOrigin),
-      ]);
+      if (!entry.gone) {
+        await page
+          .waitForFunction(() => window.__harness?.snapshot().hashesPending === 0, undefined, {
+            timeout: HASH_WAIT_TIMEOUT_MS,
+            polling: 100,
+          })
+          .catch(() => undefined);
+      }
+      const readings = entry.lastWords ?? (await readPage(entry.viewer));
       const before = entry.playbackAtLeave ?? entry.latest;
+      // A viewer killed while its page was busy may have left no last words: its latest sample
+      // stands for its counters, and it has no trace.
+      const final = readings.final ?? (entry.gone ? before : undefined);
+      const snapshot = readings.snapshot ?? (entry.gone ? EMPTY_SNAPSHOT_PARTS : undefined);
+      const { timeOrigin } = readings;
       if (final === undefined || before === undefined || snapshot === undefined) {
         throw new Error(`${entry.viewer.name}: the page has no harness`);
       }
       const problems = [
+        ...(readings.snapshot === undefined && entry.gone
+          ? [`no snapshot before its abrupt leave (${entry.leaveKind})`]
+          : []),
         ...(final.setupError === undefined ? [] : [`setup error: ${final.setupError}`]),
         ...snapshot.fatalErrors.map((error) => `fatal ${error.type}/${error.details}`),
         ...entry.viewer.pageErrors.map((error) => `page error: ${error}`),
@@ -301,6 +433,7 @@ async function finish(
           ...(load.endedAtMs === undefined ? {} : { endedAtMs: load.endedAtMs + timeOrigin }),
         })),
         problems,
+        leaveKind: entry.leaveKind,
       };
     }),
   );

@@ -3,6 +3,8 @@
  * before any browser starts.
  */
 import { parseArgs } from 'node:util';
+// A cycle (network-scenarios.ts throws BenchUsageError): only used inside functions here.
+import { NETWORK_SCENARIOS, type NetworkScenario } from './network-scenarios.js';
 
 /** How viewers watch: one live stream of their own session, or a VOD stream from its start. */
 export type BenchMode = 'live' | 'vod';
@@ -62,6 +64,14 @@ export interface BenchOptions {
    * network lab's mode: a process can sit in its own namespace). Default false.
    */
   readonly browserPerViewer: boolean;
+  /**
+   * Network-lab scenario (`--network`): every arm runs in a fresh lab built from the scenario's
+   * seeded plan (scripts/bench/network-scenarios.ts), each viewer in its own Chromium process in
+   * its slot's namespace. Undefined = no lab (the bench as before).
+   */
+  readonly network: NetworkScenario | undefined;
+  /** Seed of the network plan (`--seed`, 0..4294967295). Default {@link DEFAULT_NETWORK_SEED}. */
+  readonly seed: number;
   /** One JSON line per scenario instead of a table. */
   readonly json: boolean;
   /** Where charts and diagnostics go. Default 'artifacts/bench'. */
@@ -100,6 +110,9 @@ export function shakaConfigFor(
   return { ...given, streaming: { ...SHAKA_LIVE_STREAMING_DEFAULTS, ...givenStreaming } };
 }
 
+/** Seed of the network plan when `--network` is given without `--seed`. */
+export const DEFAULT_NETWORK_SEED = 1;
+
 /** Usage text printed by `--help` and after a bad argument. */
 export const BENCH_USAGE = `usage: npm run bench -- [options]
   --mode live|vod      scenario to run (default: both)
@@ -126,6 +139,10 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
                        (default on)
   --browser-per-viewer every viewer in a Chromium process of its own (default: one shared
                        browser, a context per viewer)
+  --network SCENARIO   run every arm in a network lab (root, iproute2, nftables, tc; coturn for
+                       nat and mixed): clean | lossy | nat | uplink | churn | slow-cpu | mixed;
+                       implies --browser-per-viewer (default: no lab)
+  --seed N             seed of the network plan, 0..4294967295 (default ${DEFAULT_NETWORK_SEED}; needs --network)
   --out DIR            charts and diagnostics directory (default artifacts/bench)
   --json               one JSON line per scenario instead of a table`;
 
@@ -209,6 +226,8 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
         attack: { type: 'string' },
         'trusted-hashes': { type: 'string' },
         'browser-per-viewer': { type: 'boolean' },
+        network: { type: 'string' },
+        seed: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -246,7 +265,26 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
   if (trusted !== 'on' && trusted !== 'off') {
     throw new BenchUsageError(`--trusted-hashes must be on or off, got '${trusted}'`);
   }
+  const network = values.network;
+  if (network !== undefined && !(NETWORK_SCENARIOS as readonly string[]).includes(network)) {
+    throw new BenchUsageError(
+      `--network must be ${NETWORK_SCENARIOS.join(', ')}, got '${network}'`,
+    );
+  }
+  if (values.seed !== undefined && network === undefined) {
+    throw new BenchUsageError('--seed sets the network plan: it needs --network');
+  }
   const isInteger = Number.isInteger;
+  const attackers = numberOption(
+    'attackers',
+    values.attackers,
+    0,
+    (n) => isInteger(n) && n >= 0 && n <= MAX_ATTACKERS,
+    `0..${MAX_ATTACKERS}`,
+  );
+  if (network !== undefined && attackers > 0) {
+    throw new BenchUsageError('--attackers cannot be combined with --network (yet)');
+  }
   return {
     modes: mode === undefined ? ['live', 'vod'] : [mode],
     peers: numberOption(
@@ -267,16 +305,18 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
         : numberOption('cap-level', values['cap-level'], 0, (n) => isInteger(n) && n >= 0, '>= 0'),
     engineConfig: jsonObjectOption('engine-config', values['engine-config']) ?? {},
     shakaConfig: jsonObjectOption('shaka-config', values['shaka-config']),
-    attackers: numberOption(
-      'attackers',
-      values.attackers,
-      0,
-      (n) => isInteger(n) && n >= 0 && n <= MAX_ATTACKERS,
-      `0..${MAX_ATTACKERS}`,
-    ),
+    attackers,
     attack: attack as BenchAttack,
     trustedHashes: trusted === 'on',
-    browserPerViewer: values['browser-per-viewer'] === true,
+    browserPerViewer: values['browser-per-viewer'] === true || network !== undefined,
+    network: network as NetworkScenario | undefined,
+    seed: numberOption(
+      'seed',
+      values.seed,
+      DEFAULT_NETWORK_SEED,
+      (n) => isInteger(n) && n >= 0 && n <= 0xffff_ffff,
+      'an integer 0..4294967295',
+    ),
     json: values.json === true,
     outDir: values.out ?? 'artifacts/bench',
   };

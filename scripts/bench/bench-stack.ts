@@ -42,17 +42,22 @@ function snapshotBundles(): { dir: string; digest: string } {
   return { dir, digest: hash.digest('hex').slice(0, 12) };
 }
 
-/** Starts the origin and the tracker. */
-export async function startBenchStack(): Promise<BenchStack> {
+/**
+ * Starts the origin and the tracker, listening on `host`: 127.0.0.1 (default), or 0.0.0.0 with
+ * `--network` (inside netns-run.sh's private namespace, whose only other addresses are the lab
+ * one and the test host), so lab viewers reach them too. Their URLs say 127.0.0.1 either way: a
+ * page must come from a secure context (loopback) for `crypto.subtle`.
+ */
+export async function startBenchStack(host = '127.0.0.1'): Promise<BenchStack> {
   const bundles = snapshotBundles();
   const removeBundles = (): void => {
     rmSync(bundles.dir, { recursive: true, force: true });
   };
   let origin: OriginServer;
   try {
-    origin = await startOrigin({
+    const listening = await startOrigin({
       port: 0,
-      host: '127.0.0.1',
+      host,
       mediaDir: path.join(ROOT_DIR, 'examples/media/streams'),
       staticDirs: {
         '/dist': bundles.dir,
@@ -60,14 +65,19 @@ export async function startBenchStack(): Promise<BenchStack> {
         '/test-pages': path.join(ROOT_DIR, 'test/browser/pages'),
       },
     });
+    origin =
+      host === '0.0.0.0'
+        ? { ...listening, url: listening.url.replace('//0.0.0.0:', '//127.0.0.1:') }
+        : listening;
   } catch (error) {
     removeBundles();
     throw error;
   }
   let tracker: TrackerServer;
   try {
-    // Every bench viewer connects from the same address: no per-address socket cap.
-    tracker = await startTrackerServer({ port: 0, host: '127.0.0.1', maxSocketsPerIp: 0 });
+    // Every bench viewer connects from the same address (in the lab, several share a NAT's): no
+    // per-address socket cap.
+    tracker = await startTrackerServer({ port: 0, host, maxSocketsPerIp: 0 });
   } catch (error) {
     await origin.stop();
     removeBundles();

@@ -9,6 +9,11 @@
  * serve wrong bytes; every segment each player received is then compared with the origin's file,
  * and the P2P arm runs a second time without them for `offloadWithoutAttackers`.
  *
+ * With `--network SCENARIO`, each arm runs in a fresh network lab built from the scenario's seeded
+ * plan (network-scenarios.ts, network-lab.ts): every viewer in its own Chromium process in its
+ * slot's namespace, churn carried out as planned, and the line gains the network fields
+ * (network-report.ts).
+ *
  * Run it through scripts/bench/run.sh (what `npm run bench` does): it needs the network namespace
  * of scripts/netns-run.sh, in which Chromium's WebRTC peers can reach each other.
  */
@@ -17,6 +22,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newViewer } from '../../test/support/browser.js';
 import {
+  crashPage,
   launchViewerBrowser,
   type ViewerBrowserOptions,
 } from '../../test/support/viewer-browser.js';
@@ -27,7 +33,13 @@ import {
   type HostilePeerReport,
 } from '../../test/support/hostile-peer/index.js';
 import { attackFigures, type AttackFigures } from './attack-report.js';
-import { runArm, type ArmResult, type TimelinePoint, type ViewerOpener } from './arm-runner.js';
+import {
+  runArm,
+  type ArmResult,
+  type ScheduledViewer,
+  type TimelinePoint,
+  type ViewerOpener,
+} from './arm-runner.js';
 import {
   BENCH_USAGE,
   BenchUsageError,
@@ -38,6 +50,9 @@ import {
 } from './bench-options.js';
 import { ROOT_DIR, startBenchStack, type BenchStack } from './bench-stack.js';
 import { armDiagnostics, formatDiagnostics, startupBreakdown } from './diagnostics.js';
+import { assertNetworkLabSupport, claimBenchLabAddress, startArmLab } from './network-lab.js';
+import { networkFigures, type NetworkFigures } from './network-report.js';
+import { planNetworkScenario, type NetworkPlan } from './network-scenarios.js';
 import { playerPageFor, type PlayerPage } from './player-pages.js';
 import { originDigests, readOriginFile } from './origin-files.js';
 import { formatScenario } from './report-table.js';
@@ -107,8 +122,11 @@ function mediaTooShort(options: BenchOptions): string[] {
 interface ScenarioContext {
   readonly options: BenchOptions;
   readonly stack: BenchStack;
+  /** How viewers open outside a network lab (a lab's arm opens them in its namespaces). */
   readonly openViewer: ViewerOpener;
   readonly page: PlayerPage;
+  /** The `--network` scenario's plan, when there is one. */
+  readonly plan: NetworkPlan | undefined;
 }
 
 /** A viewer name as a process marker: 'live p2p viewer 0' -> 'live-p2p-viewer-0'. */
@@ -139,6 +157,15 @@ function browserPerViewerOpener(
         name,
         close: async () => {
           await viewer.close().catch(() => undefined);
+          await own.destroy();
+        },
+        leaveAbruptly: async (how) => {
+          if (how === 'process-killed') {
+            await own.kill();
+          } else {
+            await crashPage(viewer.page);
+          }
+          // The renderer is gone with its connections; the idle browser would only cost CPU.
           await own.destroy();
         },
       };
@@ -187,6 +214,10 @@ async function runScenarioArm(
   const label = `${mode} ${p2p ? (attackerCount > 0 ? 'p2p+attack' : 'p2p') : 'baseline'}`;
   const swarmId = `bench-${mode}-${runId}`;
   const hostile: HostilePeer[] = [];
+  const armLab =
+    context.plan === undefined
+      ? undefined
+      : await startArmLab(context.plan, [originPort(stack), trackerPort(stack)]);
   try {
     for (let index = 0; index < attackerCount; index++) {
       hostile.push(
@@ -199,10 +230,24 @@ async function runScenarioArm(
         }),
       );
     }
-    const arm = await runArmOf(context, mode, { p2p, src, session, label, swarmId });
+    if (armLab !== undefined) {
+      progress(
+        `  ${label}: lab ${armLab.lab.id} (${armLab.lab.viewers.length} viewer namespaces` +
+          `${armLab.lab.turn === undefined ? '' : ', coturn'})`,
+      );
+    }
+    const lab =
+      armLab === undefined
+        ? undefined
+        : {
+            openViewer: browserPerViewerOpener((index) => armLab.placement(index)),
+            rtcConfig: { iceServers: armLab.iceServers.map((server) => ({ ...server })) },
+          };
+    const arm = await runArmOf(context, mode, { p2p, src, session, label, swarmId, lab });
     return { arm, attackers: hostile.map((peer) => peer.report()) };
   } finally {
     await Promise.all(hostile.map((peer) => peer.destroy()));
+    await armLab?.destroy();
   }
 }
 
@@ -215,20 +260,30 @@ function runArmOf(
     readonly session: string;
     readonly label: string;
     readonly swarmId: string;
+    /** The arm's network lab: its viewer opener and the engine's ICE servers. */
+    readonly lab:
+      | { readonly openViewer: ViewerOpener; readonly rtcConfig: Record<string, unknown> }
+      | undefined;
   },
 ): Promise<ArmResult> {
   const { options, stack } = context;
-  const { p2p, src, session, label, swarmId } = arm;
+  const { p2p, src, session, label, swarmId, lab } = arm;
   return runArm({
     label,
-    openViewer: context.openViewer,
+    openViewer: lab?.openViewer ?? context.openViewer,
     origin: stack.origin,
     page: context.page,
     pageSetup: {
       src,
       engine: options.engine,
       p2p: p2p
-        ? { ...integrityConfig(options), ...options.engineConfig, ...stack.p2pConfig, swarmId }
+        ? {
+            ...integrityConfig(options),
+            ...options.engineConfig,
+            ...stack.p2pConfig,
+            ...(lab === undefined ? {} : { rtcConfig: lab.rtcConfig }),
+            swarmId,
+          }
         : undefined,
       capLevel: options.capLevel,
       shakaConfig: shakaConfigFor(options, mode),
@@ -237,6 +292,7 @@ function runArmOf(
     viewers: options.peers,
     staggerMs: options.staggerSeconds * 1000,
     watchMs: options.seconds * 1000,
+    ...(context.plan === undefined ? {} : { schedule: chromiumSchedule(context.plan) }),
     onSample: (point: TimelinePoint) => {
       if (Math.round(point.atSeconds) % 10 !== 0) return;
       progress(
@@ -247,6 +303,29 @@ function runArmOf(
       );
     },
   });
+}
+
+/** The origin's TCP port (the lab's viewers reach it through their loopback forward). */
+function originPort(stack: BenchStack): number {
+  return Number(new URL(stack.origin.url).port);
+}
+
+/** The tracker's TCP port. */
+function trackerPort(stack: BenchStack): number {
+  return stack.tracker.port;
+}
+
+/** The Chromium viewers of a network plan as an arm's schedule (slots, joins, planned leaves). */
+function chromiumSchedule(plan: NetworkPlan): ScheduledViewer[] {
+  return plan.viewers
+    .filter((viewer) => viewer.kind === 'chromium')
+    .map((viewer) => ({
+      index: viewer.slot,
+      id: viewer.id,
+      joinAtMs: viewer.joinAtMs,
+      leaveAtMs: viewer.leaveAtMs,
+      leaveKind: viewer.leaveKind,
+    }));
 }
 
 function writeChart(file: string, spec: ScenarioSpec, p2p: ArmResult, baseline: ArmResult): void {
@@ -277,8 +356,8 @@ function writeChart(file: string, spec: ScenarioSpec, p2p: ArmResult, baseline: 
   writeFileSync(file, svg);
 }
 
-/** A scenario's JSON line: the scenario report and its attack fields. */
-type ScenarioLine = ScenarioReport & AttackFigures;
+/** A scenario's JSON line: the scenario report, its attack fields and (`--network`) its network ones. */
+type ScenarioLine = ScenarioReport & AttackFigures & Partial<NetworkFigures>;
 
 async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<ScenarioLine> {
   const { options } = context;
@@ -297,7 +376,11 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
   };
   const attacked =
     options.attackers > 0 ? ` and ${options.attackers} ${options.attack} attacker(s)` : '';
-  progress(`${mode}: P2P arm (${options.peers} viewers${attacked})`);
+  const inLab =
+    context.plan === undefined
+      ? ''
+      : `, network '${context.plan.scenario}' seed ${context.plan.seed}`;
+  progress(`${mode}: P2P arm (${options.peers} viewers${attacked}${inLab})`);
   const p2pRun = await runScenarioArm(context, mode, { p2p: true, attackers: options.attackers });
   const p2p = p2pRun.arm;
   progress(`${mode}: baseline arm (${options.player} without the engine)`);
@@ -317,9 +400,14 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
   });
 
   const diagnostics = armDiagnostics(p2p);
-  const report = { ...scenarioReport(spec, p2p, baseline, diagnostics.originFetches), ...attack };
+  const report: ScenarioLine = {
+    ...scenarioReport(spec, p2p, baseline, diagnostics.originFetches),
+    ...attack,
+    ...(context.plan === undefined ? {} : networkFigures(context.plan, p2p, baseline)),
+  };
   const startup = { p2p: startupBreakdown(p2p), baseline: startupBreakdown(baseline) };
-  const name = `${mode}-${options.stream}-${options.peers}p`;
+  const network = context.plan === undefined ? '' : `-${context.plan.scenario}`;
+  const name = `${mode}-${options.stream}-${options.peers}p${network}`;
   const chartFile = path.join(options.outDir, `${name}.svg`);
   writeChart(chartFile, spec, p2p, baseline);
   writeFileSync(
@@ -333,6 +421,7 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
         viewerCosts: { p2p: viewerCostRows(p2p), baseline: viewerCostRows(baseline) },
         timeline: p2p.timeline,
         attackers: p2pRun.attackers,
+        ...(context.plan === undefined ? {} : { plan: context.plan }),
       },
       null,
       1,
@@ -369,10 +458,33 @@ async function main(): Promise<number> {
     );
   }
   for (const problem of mediaTooShort(options)) progress(`bench: WARNING: ${problem}`);
+  let plan: NetworkPlan | undefined;
+  if (options.network !== undefined) {
+    try {
+      plan = planNetworkScenario({
+        scenario: options.network,
+        seed: options.seed,
+        chromiumViewers: options.peers,
+        virtualViewers: 0,
+        staggerMs: options.staggerSeconds * 1000,
+        watchMs: options.seconds * 1000,
+      });
+      assertNetworkLabSupport(plan);
+    } catch (error) {
+      if (!(error instanceof BenchUsageError)) throw error;
+      progress(`bench: ${error.message}`);
+      return 2;
+    }
+    // The origin and tracker listen on the lab address, put on this private namespace's loopback.
+    await claimBenchLabAddress();
+  }
   mkdirSync(options.outDir, { recursive: true });
 
   // With a browser per viewer, the shared one serves the warm-up only (binary and page cache).
-  const [stack, browser] = await Promise.all([startBenchStack(), launchBrowser()]);
+  const [stack, browser] = await Promise.all([
+    startBenchStack(plan === undefined ? undefined : '0.0.0.0'),
+    launchBrowser(),
+  ]);
   const openViewer = options.browserPerViewer
     ? browserPerViewerOpener()
     : sharedBrowserOpener(browser);
@@ -393,7 +505,7 @@ async function main(): Promise<number> {
     if (warmUpProblem !== undefined) progress(`bench: WARNING: ${warmUpProblem}`);
     if (options.browserPerViewer) await browser.close(); // idle from here on
     for (const mode of options.modes) {
-      const report = await runScenario({ options, stack, openViewer, page }, mode);
+      const report = await runScenario({ options, stack, openViewer, page, plan }, mode);
       process.stdout.write(
         options.json ? `${JSON.stringify(report)}\n` : `\n${formatScenario(report)}\n\n`,
       );

@@ -1,5 +1,6 @@
 /** The bench's human-readable output: one block per scenario, P2P arm beside the baseline. */
 import type { AttackFigures } from './attack-report.js';
+import type { NetworkFigures } from './network-report.js';
 import type { ScenarioReport } from './scenario-report.js';
 
 function megabytes(bytes: number): string {
@@ -54,8 +55,33 @@ function attackLines(report: ScenarioReport & Partial<AttackFigures>): string[] 
   ];
 }
 
-/** Formats one scenario as a small table with its targets (and its attack, if it had one). */
-export function formatScenario(report: ScenarioReport & Partial<AttackFigures>): string {
+/** The network-lab line of a `--network` scenario, else none. */
+function networkLines(report: Partial<NetworkFigures>): string[] {
+  if (report.network === undefined) return [];
+  const excluding =
+    report.offloadExcludingTurn === null || report.offloadExcludingTurn === undefined
+      ? 'n/a'
+      : percent(report.offloadExcludingTurn);
+  const relayed =
+    report.turnRelayedBytes === null || report.turnRelayedBytes === undefined
+      ? 'TURN-relayed bytes n/a (engine reports no path)'
+      : `TURN-relayed ${megabytes(report.turnRelayedBytes)}, offload excluding TURN ${excluding}`;
+  return [
+    `network: ${report.network}, seed ${report.seed ?? '?'}, ${report.virtualPeers ?? 0} virtual ` +
+      `viewers; ${relayed}; abrupt leaves ${report.abruptLeaves ?? 0} (baseline ` +
+      `${report.baselineAbruptLeaves ?? 0}) of ${report.plannedAbruptLeaves ?? 0} planned: ` +
+      `${report.processesKilled ?? 0} killed, ${report.pagesCrashed ?? 0} crashed, ` +
+      `${report.replacementsJoined ?? 0} replacement(s) joined`,
+  ];
+}
+
+/**
+ * Formats one scenario as a small table with its targets (and its attack and network lab, if it
+ * had them).
+ */
+export function formatScenario(
+  report: ScenarioReport & Partial<AttackFigures> & Partial<NetworkFigures>,
+): string {
   const cap = report.capLevel === null ? 'ABR uncapped' : `ABR capped at level ${report.capLevel}`;
   const title =
     `${report.mode} ${report.stream}: ${report.peers} viewers x ${report.seconds} s, ` +
@@ -108,5 +134,12 @@ export function formatScenario(report: ScenarioReport & Partial<AttackFigures>):
     `targets: offload ${verdict(report.targetsMet.offload)}, ` +
     `stalls ${verdict(report.targetsMet.stalls)}, startup ${verdict(report.targetsMet.startup)}`;
   const problems = report.problems.map((problem) => `  problem: ${problem}`);
-  return [title, table(rows), targets, ...attackLines(report), ...problems].join('\n');
+  return [
+    title,
+    table(rows),
+    targets,
+    ...attackLines(report),
+    ...networkLines(report),
+    ...problems,
+  ].join('\n');
 }

@@ -16,4 +16,7 @@ if [[ ! -f examples/media/streams/manifest.json ]]; then
   bash examples/media/generate.sh >&2
 fi
 
-exec bash scripts/netns-run.sh node_modules/.bin/tsx scripts/bench/bench.ts "$@"
+# Node with tsx's loader, not the tsx CLI: the CLI relays Ctrl-C to a child process and kills it
+# with SIGKILL when it does not answer within 30 ms, before the network lab's synchronous teardown
+# (namespaces, coturn, viewer browsers) has finished.
+exec bash scripts/netns-run.sh node --import tsx scripts/bench/bench.ts "$@"
