@@ -144,6 +144,9 @@ export class ViewerGroup {
     const config: Partial<EngineConfig> = {
       trackers: spec.trackers,
       rtcConfig: { iceServers: [...spec.iceServers] },
+      // The viewers of a group share one Node thread, so its lateness is the group's, not one
+      // device's: starved devices are Chromium viewers with a CPU throttle. A spec may turn it on.
+      mainThreadBackoff: false,
       ...spec.engineConfig,
     };
     return this.options.createEngine ? this.options.createEngine(config) : new Engine(config);
