@@ -120,6 +120,12 @@ export interface ArmSetup {
   readonly schedule?: readonly ScheduledViewer[];
   /** Called after each sample (progress output). */
   readonly onSample?: (point: TimelinePoint) => void;
+  /**
+   * Viewers that run beside the arm's pages (the network lab's virtual viewers): called once with
+   * the arm's start (epoch ms) when it starts; what it resolves with joins the arm's viewers, and
+   * the arm's final counts (origin bytes at rest) wait for it.
+   */
+  readonly alongside?: (startedAtEpochMs: number) => Promise<readonly ViewerOutcome[]>;
 }
 
 /** The state of the arm at one moment; byte counts are cumulative since the arm started. */
@@ -167,6 +173,11 @@ export interface ViewerOutcome {
   readonly problems: readonly string[];
   /** How it left; after an abrupt leave, `final` and the snapshot are from just before it. */
   readonly leaveKind: ArmLeaveKind;
+  /**
+   * True for a virtual viewer (the engine in Node, scripts/bench/virtual-viewer-plan.ts): no page,
+   * so no trace, loads or page cost. Absent for Chromium viewers.
+   */
+  readonly virtual?: true;
 }
 
 /** Everything an arm measured. */
@@ -232,6 +243,9 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
   const startedAtMs = Date.now();
   const timeline: TimelinePoint[] = [];
   const cpu = new CpuMeter();
+  const alongside = setup.alongside?.(startedAtMs);
+  // Awaited below; a failure while the pages fail too must not go unhandled.
+  alongside?.catch(() => undefined);
 
   const schedule =
     setup.schedule ?? staggeredSchedule(setup.viewers, setup.staggerMs, setup.watchMs);
@@ -308,8 +322,9 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
     for (const outcome of await viewingDone) {
       if (outcome.status === 'rejected') throw outcome.reason;
     }
+    const beside = (await alongside) ?? [];
     const everyone = joined.filter((entry): entry is JoinedViewer => entry !== undefined);
-    return await finish(setup, everyone, originBytesBefore, timeline, startedAtMs);
+    return await finish(setup, everyone, originBytesBefore, timeline, startedAtMs, beside);
   } finally {
     await viewingDone;
     const open = joined.filter((entry): entry is JoinedViewer => entry !== undefined);
@@ -383,6 +398,7 @@ async function finish(
   originBytesBefore: number,
   timeline: TimelinePoint[],
   startedAtMs: number,
+  beside: readonly ViewerOutcome[],
 ): Promise<ArmResult> {
   await setup.origin.counters.settled({ pathPrefix: setup.pathPrefix }, SETTLE_TIMEOUT_MS);
 
@@ -438,7 +454,7 @@ async function finish(
     }),
   );
   return {
-    viewers,
+    viewers: [...viewers, ...beside],
     originBytes: setup.origin.counters.mediaBytes(setup.pathPrefix) - originBytesBefore,
     timeline,
     startedAtEpochMs: startedAtMs,

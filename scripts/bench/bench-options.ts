@@ -72,6 +72,12 @@ export interface BenchOptions {
   readonly network: NetworkScenario | undefined;
   /** Seed of the network plan (`--seed`, 0..4294967295). Default {@link DEFAULT_NETWORK_SEED}. */
   readonly seed: number;
+  /**
+   * Virtual viewers (the engine in Node with a playback model of hls.js, test/support/virtual-viewer)
+   * in each arm beside the Chromium ones (`--virtual-peers`, 0..{@link MAX_VIRTUAL_PEERS}); needs
+   * `--network` and an hls.js stream. Default 0.
+   */
+  readonly virtualPeers: number;
   /** One JSON line per scenario instead of a table. */
   readonly json: boolean;
   /** Where charts and diagnostics go. Default 'artifacts/bench'. */
@@ -110,6 +116,9 @@ export function shakaConfigFor(
   return { ...given, streaming: { ...SHAKA_LIVE_STREAMING_DEFAULTS, ...givenStreaming } };
 }
 
+/** Most virtual viewers an arm may run (`--virtual-peers`): the issue's swarm has 24. */
+export const MAX_VIRTUAL_PEERS = 64;
+
 /** Seed of the network plan when `--network` is given without `--seed`. */
 export const DEFAULT_NETWORK_SEED = 1;
 
@@ -143,6 +152,8 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
                        nat and mixed): clean | lossy | nat | uplink | churn | slow-cpu | mixed;
                        implies --browser-per-viewer (default: no lab)
   --seed N             seed of the network plan, 0..4294967295 (default ${DEFAULT_NETWORK_SEED}; needs --network)
+  --virtual-peers N    virtual viewers (the engine in Node, a model of hls.js) per arm beside the
+                       Chromium ones, 0..${MAX_VIRTUAL_PEERS} (default 0; needs --network, hls.js)
   --out DIR            charts and diagnostics directory (default artifacts/bench)
   --json               one JSON line per scenario instead of a table`;
 
@@ -228,6 +239,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
         'browser-per-viewer': { type: 'boolean' },
         network: { type: 'string' },
         seed: { type: 'string' },
+        'virtual-peers': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -285,6 +297,23 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
   if (network !== undefined && attackers > 0) {
     throw new BenchUsageError('--attackers cannot be combined with --network (yet)');
   }
+  const virtualPeers = numberOption(
+    'virtual-peers',
+    values['virtual-peers'],
+    0,
+    (n) => isInteger(n) && n >= 0 && n <= MAX_VIRTUAL_PEERS,
+    `0..${MAX_VIRTUAL_PEERS}`,
+  );
+  if (virtualPeers > 0 && network === undefined) {
+    throw new BenchUsageError(
+      '--virtual-peers runs viewers in the network lab: it needs --network',
+    );
+  }
+  if (virtualPeers > 0 && (engine !== 'hlsjs' || protocol !== 'hls')) {
+    throw new BenchUsageError(
+      '--virtual-peers needs an hls.js stream (virtual viewers model hls.js playing HLS)',
+    );
+  }
   return {
     modes: mode === undefined ? ['live', 'vod'] : [mode],
     peers: numberOption(
@@ -317,6 +346,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
       (n) => isInteger(n) && n >= 0 && n <= 0xffff_ffff,
       'an integer 0..4294967295',
     ),
+    virtualPeers,
     json: values.json === true,
     outDir: values.out ?? 'artifacts/bench',
   };

@@ -12,7 +12,8 @@
  * With `--network SCENARIO`, each arm runs in a fresh network lab built from the scenario's seeded
  * plan (network-scenarios.ts, network-lab.ts): every viewer in its own Chromium process in its
  * slot's namespace, churn carried out as planned, and the line gains the network fields
- * (network-report.ts).
+ * (network-report.ts). With `--virtual-peers N` the plan's virtual viewers run beside them as
+ * viewer processes in their slots' namespaces (virtual-viewer-plan.ts, virtual-viewer-fleet.ts).
  *
  * Run it through scripts/bench/run.sh (what `npm run bench` does): it needs the network namespace
  * of scripts/netns-run.sh, in which Chromium's WebRTC peers can reach each other.
@@ -36,6 +37,7 @@ import { attackFigures, type AttackFigures } from './attack-report.js';
 import {
   runArm,
   type ArmResult,
+  type ArmSetup,
   type ScheduledViewer,
   type TimelinePoint,
   type ViewerOpener,
@@ -50,9 +52,16 @@ import {
 } from './bench-options.js';
 import { ROOT_DIR, startBenchStack, type BenchStack } from './bench-stack.js';
 import { armDiagnostics, formatDiagnostics, startupBreakdown } from './diagnostics.js';
-import { assertNetworkLabSupport, claimBenchLabAddress, startArmLab } from './network-lab.js';
+import {
+  assertNetworkLabSupport,
+  claimBenchLabAddress,
+  startArmLab,
+  type ArmLab,
+} from './network-lab.js';
 import { networkFigures, type NetworkFigures } from './network-report.js';
 import { planNetworkScenario, type NetworkPlan } from './network-scenarios.js';
+import { VirtualViewerFleet } from './virtual-viewer-fleet.js';
+import { planVirtualProcesses, virtualViewerOutcome } from './virtual-viewer-plan.js';
 import { playerPageFor, type PlayerPage } from './player-pages.js';
 import { originDigests, readOriginFile } from './origin-files.js';
 import { formatScenario } from './report-table.js';
@@ -214,6 +223,7 @@ async function runScenarioArm(
   const label = `${mode} ${p2p ? (attackerCount > 0 ? 'p2p+attack' : 'p2p') : 'baseline'}`;
   const swarmId = `bench-${mode}-${runId}`;
   const hostile: HostilePeer[] = [];
+  let fleet: VirtualViewerFleet | undefined;
   const armLab =
     context.plan === undefined
       ? undefined
@@ -243,9 +253,31 @@ async function runScenarioArm(
             openViewer: browserPerViewerOpener((index) => armLab.placement(index)),
             rtcConfig: { iceServers: armLab.iceServers.map((server) => ({ ...server })) },
           };
-    const arm = await runArmOf(context, mode, { p2p, src, session, label, swarmId, lab });
+    fleet =
+      armLab === undefined || context.plan === undefined || context.plan.virtualViewers === 0
+        ? undefined
+        : virtualFleet(context, armLab, { mode, p2p, src, label, swarmId });
+    const alongside =
+      fleet === undefined
+        ? undefined
+        : async (startedAtEpochMs: number) => {
+            fleet?.start(startedAtEpochMs);
+            const runs = (await fleet?.finish(startedAtEpochMs)) ?? [];
+            return runs.map(virtualViewerOutcome);
+          };
+    const arm = await runArmOf(context, mode, {
+      p2p,
+      src,
+      session,
+      label,
+      swarmId,
+      lab,
+      alongside,
+    });
     return { arm, attackers: hostile.map((peer) => peer.report()) };
   } finally {
+    // No viewer process outlives its arm (the lab's destroy would kill them too).
+    fleet?.destroy();
     await Promise.all(hostile.map((peer) => peer.destroy()));
     await armLab?.destroy();
   }
@@ -264,11 +296,14 @@ function runArmOf(
     readonly lab:
       | { readonly openViewer: ViewerOpener; readonly rtcConfig: Record<string, unknown> }
       | undefined;
+    /** The arm's virtual viewers (see `ArmSetup.alongside`), when it has any. */
+    readonly alongside: ArmSetup['alongside'];
   },
 ): Promise<ArmResult> {
   const { options, stack } = context;
-  const { p2p, src, session, label, swarmId, lab } = arm;
+  const { p2p, src, session, label, swarmId, lab, alongside } = arm;
   return runArm({
+    ...(alongside === undefined ? {} : { alongside }),
     label,
     openViewer: lab?.openViewer ?? context.openViewer,
     origin: stack.origin,
@@ -302,6 +337,52 @@ function runArmOf(
           `cpu ${point.cpuBusy === undefined ? 'n/a' : `${Math.round(point.cpuBusy * 100)} %`}`,
       );
     },
+  });
+}
+
+/**
+ * The virtual viewers of an arm: the plan's viewer processes in their slots' namespaces, with the
+ * Chromium viewers' stream URL, trackers, ICE servers and (P2P arm) engine configuration and swarm.
+ *
+ * They open the same `http://127.0.0.1:<port>` URLs as the Chromium viewers, through the same
+ * loopback forward of their namespace (network-lab.ts), although Node needs no secure context and
+ * could use the lab address directly: the same URLs give the same swarm and segment identities
+ * (the engine keys segments by URL) and the same tracker URL, and the traffic takes exactly the
+ * Chromium viewers' path through NAT, shaping and loss, so the two groups differ in the player only.
+ */
+function virtualFleet(
+  context: ScenarioContext,
+  armLab: ArmLab,
+  arm: {
+    readonly mode: BenchMode;
+    readonly p2p: boolean;
+    readonly src: string;
+    readonly label: string;
+    readonly swarmId: string;
+  },
+): VirtualViewerFleet {
+  const { options, stack, plan } = context;
+  if (plan === undefined) throw new Error('virtual viewers need a network plan');
+  return new VirtualViewerFleet({
+    label: arm.label,
+    processes: planVirtualProcesses(plan),
+    spec: {
+      streamUrl: arm.src,
+      mode: arm.mode,
+      trackers: stack.p2pConfig.trackers,
+      iceServers: armLab.iceServers.map((server) => ({ ...server, urls: [...server.urls] })),
+      p2p: arm.p2p,
+      engineConfig: arm.p2p
+        ? { ...integrityConfig(options), ...options.engineConfig, swarmId: arm.swarmId }
+        : {},
+      seed: plan.seed,
+    },
+    spawnIn: (slot) => {
+      const namespace = armLab.lab.viewer(slot.slotId).namespace;
+      return (command, args, spawnOptions) =>
+        armLab.lab.runIn(namespace, command, args, spawnOptions);
+    },
+    log: progress,
   });
 }
 
@@ -373,6 +454,7 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
     engineConfig: options.engineConfig,
     shakaConfig: shakaConfigFor(options, mode) ?? null,
     build: context.stack.bundleDigest,
+    virtualPeers: context.plan?.virtualViewers ?? 0,
   };
   const attacked =
     options.attackers > 0 ? ` and ${options.attackers} ${options.attack} attacker(s)` : '';
@@ -380,7 +462,11 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
     context.plan === undefined
       ? ''
       : `, network '${context.plan.scenario}' seed ${context.plan.seed}`;
-  progress(`${mode}: P2P arm (${options.peers} viewers${attacked}${inLab})`);
+  const virtual =
+    context.plan === undefined || context.plan.virtualViewers === 0
+      ? ''
+      : ` and ${context.plan.virtualViewers} virtual`;
+  progress(`${mode}: P2P arm (${options.peers} viewers${virtual}${attacked}${inLab})`);
   const p2pRun = await runScenarioArm(context, mode, { p2p: true, attackers: options.attackers });
   const p2p = p2pRun.arm;
   progress(`${mode}: baseline arm (${options.player} without the engine)`);
@@ -465,7 +551,7 @@ async function main(): Promise<number> {
         scenario: options.network,
         seed: options.seed,
         chromiumViewers: options.peers,
-        virtualViewers: 0,
+        virtualViewers: options.virtualPeers,
         staggerMs: options.staggerSeconds * 1000,
         watchMs: options.seconds * 1000,
       });

@@ -8,6 +8,7 @@
 import type { EngineStats } from '../../core/model/stats.js';
 import type { ArmResult, ViewerOutcome } from './arm-runner.js';
 import type { NetworkPlan, NetworkScenario } from './network-scenarios.js';
+import { viewerGroupFigures, type ViewerGroupFigures } from './virtual-viewer-plan.js';
 
 /** P2P download bytes of an arm by the path of the connection they came over. */
 export interface BytesByPathFigures {
@@ -21,7 +22,7 @@ export interface BytesByPathFigures {
 export interface NetworkFigures {
   readonly network: NetworkScenario;
   readonly seed: number;
-  /** Virtual (Node) viewers per arm; 0 until they are wired into the bench. */
+  /** Virtual (Node) viewers present at a time per arm (the plan's virtual slots). */
   readonly virtualPeers: number;
   /**
    * P2P bytes the P2P arm's viewers downloaded over TURN-relayed connections (an operator pays
@@ -44,6 +45,13 @@ export interface NetworkFigures {
   readonly pagesCrashed: number;
   /** Viewers of the P2P arm that took a slot after its occupant was killed. */
   readonly replacementsJoined: number;
+  /**
+   * The Chromium viewers' own figures (offload from their played vs HTTP bytes, startup, stalls):
+   * with {@link NetworkFigures.virtual}, the model's validation (offload within 0.03) in one run.
+   */
+  readonly chromium: ViewerGroupFigures;
+  /** The virtual viewers' own figures; null when the plan has none. */
+  readonly virtual: ViewerGroupFigures | null;
 }
 
 /** Bytes by path of one viewer's engine stats, from `p2pBytesByPath` or flat relay counters. */
@@ -113,19 +121,24 @@ export function networkFigures(
       ? null
       : Math.round(((playedBytes - p2p.originBytes - byPath.relayed) / playedBytes) * 10_000) /
         10_000;
-  const chromium = plan.viewers.filter((viewer) => viewer.kind === 'chromium');
+  const isVirtual = (viewer: ViewerOutcome): boolean => viewer.virtual === true;
   return {
     network: plan.scenario,
     seed: plan.seed,
-    virtualPeers: 0,
+    virtualPeers: plan.virtualViewers,
     turnRelayedBytes: byPath?.relayed ?? null,
     p2pBytesByPath: byPath ?? null,
     offloadExcludingTurn,
-    plannedAbruptLeaves: chromium.filter((viewer) => viewer.leaveKind !== 'session-end').length,
+    plannedAbruptLeaves: plan.viewers.filter((viewer) => viewer.leaveKind !== 'session-end').length,
     abruptLeaves: abrupt(p2p.viewers),
     baselineAbruptLeaves: abrupt(baseline.viewers),
     processesKilled: p2p.viewers.filter((viewer) => viewer.leaveKind === 'process-killed').length,
     pagesCrashed: p2p.viewers.filter((viewer) => viewer.leaveKind === 'page-crashed').length,
-    replacementsJoined: Math.max(0, p2p.viewers.length - plan.chromiumViewers),
+    replacementsJoined: Math.max(
+      0,
+      p2p.viewers.length - plan.chromiumViewers - plan.virtualViewers,
+    ),
+    chromium: viewerGroupFigures(p2p, baseline, (viewer) => !isVirtual(viewer)),
+    virtual: plan.virtualViewers === 0 ? null : viewerGroupFigures(p2p, baseline, isVirtual),
   };
 }

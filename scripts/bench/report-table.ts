@@ -1,6 +1,7 @@
 /** The bench's human-readable output: one block per scenario, P2P arm beside the baseline. */
 import type { AttackFigures } from './attack-report.js';
 import type { NetworkFigures } from './network-report.js';
+import type { ViewerGroupFigures } from './virtual-viewer-plan.js';
 import type { ScenarioReport } from './scenario-report.js';
 
 function megabytes(bytes: number): string {
@@ -72,6 +73,21 @@ function networkLines(report: Partial<NetworkFigures>): string[] {
       `${report.baselineAbruptLeaves ?? 0}) of ${report.plannedAbruptLeaves ?? 0} planned: ` +
       `${report.processesKilled ?? 0} killed, ${report.pagesCrashed ?? 0} crashed, ` +
       `${report.replacementsJoined ?? 0} replacement(s) joined`,
+    ...groupLine('chromium', report.chromium),
+    ...groupLine('virtual', report.virtual),
+  ];
+}
+
+/** One viewer group's sub-figures (`--virtual-peers`), else none. */
+function groupLine(name: string, group: ViewerGroupFigures | null | undefined): string[] {
+  if (group === null || group === undefined) return [];
+  const offload = group.offload === null ? 'n/a' : percent(group.offload);
+  const startup = (ms: number | null): string => (ms === null ? 'n/a' : `${ms} ms`);
+  return [
+    `  ${name}: ${group.viewers} viewers, offload ${offload} (played vs HTTP bytes), startup ` +
+      `median ${startup(group.startupMsMedian)} (baseline ${startup(group.baselineStartupMsMedian)}` +
+      `), p95 ${startup(group.startupMsP95)}, stalls ${group.stalls} / ${group.stallMs} ms ` +
+      `(baseline ${group.baselineStalls} / ${group.baselineStallMs} ms)`,
   ];
 }
 

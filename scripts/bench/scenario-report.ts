@@ -27,6 +27,11 @@ export interface ScenarioSpec {
   readonly shakaConfig: Readonly<Record<string, unknown>> | null;
   /** Digest of the bundle measured (see BenchStack.bundleDigest). */
   readonly build: string;
+  /**
+   * Virtual viewers beside the `peers` Chromium ones (`--virtual-peers`): the swarm, hence the
+   * ideal offload, counts both. Default 0.
+   */
+  readonly virtualPeers?: number;
 }
 
 /** The JSON line of one scenario (byte counts are media segment bytes, init segments excluded). */
@@ -294,7 +299,7 @@ export function scenarioReport(
   const withP2P = figuresOf(p2p);
   const without = figuresOf(baseline);
   const originOffload = withP2P.playedBytes > 0 ? 1 - p2p.originBytes / withP2P.playedBytes : 0;
-  const idealOffload = 1 - 1 / spec.peers;
+  const idealOffload = 1 - 1 / (spec.peers + (spec.virtualPeers ?? 0));
   const distinctBytes = distinctSegmentBytes(p2p);
   const reachableOffload = withP2P.playedBytes > 0 ? 1 - distinctBytes / withP2P.playedBytes : 0;
   const unavoidableBytes = originFetches.distinct.bytes + originFetches.beforeFirstPeer.bytes;

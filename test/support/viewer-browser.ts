@@ -148,6 +148,62 @@ export async function crashPage(page: Page): Promise<void> {
   });
 }
 
+/**
+ * Wrapper directories of this process's live viewer browsers: removed by `destroy()`, and also on
+ * `exit`, SIGINT and SIGTERM, so an interrupted run leaves no `p2pml-viewer-browser-*` behind.
+ */
+const liveWrapperDirs = new Set<string>();
+let wrapperCleanupInstalled = false;
+
+function removeWrapperDirsSync(): void {
+  for (const dir of liveWrapperDirs) rmSync(dir, { recursive: true, force: true });
+  liveWrapperDirs.clear();
+}
+
+function onWrapperSignal(signal: NodeJS.Signals): void {
+  removeWrapperDirsSync();
+  uninstallWrapperCleanup();
+  // This handler stood in for the default action (exit). Once every handler of this signal has
+  // run: with none left, or one (e.g. the network lab's, which exits when it is the last), send
+  // the signal again so the process ends as it would have without us.
+  setImmediate(() => {
+    if (process.listenerCount(signal) <= 1) process.kill(process.pid, signal);
+  });
+}
+
+function uninstallWrapperCleanup(): void {
+  if (!wrapperCleanupInstalled) return;
+  wrapperCleanupInstalled = false;
+  process.removeListener('exit', removeWrapperDirsSync);
+  process.removeListener('SIGINT', onWrapperSignal);
+  process.removeListener('SIGTERM', onWrapperSignal);
+}
+
+/** Creates a wrapper directory that is removed on exit or signal if `releaseWrapperDir` is not. */
+function claimWrapperDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'p2pml-viewer-browser-'));
+  liveWrapperDirs.add(dir);
+  if (!wrapperCleanupInstalled) {
+    wrapperCleanupInstalled = true;
+    process.on('exit', removeWrapperDirsSync);
+    process.on('SIGINT', onWrapperSignal);
+    process.on('SIGTERM', onWrapperSignal);
+  }
+  return dir;
+}
+
+/** Removes a wrapper directory now (idempotent). */
+function releaseWrapperDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  liveWrapperDirs.delete(dir);
+  if (liveWrapperDirs.size === 0) uninstallWrapperCleanup();
+}
+
+/** The number of wrapper directories this process still holds (for tests). */
+export function liveViewerBrowserWrapperDirs(): number {
+  return liveWrapperDirs.size;
+}
+
 /** The wrapper that runs Chromium in `netns`, in a private directory; returns its path. */
 function writeNetnsWrapper(dir: string, netns: string): string {
   const file = path.join(dir, 'chromium-in-netns.sh');
@@ -186,7 +242,7 @@ export async function launchViewerBrowser(options: ViewerBrowserOptions): Promis
     if (netns === undefined) {
       browser = await launchBrowser({ extraArgs: [marker] });
     } else {
-      wrapperDir = mkdtempSync(path.join(tmpdir(), 'p2pml-viewer-browser-'));
+      wrapperDir = claimWrapperDir();
       const executablePath = writeNetnsWrapper(wrapperDir, netns);
       browser = await launchBrowser({
         executablePath,
@@ -200,7 +256,7 @@ export async function launchViewerBrowser(options: ViewerBrowserOptions): Promis
       });
     }
   } catch (error) {
-    if (wrapperDir !== undefined) rmSync(wrapperDir, { recursive: true, force: true });
+    if (wrapperDir !== undefined) releaseWrapperDir(wrapperDir);
     throw error;
   }
   const pid = pidsWithArgument(marker)[0];
@@ -246,7 +302,7 @@ export async function launchViewerBrowser(options: ViewerBrowserOptions): Promis
         try {
           if (browser.isConnected()) await browser.close();
         } finally {
-          if (wrapperDir !== undefined) rmSync(wrapperDir, { recursive: true, force: true });
+          if (wrapperDir !== undefined) releaseWrapperDir(wrapperDir);
         }
       })();
       return destroyed;

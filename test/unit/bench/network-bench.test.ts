@@ -94,14 +94,26 @@ interface ViewerShape {
   readonly p2pBytes?: number;
   readonly stats?: Record<string, unknown>;
   readonly leaveKind?: ArmLeaveKind;
+  readonly virtual?: true;
+  readonly httpBytes?: number;
+  readonly startupMs?: number;
+  readonly stalls?: number;
 }
 
 function viewer(shape: ViewerShape): ViewerOutcome {
   const engineStats =
-    shape.p2pBytes === undefined ? undefined : { p2pBytes: shape.p2pBytes, ...shape.stats };
+    shape.p2pBytes === undefined
+      ? undefined
+      : { p2pBytes: shape.p2pBytes, httpBytes: shape.httpBytes ?? 0, ...shape.stats };
+  const playback = {
+    stalls: { count: shape.stalls ?? 0, totalMs: (shape.stalls ?? 0) * 100 },
+    startup: { startedAtMs: 0, playingAtMs: shape.startupMs },
+  };
   return {
     final: { mediaBytes: shape.mediaBytes, engineStats },
+    playback,
     leaveKind: shape.leaveKind ?? 'session-end',
+    ...(shape.virtual === undefined ? {} : { virtual: true }),
   } as unknown as ViewerOutcome;
 }
 
