@@ -11,6 +11,12 @@ export interface PeerChannel {
    * is closed or the message exceeds {@link PeerChannel.maxMessageSize}.
    */
   send(data: Uint8Array): void;
+  /**
+   * True when `send` has copied `data` by the time it returns (RTCDataChannel's does), so the
+   * caller may reuse the buffer for the next message. Absent or false: the channel may keep `data`,
+   * which must then stay unchanged.
+   */
+  readonly copiesOnSend?: boolean;
   /** Bytes queued by `send` and not yet handed to the network, for back-pressure. */
   readonly bufferedAmount: number;
   /** Largest message `send` accepts, in bytes (SCTP `maxMessageSize`); 0 when unknown. */

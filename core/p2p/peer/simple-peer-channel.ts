@@ -45,6 +45,8 @@ export function simplePeerChannel(peer: SimplePeerLike): PeerChannel {
     send(data) {
       peer.send(data);
     },
+    // simple-peer hands `data` straight to RTCDataChannel.send, which copies it before returning.
+    copiesOnSend: true,
     get bufferedAmount() {
       return peer._channel?.bufferedAmount ?? peer.bufferSize ?? 0;
     },

@@ -4,6 +4,7 @@
  * programming error and throws a RangeError.
  */
 import { ByteWriter } from './byte-writer.js';
+import { varintByteLength, writeVarint } from './varint.js';
 import {
   ABSENT_REASONS,
   MAX_DIGEST_BYTES,
@@ -42,7 +43,7 @@ export function maxChunkPayloadBytes(maxMessageBytes: number): number {
  * @throws RangeError when a field is out of range (negative, not an integer, too long a list, ...)
  */
 export function encodeMessage(message: PeerMessage): Uint8Array {
-  const writer = new ByteWriter(message.type === 'data-chunk' ? message.payload.length + 8 : 64);
+  const writer = new ByteWriter(initialCapacity(message));
   writer.byte(PROTOCOL_VERSION).byte(MESSAGE_TYPE_CODES[message.type]);
   switch (message.type) {
     case 'hello':
@@ -109,6 +110,50 @@ export function encodeMessage(message: PeerMessage): Uint8Array {
       break;
   }
   return writer.finish();
+}
+
+/**
+ * Encodes DATA_CHUNK (`requestId`, `payload`), byte for byte as {@link encodeMessage} does, into
+ * the start of `scratch` when it is large enough, and returns the view of the message there: no
+ * allocation and no fresh memory touched per chunk. Without `scratch`, or when it is too small, the
+ * message gets a new buffer of its exact size. Reuse `scratch` for the next chunk only after the
+ * returned bytes were copied away (a channel whose `send` copies, such as RTCDataChannel's).
+ * @throws RangeError when `requestId` is not a u32 or `payload` is empty
+ */
+export function encodeDataChunk(
+  requestId: number,
+  payload: Uint8Array,
+  scratch?: Uint8Array,
+): Uint8Array {
+  check(
+    Number.isInteger(requestId) && requestId >= 0 && requestId <= MAX_REQUEST_ID,
+    'requestId must be an unsigned 32-bit integer',
+  );
+  check(payload.length > 0, 'data-chunk.payload must not be empty');
+  const messageBytes = 2 + varintByteLength(requestId) + payload.length;
+  const target =
+    scratch !== undefined && scratch.length >= messageBytes
+      ? scratch.subarray(0, messageBytes)
+      : new Uint8Array(messageBytes);
+  target[0] = PROTOCOL_VERSION;
+  target[1] = MESSAGE_TYPE_CODES['data-chunk'];
+  target.set(payload, writeVarint(target, 2, requestId));
+  return target;
+}
+
+/**
+ * Buffer size to start encoding `message` with. A DATA_CHUNK (the bulk of all traffic) gets its
+ * exact encoded size, so {@link ByteWriter.finish} hands the buffer over without a second copy of
+ * the payload; an invalid request id falls back to the longest varint and fails in the encoder.
+ */
+function initialCapacity(message: PeerMessage): number {
+  if (message.type !== 'data-chunk') return 64;
+  const { requestId } = message;
+  const idBytes =
+    Number.isInteger(requestId) && requestId >= 0 && requestId <= MAX_REQUEST_ID
+      ? varintByteLength(requestId)
+      : 5;
+  return 2 + idBytes + message.payload.length;
 }
 
 function writeRequestId(writer: ByteWriter, requestId: number): void {
