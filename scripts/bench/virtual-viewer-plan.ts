@@ -172,7 +172,7 @@ export interface VirtualViewerRun {
 /**
  * A virtual viewer as one of its arm's viewers: the figures the report reads (media bytes played,
  * engine HTTP/P2P/upload bytes, stalls, startup, delivered segments) in a Chromium viewer's shape.
- * Its P2P bytes count as `unknown` path: viewer results do not split them by path.
+ * Its P2P bytes count by the path its engine reports (`unknown` from a result without paths).
  */
 export function virtualViewerOutcome(run: VirtualViewerRun): ViewerOutcome {
   const { result } = run;
@@ -202,7 +202,11 @@ export function virtualViewerOutcome(run: VirtualViewerRun): ViewerOutcome {
       segments: { http: 0, p2p: 0, cache: 0 },
       peers: result.peers,
       storeBytes: 0,
-      p2pBytesByPath: { direct: 0, relayed: 0, unknown: result.engineBytes.p2p },
+      p2pBytesByPath: result.p2pBytesByPath ?? {
+        direct: 0,
+        relayed: 0,
+        unknown: result.engineBytes.p2p,
+      },
     },
   };
   const segments: HarnessSegment[] = (result.segments ?? []).map((segment) => ({

@@ -88,6 +88,18 @@ export class ViewerGroup {
         });
       }, index * spec.staggerMs);
       this.timers.push(timer);
+      // Each viewer watches `seconds` from its own start, as a Chromium viewer of the bench does;
+      // the process ends with the last one.
+      if (spec.seconds > 0) {
+        this.timers.push(
+          setTimeout(
+            () => {
+              viewer.destroy();
+            },
+            index * spec.staggerMs + spec.seconds * 1000,
+          ),
+        );
+      }
     });
     if (spec.progressIntervalMs > 0) {
       this.progressTimer = setInterval(() => {

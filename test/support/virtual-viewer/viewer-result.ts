@@ -3,6 +3,7 @@
  * (startup, stalls, bytes by source, ABR switches, request timing) and one record per delivered
  * segment (its SHA-256, so a test can prove the bytes equal the origin's). Plain JSON data.
  */
+import type { BytesByPath } from '../../../core/model/stats.js';
 import type { SegmentSource } from '../../../core/model/segment.js';
 
 /** One segment request, as the player made it. */
@@ -69,6 +70,8 @@ export interface ViewerResult {
   readonly deliveredBytes: { readonly http: number; readonly p2p: number; readonly cache: number };
   /** The engine's counters (network bytes, abandoned transfers included), 0 without engine. */
   readonly engineBytes: { readonly http: number; readonly p2p: number; readonly upload: number };
+  /** The engine's P2P download bytes by connection path (direct, TURN-relayed), when it has any. */
+  readonly p2pBytesByPath?: BytesByPath;
   /** Bytes of init segments and playlists (loaded by hls.js's own loader, never by the engine). */
   readonly otherHttpBytes: number;
   /** Peers connected at the end. */

@@ -198,6 +198,7 @@ export class VirtualViewer {
         p2p: engineStats?.p2pBytes ?? 0,
         upload: engineStats?.uploadBytes ?? 0,
       },
+      ...(engineStats?.p2pBytesByPath ? { p2pBytesByPath: { ...engineStats.p2pBytesByPath } } : {}),
       otherHttpBytes: this.otherHttpBytes,
       peers: engineStats?.peers ?? 0,
       requestErrors: this.requestErrors,
