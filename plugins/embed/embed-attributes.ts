@@ -43,12 +43,12 @@ export const EMBED_ATTRIBUTE_NAMES: readonly string[] = [
 ];
 
 /** Short forms accepted in `data-type`, besides full MIME types. */
-const TYPE_SHORTHANDS: Readonly<Record<string, string>> = {
-  hls: 'application/x-mpegURL',
-  m3u8: 'application/x-mpegURL',
-  dash: 'application/dash+xml',
-  mpd: 'application/dash+xml',
-};
+const TYPE_SHORTHANDS: ReadonlyMap<string, string> = new Map([
+  ['hls', 'application/x-mpegURL'],
+  ['m3u8', 'application/x-mpegURL'],
+  ['dash', 'application/dash+xml'],
+  ['mpd', 'application/dash+xml'],
+]);
 
 /** MIME types `data-type` may hold (compared case-insensitively). */
 const KNOWN_TYPES = new Set([
@@ -150,7 +150,7 @@ function readSource(
   let type: string | undefined;
   if (attributes.type !== undefined && attributes.type.trim() !== '') {
     const given = attributes.type.trim();
-    type = TYPE_SHORTHANDS[given.toLowerCase()] ?? given;
+    type = TYPE_SHORTHANDS.get(given.toLowerCase()) ?? given;
     if (!KNOWN_TYPES.has(type.split(';')[0]?.trim().toLowerCase() ?? '')) {
       problems.push(
         `data-type="${given}" ignored: expected hls, dash or an HLS/DASH MIME type; ` +

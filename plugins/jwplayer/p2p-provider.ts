@@ -141,7 +141,9 @@ export function createP2PProviderClass(host: ProviderHost): JWProviderClass {
     }
 
     resize(_width: number, _height: number, stretching: string): void {
-      this.video.style.objectFit = OBJECT_FIT[stretching] ?? 'contain';
+      this.video.style.objectFit = Object.hasOwn(OBJECT_FIT, stretching)
+        ? (OBJECT_FIT[stretching] ?? 'contain')
+        : 'contain';
     }
 
     setVisibility(visible: boolean): void {

@@ -53,6 +53,9 @@ const attributeValue = fc.oneof(
         '\u0000',
         '\uD800',
         '"',
+        '__proto__',
+        'constructor',
+        'toString',
       ),
       { maxLength: 6 },
     )
@@ -117,6 +120,19 @@ describe('readEmbedAttributes (property)', () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+
+  it('treats names of Object.prototype members as unknown values, not as lookup hits', () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const settings = readEmbedAttributes(
+        { src: 'https://cdn.example/a/index.m3u8', type: name },
+        'https://site.example/',
+      );
+      expect(settings.source).toEqual({ src: 'https://cdn.example/a/index.m3u8' });
+      expect(settings.problems.some((problem) => problem.startsWith(`data-type="${name}"`))).toBe(
+        true,
+      );
+    }
   });
 
   it('reports each on/off attribute it could not read, naming it', () => {
