@@ -218,10 +218,20 @@ describe('network lab: NAT, loss and shaping', () => {
     );
   }
 
+  /**
+   * Datagrams that reached a probe's host on `socket`: those its socket received plus those the
+   * host's kernel dropped because the probe process was not scheduled before the socket's receive
+   * buffer filled (a loaded machine), which the lab did not drop.
+   */
+  async function arrivedCount(probe: JsonLinesChild, socket: string): Promise<number> {
+    const reply = await probe.request({ op: 'udp-count', socket });
+    return Number(reply.received) + Number(reply.bufferDrops);
+  }
+
   async function exchange(name: string): Promise<{ uplink: number; downlink: number }> {
     const labNow = requireLab();
     const probe = viewerProbe(name);
-    const before = Number((await server.request({ op: 'udp-count', socket: 'counter' })).received);
+    const before = await arrivedCount(server, 'counter');
     await probe.request({
       op: 'udp-send',
       socket: 'p',
@@ -230,14 +240,11 @@ describe('network lab: NAT, loss and shaping', () => {
       text: 'bulk',
       count: PACKETS,
     });
-    const received = await settledCount(
-      async () => Number((await server.request({ op: 'udp-count', socket: 'counter' })).received),
-      before,
-    );
+    const arrived = await settledCount(() => arrivedCount(server, 'counter'), before);
     const from = String((await server.request({ op: 'udp-count', socket: 'counter' })).lastFrom);
     expect(from.split(':')[0]).toBe(labNow.viewer(name).publicAddress);
     const [host, port] = from.split(':');
-    const viewerBefore = Number((await probe.request({ op: 'udp-count', socket: 'p' })).received);
+    const viewerBefore = await arrivedCount(probe, 'p');
     await server.request({
       op: 'udp-send',
       socket: 'counter',
@@ -246,11 +253,8 @@ describe('network lab: NAT, loss and shaping', () => {
       text: 'bulk',
       count: PACKETS,
     });
-    const viewerReceived = await settledCount(
-      async () => Number((await probe.request({ op: 'udp-count', socket: 'p' })).received),
-      viewerBefore,
-    );
-    return { uplink: received - before, downlink: viewerReceived - viewerBefore };
+    const viewerArrived = await settledCount(() => arrivedCount(probe, 'p'), viewerBefore);
+    return { uplink: arrived - before, downlink: viewerArrived - viewerBefore };
   }
 
   maybe('10 % loss drops about a tenth of the datagrams in each direction', async () => {

@@ -11,7 +11,9 @@
  *   as an `udp-message {socket, from, text}` event (default true).
  * - `udp-send {socket, host, port, text, count?}` → `{sent}`, paced (batches of 20 every 2 ms) so
  *   socket buffers do not drop what the test means the lab to drop.
- * - `udp-count {socket}` → `{received, lastFrom}` (`address:port` of the last sender).
+ * - `udp-count {socket}` → `{received, lastFrom, bufferDrops}` (`address:port` of the last sender;
+ *   `bufferDrops`: the namespace's UDP `RcvbufErrors`, datagrams that reached this host and were
+ *   dropped because a socket's receive buffer was full, i.e. this process was not scheduled in time).
  * - `tcp-listen {server, address, port, mode: 'sink'|'source', windowMs?}` → `{port}`; a sink
  *   emits `tcp-window {server, bytes, elapsedMs}` per connection.
  * - `tcp-connect {host, port, mode: 'sink'|'source', windowMs?}` → for a sink `{bytes, elapsedMs}`
@@ -21,6 +23,7 @@
  * connection; a source writes as fast as TCP lets it until the connection closes (at most 15 s).
  */
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import readline from 'node:readline';
 
@@ -33,6 +36,17 @@ const sockets = new Map<
 const servers = new Map<string, net.Server>();
 const SOURCE_LIMIT_MS = 15_000;
 const CHUNK = Buffer.alloc(64 * 1024, 0x61);
+
+/** The network namespace's UDP `RcvbufErrors` (/proc/net/snmp is per namespace). */
+function udpReceiveBufferDrops(): number {
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('Udp: '));
+  const names = lines[0]?.split(/\s+/) ?? [];
+  const values = lines[1]?.split(/\s+/) ?? [];
+  const index = names.indexOf('RcvbufErrors');
+  return index < 0 ? 0 : Number(values[index] ?? 0);
+}
 
 function emit(message: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify(message) + '\n');
@@ -155,7 +169,11 @@ async function handle(command: Command): Promise<Record<string, unknown>> {
     case 'udp-count': {
       const entry = sockets.get(text(command, 'socket'));
       if (entry === undefined) throw new Error('unknown socket');
-      return { received: entry.received, lastFrom: entry.lastFrom };
+      return {
+        received: entry.received,
+        lastFrom: entry.lastFrom,
+        bufferDrops: udpReceiveBufferDrops(),
+      };
     }
     case 'tcp-listen': {
       const name = text(command, 'server');
