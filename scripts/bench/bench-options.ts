@@ -49,7 +49,8 @@ export interface BenchOptions {
   readonly shakaConfig: Readonly<Record<string, unknown>> | undefined;
   /**
    * Hostile peers joining the P2P arm's swarm (0..{@link MAX_ATTACKERS}). Default 0. With any, each
-   * scenario also runs its P2P arm without them, for `offloadWithoutAttackers`.
+   * scenario also runs its P2P arm without them, for `offloadWithoutAttackers`. With `network`,
+   * each runs in a public namespace of the arm's lab.
    */
   readonly attackers: number;
   /** What the hostile peers do. Default 'wrong-bytes'. */
@@ -140,7 +141,8 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
                        '{"streaming":{"bufferingGoal":30}}'; live scenarios default to
                        '{"streaming":{"updateIntervalSeconds":0.1}}' (README's advice for live)
   --attackers N        hostile peers in the P2P arm's swarm, 0..4 (default 0); with any, the P2P arm
-                       also runs without them (offloadWithoutAttackers)
+                       also runs without them (offloadWithoutAttackers); with --network each joins
+                       from a public namespace of the lab of its own
   --attack KIND        what they do: wrong-bytes | stalled-prefix | oversized-map (default
                        wrong-bytes: the origin's segments with altered media payload and their own
                        matching SHA-256)
@@ -294,9 +296,6 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
     (n) => isInteger(n) && n >= 0 && n <= MAX_ATTACKERS,
     `0..${MAX_ATTACKERS}`,
   );
-  if (network !== undefined && attackers > 0) {
-    throw new BenchUsageError('--attackers cannot be combined with --network (yet)');
-  }
   const virtualPeers = numberOption(
     'virtual-peers',
     values['virtual-peers'],

@@ -7,7 +7,8 @@
  *
  * With `--attackers N`, N hostile peers (test/support/hostile-peer) join the P2P arm's swarm and
  * serve wrong bytes; every segment each player received is then compared with the origin's file,
- * and the P2P arm runs a second time without them for `offloadWithoutAttackers`.
+ * and the P2P arm runs a second time without them for `offloadWithoutAttackers`. With `--network`
+ * too, each runs as a process in a public namespace of the arm's lab (lab-hostile-peer.ts).
  *
  * With `--network SCENARIO`, each arm runs in a fresh network lab built from the scenario's seeded
  * plan (network-scenarios.ts, network-lab.ts): every viewer in its own Chromium process in its
@@ -56,6 +57,7 @@ import {
   assertNetworkLabSupport,
   claimBenchLabAddress,
   startArmLab,
+  startLabHostilePeer,
   type ArmLab,
 } from './network-lab.js';
 import { networkFigures, type NetworkFigures } from './network-report.js';
@@ -200,6 +202,44 @@ function integrityConfig(options: BenchOptions): Record<string, unknown> {
   return integrity === undefined ? {} : { integrity };
 }
 
+/** A hostile peer of an arm, in the bench's process or (`--network`) in the arm's lab. */
+interface ArmHostilePeer {
+  report(): Promise<HostilePeerReport>;
+  destroy(): Promise<void>;
+}
+
+/**
+ * Starts hostile peer `index` of an arm: in this process without a lab, or as a process in its own
+ * public namespace of the arm's lab (network-lab.ts), where the lab's viewers can reach it.
+ */
+async function startArmHostilePeer(
+  context: ScenarioContext,
+  armLab: ArmLab | undefined,
+  index: number,
+  arm: { readonly src: string; readonly swarmId: string },
+): Promise<ArmHostilePeer> {
+  const { options, stack } = context;
+  if (armLab === undefined) {
+    const peer: HostilePeer = await startHostilePeer({
+      manifestUrl: arm.src,
+      swarmId: arm.swarmId,
+      trackers: stack.p2pConfig.trackers,
+      behaviour: options.attack,
+      readSegment: (url, byteRange) => readOriginFile(MEDIA_DIR, url, byteRange),
+    });
+    return { report: () => Promise.resolve(peer.report()), destroy: () => peer.destroy() };
+  }
+  const namespace = armLab.attackerNamespaces[index];
+  if (namespace === undefined) throw new Error(`network lab: no namespace for attacker ${index}`);
+  return startLabHostilePeer(armLab.lab, namespace, {
+    manifestUrl: arm.src,
+    swarmId: arm.swarmId,
+    trackers: stack.p2pConfig.trackers,
+    behaviour: options.attack,
+    mediaDir: MEDIA_DIR,
+  });
+}
+
 /** One arm's result, with the hostile peers' reports when it had any. */
 interface ArmRun {
   readonly arm: ArmResult;
@@ -222,27 +262,20 @@ async function runScenarioArm(
   const src = sourceUrl(stack, options.stream, mode, session);
   const label = `${mode} ${p2p ? (attackerCount > 0 ? 'p2p+attack' : 'p2p') : 'baseline'}`;
   const swarmId = `bench-${mode}-${runId}`;
-  const hostile: HostilePeer[] = [];
+  const hostile: ArmHostilePeer[] = [];
   let fleet: VirtualViewerFleet | undefined;
   const armLab =
     context.plan === undefined
       ? undefined
-      : await startArmLab(context.plan, [originPort(stack), trackerPort(stack)]);
+      : await startArmLab(context.plan, [originPort(stack), trackerPort(stack)], attackerCount);
   try {
     for (let index = 0; index < attackerCount; index++) {
-      hostile.push(
-        await startHostilePeer({
-          manifestUrl: src,
-          swarmId,
-          trackers: stack.p2pConfig.trackers,
-          behaviour: options.attack,
-          readSegment: (url, byteRange) => readOriginFile(MEDIA_DIR, url, byteRange),
-        }),
-      );
+      hostile.push(await startArmHostilePeer(context, armLab, index, { src, swarmId }));
     }
     if (armLab !== undefined) {
       progress(
         `  ${label}: lab ${armLab.lab.id} (${armLab.lab.viewers.length} viewer namespaces` +
+          (attackerCount > 0 ? `, ${attackerCount} of them hostile peers` : '') +
           `${armLab.lab.turn === undefined ? '' : ', coturn'})`,
       );
     }
@@ -274,7 +307,7 @@ async function runScenarioArm(
       lab,
       alongside,
     });
-    return { arm, attackers: hostile.map((peer) => peer.report()) };
+    return { arm, attackers: await Promise.all(hostile.map((peer) => peer.report())) };
   } finally {
     // No viewer process outlives its arm (the lab's destroy would kill them too).
     fleet?.destroy();

@@ -19,9 +19,17 @@
  * Every Chromium viewer then runs in its slot's namespace (behind its NAT, on its shaped and lossy
  * link) with its slot's CPU throttle, and the P2P arm's engine gets the lab's STUN and TURN servers
  * when the plan has coturn.
+ *
+ * Hostile peers (`--attackers N`) join from inside the lab: each gets a namespace of its own beside
+ * the plan's slots (`a0`, `a1`…: public, no NAT, unshaped, no loss, so every viewer can reach it
+ * the way it reaches any public peer) and runs there as a process (lab-hostile-peer.ts).
  */
+import path from 'node:path';
+import type { HostileBehaviour, HostilePeerReport } from '../../test/support/hostile-peer/index.js';
 import { findTool, netLabSupport, runTool } from '../../test/support/netlab/commands.js';
 import { createNetLab, type LabIceServer, type NetLab } from '../../test/support/netlab/index.js';
+import { JsonLinesChild, REPOSITORY_ROOT } from '../../test/support/netlab/json-lines-child.js';
+import type { ViewerSpec } from '../../test/support/netlab/spec.js';
 import type { ViewerBrowserOptions } from '../../test/support/viewer-browser.js';
 import { BenchUsageError } from './bench-options.js';
 import { labSpecOf, type NetworkPlan } from './network-scenarios.js';
@@ -83,6 +91,8 @@ export interface ArmLab {
   readonly iceServers: readonly LabIceServer[];
   /** Where the viewer of plan slot `index` runs: its namespace and CPU throttle. */
   placement(index: number): Omit<ViewerBrowserOptions, 'name'>;
+  /** The namespaces of the arm's hostile peers (public, beside the plan's slots), in order. */
+  readonly attackerNamespaces: readonly string[];
   /** Removes the lab (and with it the bench's veth); idempotent. */
   destroy(): Promise<void>;
 }
@@ -138,8 +148,16 @@ async function forwardLoopback(namespace: string, ports: readonly number[]): Pro
  * viewer namespace's loopback `ports` (the origin's and tracker's) to the bench. On failure
  * whatever was built is removed before the error is rethrown.
  */
-export async function startArmLab(plan: NetworkPlan, ports: readonly number[]): Promise<ArmLab> {
-  const lab = await createNetLab(labSpecOf(plan));
+export async function startArmLab(
+  plan: NetworkPlan,
+  ports: readonly number[],
+  attackers = 0,
+): Promise<ArmLab> {
+  const planned = labSpecOf(plan);
+  const lab = await createNetLab({
+    ...planned,
+    viewers: [...planned.viewers, ...attackerViewerSpecs(attackers)],
+  });
   try {
     for (const viewer of lab.viewers) await forwardLoopback(viewer.namespace, ports);
     await runTool('ip', [
@@ -176,7 +194,89 @@ export async function startArmLab(plan: NetworkPlan, ports: readonly number[]): 
         cpuThrottleRate: slot.cpuThrottleRate,
       };
     },
+    attackerNamespaces: attackerViewerSpecs(attackers).map(
+      (spec) => lab.viewer(spec.name).namespace,
+    ),
     // The veth pair goes with the lab's internet namespace.
     destroy: () => lab.destroy(),
+  };
+}
+
+/**
+ * The lab viewers of `count` hostile peers: `a0`, `a1`… (plan slots are `c<k>` and `v<k>`), public
+ * (no NAT), unshaped and lossless: an attacker on a good line, whom every viewer can reach.
+ */
+export function attackerViewerSpecs(count: number): ViewerSpec[] {
+  return Array.from({ length: count }, (_, index) => ({
+    name: `a${index}`,
+    nat: 'none' as const,
+    lossPercent: 0,
+  }));
+}
+
+/** What a hostile peer in the lab is told (lab-hostile-peer.ts `LabHostilePeerSpec`). */
+export interface LabHostilePeerOptions {
+  readonly manifestUrl: string;
+  readonly swarmId: string;
+  readonly trackers: readonly string[];
+  readonly behaviour: HostileBehaviour;
+  readonly mediaDir: string;
+}
+
+/** A hostile peer running as a process in a lab namespace. */
+export interface LabHostilePeer {
+  readonly peerId: string;
+  /** Its counters now (asked over its JSON-lines channel). */
+  report(): Promise<HostilePeerReport>;
+  /** Leaves every swarm and ends its process (killed if it does not answer). Idempotent. */
+  destroy(): Promise<void>;
+}
+
+const HOSTILE_PEER_SCRIPT = path.join(REPOSITORY_ROOT, 'scripts/bench/lab-hostile-peer.ts');
+/** How long a hostile peer process may take to join its swarms (tsx start-up included), ms. */
+const HOSTILE_START_TIMEOUT_MS = 30_000;
+/** How long it may take to answer a report or stop, ms. */
+const HOSTILE_REPLY_TIMEOUT_MS = 10_000;
+
+/** Starts a hostile peer in `namespace` of `lab`; resolves once it joined its swarms. */
+export async function startLabHostilePeer(
+  lab: NetLab,
+  namespace: string,
+  options: LabHostilePeerOptions,
+): Promise<LabHostilePeer> {
+  const child = new JsonLinesChild(lab, namespace, HOSTILE_PEER_SCRIPT, [JSON.stringify(options)]);
+  let started;
+  try {
+    started = await child.waitFor(
+      (message) => message.event === 'started' || message.event === 'error',
+      HOSTILE_START_TIMEOUT_MS,
+      'the hostile peer joining its swarms',
+    );
+  } catch (error) {
+    await child.destroy();
+    throw error;
+  }
+  if (started.event === 'error' || typeof started.peerId !== 'string') {
+    await child.destroy();
+    throw new Error(`hostile peer in ${namespace} failed: ${String(started.message)}`);
+  }
+  const peerId = started.peerId;
+  let destroyed: Promise<void> | undefined;
+  return {
+    peerId,
+    report: async () => {
+      const reply = await child.request({ command: 'report' }, HOSTILE_REPLY_TIMEOUT_MS);
+      return reply.report as HostilePeerReport;
+    },
+    destroy: () => {
+      destroyed ??= child
+        .request({ command: 'stop' }, HOSTILE_REPLY_TIMEOUT_MS)
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .then(() => child.destroy());
+      return destroyed;
+    },
   };
 }
