@@ -117,6 +117,9 @@ export function shakaConfigFor(
   return { ...given, streaming: { ...SHAKA_LIVE_STREAMING_DEFAULTS, ...givenStreaming } };
 }
 
+/** DASH streams the virtual Shaka model reads (test/support/virtual-viewer/dash-manifest.ts). */
+const VIRTUAL_DASH_STREAMS: readonly string[] = ['dash-number', 'dash-timeline'];
+
 /** Most virtual viewers an arm may run (`--virtual-peers`): the issue's swarm has 24. */
 export const MAX_VIRTUAL_PEERS = 64;
 
@@ -154,8 +157,9 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
                        nat and mixed): clean | lossy | nat | uplink | churn | slow-cpu | mixed;
                        implies --browser-per-viewer (default: no lab)
   --seed N             seed of the network plan, 0..4294967295 (default ${DEFAULT_NETWORK_SEED}; needs --network)
-  --virtual-peers N    virtual viewers (the engine in Node, a model of hls.js) per arm beside the
-                       Chromium ones, 0..${MAX_VIRTUAL_PEERS} (default 0; needs --network, hls.js)
+  --virtual-peers N    virtual viewers (the engine in Node, a model of hls.js or Shaka) per arm
+                       beside the Chromium ones, 0..${MAX_VIRTUAL_PEERS} (default 0; needs --network,
+                       and hls.js playing HLS or Shaka playing dash-number/dash-timeline)
   --out DIR            charts and diagnostics directory (default artifacts/bench)
   --json               one JSON line per scenario instead of a table`;
 
@@ -308,9 +312,15 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
       '--virtual-peers runs viewers in the network lab: it needs --network',
     );
   }
-  if (virtualPeers > 0 && (engine !== 'hlsjs' || protocol !== 'hls')) {
+  const modelled =
+    (engine === 'hlsjs' && protocol === 'hls') ||
+    (engine === 'shaka' &&
+      protocol === 'dash' &&
+      VIRTUAL_DASH_STREAMS.includes(values.stream ?? 'dash-number'));
+  if (virtualPeers > 0 && !modelled) {
     throw new BenchUsageError(
-      '--virtual-peers needs an hls.js stream (virtual viewers model hls.js playing HLS)',
+      '--virtual-peers needs hls.js playing HLS or Shaka playing DASH (dash-number or ' +
+        'dash-timeline): virtual viewers model those two players',
     );
   }
   return {

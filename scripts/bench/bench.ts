@@ -63,7 +63,11 @@ import {
 import { networkFigures, type NetworkFigures } from './network-report.js';
 import { planNetworkScenario, type NetworkPlan } from './network-scenarios.js';
 import { VirtualViewerFleet } from './virtual-viewer-fleet.js';
-import { planVirtualProcesses, virtualViewerOutcome } from './virtual-viewer-plan.js';
+import {
+  planVirtualProcesses,
+  virtualPlayerSpec,
+  virtualViewerOutcome,
+} from './virtual-viewer-plan.js';
 import { playerPageFor, type PlayerPage } from './player-pages.js';
 import { originDigests, readOriginFile } from './origin-files.js';
 import { formatScenario } from './report-table.js';
@@ -409,6 +413,7 @@ function virtualFleet(
         ? { ...integrityConfig(options), ...options.engineConfig, swarmId: arm.swarmId }
         : {},
       seed: plan.seed,
+      ...virtualPlayerSpec(options.engine, shakaConfigFor(options, arm.mode)),
     },
     spawnIn: (slot) => {
       const namespace = armLab.lab.viewer(slot.slotId).namespace;

@@ -81,7 +81,7 @@ export interface OriginFetchBreakdown {
   /**
    * The part of `peerHadIt` requested before the requesting viewer's swarm for that stream had
    * connected to any peer: no scheduler could have taken these from a peer (a live joiner's
-   * startup segments, mostly).
+   * startup segments, mostly). Chromium viewers only: a virtual viewer reports no peer events.
    */
   readonly beforeFirstPeer: DeliveryGroup;
   /** One fetch of every segment fetched over HTTP at all: what the origin must serve in any case. */
@@ -300,7 +300,12 @@ export function classifyOriginFetches(arm: ArmResult): OriginFetchBreakdown {
       if (heldBefore.length > 0) {
         peerHadIt.count++;
         peerHadIt.bytes += segment.bytes;
-        if (segment.requestedAtMs < (firstPeerAt.get(segment.streamKey) ?? Infinity)) {
+        // A virtual viewer's trace has no peer events: when it got its first peer is unknown.
+        const knowsPeers = arm.viewers[viewerIndex]?.virtual !== true;
+        if (
+          knowsPeers &&
+          segment.requestedAtMs < (firstPeerAt.get(segment.streamKey) ?? Infinity)
+        ) {
           beforeFirstPeer.count++;
           beforeFirstPeer.bytes += segment.bytes;
         }

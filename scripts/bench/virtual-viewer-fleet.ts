@@ -1,9 +1,10 @@
 /**
  * Runs an arm's virtual viewers (issue 16 item 4): the processes of
  * {@link planVirtualProcesses}, each started at its planned time inside its slot's lab namespace
- * (`lab.runIn`), a churned one killed with SIGKILL at its planned leave, and collects every
- * viewer's result (a killed viewer's last `progress` line stands for it). Why processes, how they
- * are packed and how results join the arm: virtual-viewer-plan.ts.
+ * (`lab.runIn`), stopped (SIGTERM) at its last viewer's planned leave (a churned one killed
+ * with SIGKILL at its planned leave), and collects every viewer's result (a killed viewer's last
+ * `progress` line stands for it) with when it really played. Why processes, how they are packed
+ * and how results join the arm: virtual-viewer-plan.ts.
  *
  * Nothing outlives the fleet: `destroy()` kills every process it started, and so do this
  * process's `exit`, SIGINT and SIGTERM (Ctrl-C), whatever else is running.
@@ -23,8 +24,6 @@ import {
   type VirtualViewerRun,
 } from './virtual-viewer-plan.js';
 
-/** A process still running this long after its last viewer's planned end gets SIGTERM, ms. */
-const END_GRACE_MS = 15_000;
 /** A process still running this long after SIGTERM gets SIGKILL, ms. */
 const TERM_TIMEOUT_MS = 5000;
 /** How often a process that may be killed prints its viewers' figures (its last words), ms. */
@@ -91,7 +90,15 @@ export function liveViewerProcesses(): number {
 /** What every process of an arm shares in its spec. */
 export type FleetSpec = Pick<
   ViewerSpec,
-  'streamUrl' | 'mode' | 'trackers' | 'iceServers' | 'p2p' | 'engineConfig' | 'seed'
+  | 'streamUrl'
+  | 'mode'
+  | 'trackers'
+  | 'iceServers'
+  | 'p2p'
+  | 'engineConfig'
+  | 'seed'
+  | 'player'
+  | 'shakaConfig'
 >;
 
 /** An arm's virtual viewers. */
@@ -111,6 +118,8 @@ interface RunningProcess {
   readonly plan: VirtualProcessPlan;
   handle: ViewerProcessHandle | undefined;
   startedAtEpochMs: number | undefined;
+  /** When its `ready` line arrived: its first viewer's `start()` (after the process loaded). */
+  readyAtEpochMs: number | undefined;
   endedAtEpochMs: number | undefined;
   killed: boolean;
   startProblem: string | undefined;
@@ -168,6 +177,36 @@ export function lastFigures(
   return result ?? progress;
 }
 
+/** When a viewer process ran, epoch ms (see {@link viewerPresence}). */
+export interface ProcessTimes {
+  readonly spawnedAtEpochMs: number;
+  /** When it printed `ready` (its first viewer started); undefined when it never did. */
+  readonly readyAtEpochMs: number | undefined;
+  /** When it exited or was killed; undefined while it runs. */
+  readonly endedAtEpochMs: number | undefined;
+  /** Killed for churn (SIGKILL): its viewers stopped there and then. */
+  readonly killed: boolean;
+}
+
+/**
+ * When each viewer of a process really played, epoch ms: viewer _i_ started `i x staggerMs` after
+ * the process's `ready` (its spawn when it printed none) and stopped `watchMs` after its start
+ * (viewer-group.ts), or at the process's end if that came first (SIGTERM at the planned end, a
+ * kill). A viewer the process's end came before never played: it joined and left at once.
+ */
+export function viewerPresence(
+  plan: Pick<VirtualProcessPlan, 'viewers' | 'staggerMs' | 'watchMs'>,
+  times: ProcessTimes,
+): { joinedAtEpochMs: number; leftAtEpochMs: number }[] {
+  const firstStart = times.readyAtEpochMs ?? times.spawnedAtEpochMs;
+  const end = times.endedAtEpochMs ?? Infinity;
+  return plan.viewers.map((_, index) => {
+    const joinedAtEpochMs = Math.min(firstStart + index * plan.staggerMs, end);
+    const ownEnd = times.killed ? end : joinedAtEpochMs + plan.watchMs;
+    return { joinedAtEpochMs, leftAtEpochMs: Math.max(joinedAtEpochMs, Math.min(end, ownEnd)) };
+  });
+}
+
 /** Runs the virtual viewers of one arm; `destroy()` kills whatever still runs. */
 export class VirtualViewerFleet {
   private readonly timers = new Set<() => void>();
@@ -180,6 +219,7 @@ export class VirtualViewerFleet {
       plan,
       handle: undefined,
       startedAtEpochMs: undefined,
+      readyAtEpochMs: undefined,
       endedAtEpochMs: undefined,
       killed: false,
       startProblem: undefined,
@@ -216,8 +256,17 @@ export class VirtualViewerFleet {
       return;
     }
     entry.startedAtEpochMs = Date.now();
-    const { child, exited } = entry.handle;
+    const { child, exited, lines } = entry.handle;
     track(child);
+    // Loading TypeScript and wrtc takes a process 1 s, and several on a loaded machine: its
+    // viewers start when it says `ready`, not when it was spawned.
+    const noteReady = (): void => {
+      if (lines.some((line) => line.type === 'ready')) {
+        entry.readyAtEpochMs ??= Date.now();
+        child.stdout?.off('data', noteReady);
+      }
+    };
+    child.stdout?.on('data', noteReady);
     const endAtMs =
       plan.killAtMs ?? plan.startAtMs + plan.staggerMs * (plan.viewers.length - 1) + plan.watchMs;
     const ended = exited.then(() => {
@@ -235,9 +284,8 @@ export class VirtualViewerFleet {
         child.kill('SIGKILL');
         return;
       }
-      await Promise.race([delay(END_GRACE_MS, this.timers), ended]);
-      if (over()) return;
-      this.setup.log?.(`  ${this.setup.label}: virtual process ${plan.id} overran: SIGTERM`);
+      // The last viewer's planned leave: like a Chromium viewer's page, it stops now, however
+      // late its process got going (SIGTERM: the viewers stop and print their results).
       child.kill('SIGTERM');
       await Promise.race([delay(TERM_TIMEOUT_MS, this.timers), ended]);
       if (!over()) child.kill('SIGKILL');
@@ -259,8 +307,14 @@ export class VirtualViewerFleet {
     const { plan, handle } = entry;
     const lines = handle?.lines ?? [];
     const ids = processViewerIds(plan);
-    const startedAt = entry.startedAtEpochMs ?? armStartedAtEpochMs + plan.startAtMs;
-    const endedAt = entry.endedAtEpochMs ?? startedAt;
+    const presence = viewerPresence(plan, {
+      spawnedAtEpochMs: entry.startedAtEpochMs ?? armStartedAtEpochMs + plan.startAtMs,
+      readyAtEpochMs: entry.readyAtEpochMs,
+      endedAtEpochMs: entry.endedAtEpochMs ?? entry.startedAtEpochMs,
+      killed: entry.killed,
+    });
+    const secondsOf = (epochMs: number | undefined): number =>
+      ((epochMs ?? armStartedAtEpochMs) - armStartedAtEpochMs) / 1000;
     const processProblems = [
       ...(entry.startProblem === undefined ? [] : [`process did not start: ${entry.startProblem}`]),
       ...lines.flatMap((line) =>
@@ -283,8 +337,8 @@ export class VirtualViewerFleet {
         planned,
         label: this.setup.label,
         result: figures ?? emptyFigures(id),
-        joinedAtSeconds: (startedAt + index * plan.staggerMs - armStartedAtEpochMs) / 1000,
-        leftAtSeconds: (endedAt - armStartedAtEpochMs) / 1000,
+        joinedAtSeconds: secondsOf(presence[index]?.joinedAtEpochMs),
+        leftAtSeconds: secondsOf(presence[index]?.leftAtEpochMs),
         leaveKind: entry.killed ? 'process-killed' : 'session-end',
         problems,
       };

@@ -20,8 +20,14 @@
  * arm's totals (played, HTTP and P2P bytes, stalls, startup median and p95) count every viewer;
  * {@link viewerGroupFigures} gives the Chromium and virtual sub-figures.
  */
-import type { HarnessSample, HarnessSegment } from '../../test/support/hlsjs-page.js';
+import type {
+  HarnessLoad,
+  HarnessSample,
+  HarnessSegment,
+  HarnessTraceEntry,
+} from '../../test/support/hlsjs-page.js';
 import type { ViewerResult } from '../../test/support/virtual-viewer/viewer-result.js';
+import type { ViewerSpec } from '../../test/support/virtual-viewer/viewer-spec.js';
 import type { ArmResult, ViewerOutcome } from './arm-runner.js';
 import type { NetworkPlan, PlannedViewer, SlotProfile } from './network-scenarios.js';
 import { median, percentile, startupMs } from './scenario-report.js';
@@ -143,6 +149,23 @@ export function planVirtualProcesses(
   return processes.sort((a, b) => a.startAtMs - b.startAtMs || a.slot.slot - b.slot.slot);
 }
 
+/**
+ * The player keys of an arm's virtual-viewer spec for the bench's `--engine`: `shaka` makes the
+ * virtual viewers Shaka Player playing DASH (test/support/virtual-viewer/shaka-viewer.ts) with the
+ * Shaka configuration the arm's Chromium viewers get (`shakaConfigFor(options, mode)`, e.g.
+ * `streaming.updateIntervalSeconds` 0.1 for live); anything else, hls.js playing HLS.
+ *
+ * @param engine - the bench's `--engine` (`hlsjs` or `shaka`)
+ * @param shakaConfig - the arm's Shaka configuration, if any
+ */
+export function virtualPlayerSpec(
+  engine: string,
+  shakaConfig: Readonly<Record<string, unknown>> | undefined,
+): Pick<ViewerSpec, 'player' | 'shakaConfig'> {
+  if (engine !== 'shaka') return { player: 'hlsjs' };
+  return { player: 'shaka', ...(shakaConfig === undefined ? {} : { shakaConfig }) };
+}
+
 /** The ids a viewer process gives its viewers (as viewer-group.ts does): `id`, `id-1`, `id-2`… */
 export function processViewerIds(process: VirtualProcessPlan): string[] {
   return process.viewers.map((_, index) => (index === 0 ? process.id : `${process.id}-${index}`));
@@ -159,7 +182,7 @@ export interface VirtualViewerRun {
    * printed neither.
    */
   readonly result: Omit<ViewerResult, 'requests' | 'segments'> &
-    Partial<Pick<ViewerResult, 'segments'>>;
+    Partial<Pick<ViewerResult, 'segments' | 'requests'>>;
   /** Seconds after the arm's start that its process started it and that it stopped. */
   readonly joinedAtSeconds: number;
   readonly leftAtSeconds: number;
@@ -215,11 +238,46 @@ export function virtualViewerOutcome(run: VirtualViewerRun): ViewerOutcome {
       ? {}
       : { rangeStart: segment.byteRange.start, rangeEnd: segment.byteRange.end }),
     sn: segment.sequence,
-    type: 'main',
+    // A Shaka viewer's records say which media type they are (audio segments are their own).
+    type: (segment as { readonly kind?: string }).kind === 'audio' ? 'audio' : 'main',
     level: segment.level,
     byteLength: segment.bytes,
     sha256: segment.sha256,
   }));
+  // Its requests as a Chromium page records them: the player's fragment loads (epoch ms, with the
+  // playhead and buffer at the start) and the engine's `segment-loaded` events, so request timing
+  // and the origin-fetch diagnostics read both kinds of viewer the same way.
+  const requests = result.requests ?? [];
+  const loads: HarnessLoad[] = requests.map((request) => ({
+    url: request.url,
+    sn: request.sequence,
+    // A Shaka viewer's records say which media type they are (as its segments do).
+    type: (request as { readonly kind?: string }).kind === 'audio' ? 'audio' : 'main',
+    level: request.level,
+    startedAtMs: request.startedAtEpochMs,
+    outcome: request.error === undefined ? 'success' : `error ${request.error}`,
+    endedAtMs: request.startedAtEpochMs + request.durationMs,
+    fragStart: request.fragmentStartSeconds,
+    playhead: request.positionSeconds,
+    ...(request.bufferedEndSeconds === undefined
+      ? {}
+      : { bufferedEnd: request.bufferedEndSeconds }),
+  }));
+  const trace: HarnessTraceEntry[] = requests.flatMap((request) =>
+    request.source === undefined
+      ? []
+      : [
+          {
+            atMs: request.startedAtEpochMs + request.durationMs,
+            event: 'segment-loaded',
+            segmentId: request.sequence,
+            streamKey: request.streamKey,
+            source: request.source,
+            bytes: request.bytes,
+            durationMs: request.durationMs,
+          },
+        ],
+  );
   return {
     name: `${run.label} viewer ${run.planned.id}`,
     joinedAtSeconds: run.joinedAtSeconds,
@@ -227,9 +285,9 @@ export function virtualViewerOutcome(run: VirtualViewerRun): ViewerOutcome {
     cost: undefined,
     playback: sample,
     final: sample,
-    trace: [],
+    trace,
     segments,
-    loads: [],
+    loads,
     problems: [
       ...run.problems,
       ...(result.fatalError === undefined ? [] : [`fatal ${result.fatalError}`]),

@@ -7,6 +7,8 @@
 import { Engine } from '../../../core/engine/engine.js';
 import type { EngineConfig } from '../../../core/engine/config.js';
 import type { SegmentEngine } from '../../../core/engine/engine-api.js';
+import type { PlayerModel } from './player-model.js';
+import { ShakaVirtualViewer } from './shaka-viewer.js';
 import { VirtualViewer } from './virtual-viewer.js';
 import { manifestUrlOf, seededRandom, type ViewerSpec } from './viewer-spec.js';
 import type { ViewerResult } from './viewer-result.js';
@@ -51,7 +53,7 @@ export interface ViewerGroupOptions {
 
 /** The viewers of one process. */
 export class ViewerGroup {
-  private readonly viewers: VirtualViewer[] = [];
+  private readonly viewers: PlayerModel[] = [];
   private readonly timers: ReturnType<typeof setTimeout>[] = [];
   private progressTimer: ReturnType<typeof setInterval> | undefined;
   private readonly createdAtMs = performance.now();
@@ -74,13 +76,17 @@ export class ViewerGroup {
     const ids = this.ids;
     emit({ type: 'ready', pid: process.pid, viewers: ids });
     ids.forEach((id, index) => {
-      const viewer = new VirtualViewer({
+      const common = {
         id,
         manifestUrl,
         ...(spec.p2p ? { engine: this.engine() } : {}),
         hashSegments: spec.hashSegments,
         random: seededRandom(spec.seed + index),
-      });
+      };
+      const viewer: PlayerModel =
+        spec.player === 'shaka'
+          ? new ShakaVirtualViewer({ ...common, shakaConfig: spec.shakaConfig })
+          : new VirtualViewer(common);
       this.viewers.push(viewer);
       const timer = setTimeout(() => {
         viewer.start().catch((error: unknown) => {

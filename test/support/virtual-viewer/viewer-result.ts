@@ -15,6 +15,24 @@ export interface RequestRecord {
   /** When the request started, ms after the viewer's `start()`. */
   readonly startMs: number;
   /**
+   * When the request started, epoch ms (`performance.timeOrigin + performance.now()`), to place
+   * it on a bench arm's timeline beside Chromium viewers' loads.
+   */
+  readonly startedAtEpochMs: number;
+  /** The engine's stream key of the level (`main:<playlist path>`), as the hls.js adapter's. */
+  readonly streamKey: string;
+  /** Absolute URL of the segment. */
+  readonly url: string;
+  /** Where the segment starts on the viewer's media timeline, s. */
+  readonly fragmentStartSeconds: number;
+  /** The playhead when the request started, s. */
+  readonly positionSeconds: number;
+  /**
+   * End of the buffered range holding the playhead when the request started, s; undefined when
+   * none holds it (before startup, stalled): what a Chromium page's `bufferedEnd` records.
+   */
+  readonly bufferedEndSeconds?: number;
+  /**
    * ms from the request's start to its deadline, the moment the buffer would run out (0 when the
    * buffer was already empty: before startup, or stalled). Chromium viewers' request timing is
    * compared on this figure.

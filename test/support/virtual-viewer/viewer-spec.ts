@@ -5,6 +5,7 @@
  * pure and throws {@link VirtualViewerError} `viewer-config` naming the key.
  */
 import type { EngineConfig } from '../../../core/engine/config.js';
+import { resolveShakaConfig } from './shaka-defaults.js';
 import { VirtualViewerError } from './viewer-error.js';
 
 /** A viewer process's instructions (JSON). */
@@ -46,6 +47,16 @@ export interface ViewerSpec {
   readonly details: boolean;
   /** Print a progress line per viewer this often, ms; 0 = never. Default 0. */
   readonly progressIntervalMs: number;
+  /**
+   * The player modelled: `hlsjs` (hls.js playing HLS, virtual-viewer.ts) or `shaka` (Shaka Player
+   * playing DASH, shaka-viewer.ts). Default `hlsjs`.
+   */
+  readonly player: 'hlsjs' | 'shaka';
+  /**
+   * The Shaka configuration of `player: "shaka"` (as `player.configure()` takes it, e.g. the
+   * bench's `{"streaming":{"updateIntervalSeconds":0.1}}`). Default: Shaka's defaults.
+   */
+  readonly shakaConfig?: Readonly<Record<string, unknown>>;
 }
 
 function fail(message: string): never {
@@ -100,6 +111,8 @@ export function parseViewerSpec(value: unknown): ViewerSpec {
     'hashSegments',
     'details',
     'progressIntervalMs',
+    'player',
+    'shakaConfig',
   ]);
   for (const key of Object.keys(value)) if (!known.has(key)) fail(`unknown key "${key}"`);
   const mode = value.mode ?? 'vod';
@@ -125,6 +138,14 @@ export function parseViewerSpec(value: unknown): ViewerSpec {
     fail('"session" may hold only letters, digits and . _ ~ -');
   }
   const id = optionalString(value.id, 'id');
+  const player = value.player ?? 'hlsjs';
+  if (player !== 'hlsjs' && player !== 'shaka') fail('"player" must be "hlsjs" or "shaka"');
+  const shakaConfig = value.shakaConfig;
+  if (shakaConfig !== undefined && !isRecord(shakaConfig)) fail('"shakaConfig" must be an object');
+  if (shakaConfig !== undefined && player !== 'shaka')
+    fail('"shakaConfig" needs "player": "shaka"');
+  // Throws `viewer-config` naming a modelled key of the wrong type.
+  if (shakaConfig !== undefined) resolveShakaConfig(shakaConfig);
   return {
     ...(streamUrl === undefined ? {} : { streamUrl }),
     ...(originUrl === undefined ? {} : { originUrl }),
@@ -143,6 +164,8 @@ export function parseViewerSpec(value: unknown): ViewerSpec {
     hashSegments: booleanOr(value.hashSegments, 'hashSegments', true),
     details: booleanOr(value.details, 'details', true),
     progressIntervalMs: numberIn(value.progressIntervalMs, 'progressIntervalMs', 0, 3_600_000, 0),
+    player,
+    ...(shakaConfig === undefined ? {} : { shakaConfig }),
   };
 }
 

@@ -173,7 +173,9 @@ export class VirtualViewer {
 
   /** The results so far (`partial` until destroyed). */
   result(): ViewerResult {
-    const nowMs = performance.now();
+    // A destroyed viewer's playhead stopped with it: counting on would play out (then stall on)
+    // the buffer it left behind after the session ended.
+    const nowMs = this.destroyedAtMs ?? performance.now();
     this.model?.advance(nowMs);
     const counters = this.model?.counters(nowMs);
     const stats =
@@ -188,7 +190,7 @@ export class VirtualViewer {
       stallMs: Math.round(counters?.stallMs ?? 0),
       gapsSkipped: counters?.gapsSkipped ?? 0,
       playedSeconds: Math.round((counters?.playedSeconds ?? 0) * 1000) / 1000,
-      runMs: this.startMs === 0 ? 0 : Math.round((this.destroyedAtMs ?? nowMs) - this.startMs),
+      runMs: this.startMs === 0 ? 0 : Math.round(nowMs - this.startMs),
       segmentsPlayed: this.delivered.length,
       levelSwitches: this.levelSwitches,
       levels: runLengths(this.delivered.map((d) => d.level)),
@@ -383,7 +385,11 @@ export class VirtualViewer {
     const model = this.model as PlaybackModel;
     const requestStartMs = performance.now();
     model.advance(requestStartMs);
-    const slackMs = model.started && !model.stalled ? model.bufferAheadSeconds * 1000 : 0;
+    const holdsPlayhead = model.started && !model.stalled;
+    const slackMs = holdsPlayhead ? model.bufferAheadSeconds * 1000 : 0;
+    const positionSeconds = model.position;
+    const bufferedEndSeconds = holdsPlayhead ? model.bufferedEnd : undefined;
+    const startedAtEpochMs = Math.round(performance.timeOrigin + requestStartMs);
     const controller = new AbortController();
     this.controllers.add(controller);
     // An object, not a `let`: the timer callback sets it after the await below.
@@ -397,6 +403,12 @@ export class VirtualViewer {
         sequence: timed.sequence,
         level,
         startMs: Math.round(requestStartMs - this.startMs),
+        startedAtEpochMs,
+        streamKey: stream.key,
+        url: timed.url,
+        fragmentStartSeconds: timed.segment.startTime,
+        positionSeconds,
+        ...(bufferedEndSeconds === undefined ? {} : { bufferedEndSeconds }),
         slackMs: Math.round(slackMs),
         durationMs: Math.round(performance.now() - requestStartMs),
         bytes: 0,

@@ -16,7 +16,11 @@ import { formatScenario } from '../../../scripts/bench/report-table.js';
 import type { ScenarioReport } from '../../../scripts/bench/scenario-report.js';
 import {
   armBytesByPath,
+  comparableGroupFigures,
+  firstSegmentMs,
+  loadTimings,
   networkFigures,
+  requestTimingFigures,
   viewerBytesByPath,
 } from '../../../scripts/bench/network-report.js';
 import { planNetworkScenario, type NetworkPlan } from '../../../scripts/bench/network-scenarios.js';
@@ -54,12 +58,6 @@ describe('parseBenchArgs --network and --seed', () => {
       expect(() => parseBenchArgs(['--network', 'nat', '--seed', bad])).toThrow(/--seed/);
     }
     expect(() => parseBenchArgs(['--seed', '3'])).toThrow(/needs --network/);
-  });
-
-  it('refuses hostile peers in a lab', () => {
-    expect(() => parseBenchArgs(['--network', 'clean', '--attackers', '1'])).toThrow(
-      /--attackers cannot be combined with --network/,
-    );
   });
 });
 
@@ -106,12 +104,16 @@ function viewer(shape: ViewerShape): ViewerOutcome {
       ? undefined
       : { p2pBytes: shape.p2pBytes, httpBytes: shape.httpBytes ?? 0, ...shape.stats };
   const playback = {
+    playedSeconds: 0,
     stalls: { count: shape.stalls ?? 0, totalMs: (shape.stalls ?? 0) * 100 },
     startup: { startedAtMs: 0, playingAtMs: shape.startupMs },
   };
   return {
     final: { mediaBytes: shape.mediaBytes, engineStats },
     playback,
+    trace: [],
+    loads: [],
+    segments: [],
     leaveKind: shape.leaveKind ?? 'session-end',
     ...(shape.virtual === undefined ? {} : { virtual: true }),
   } as unknown as ViewerOutcome;
@@ -277,5 +279,142 @@ describe('formatScenario with --network', () => {
     expect(text).toContain('network: churn, seed 1, 0 virtual viewers');
     expect(text).toContain('TURN-relayed 0.00 MB, offload excluding TURN 50.0 %');
     expect(text).toContain('abrupt leaves 1 (baseline 0) of 1 planned: 0 killed, 1 crashed');
+  });
+});
+
+describe('request timing and first-segment startup (the model validation, issue 16 item 3)', () => {
+  /** A viewer whose player loaded `loads` and whose engine reported `delivered`. */
+  function loading(
+    loads: readonly Record<string, unknown>[],
+    delivered: readonly Record<string, unknown>[],
+    extra: { virtual?: true; startup?: Record<string, number>; playedSeconds?: number } = {},
+  ): ViewerOutcome {
+    return {
+      loads,
+      trace: delivered.map((entry) => ({ event: 'segment-loaded', ...entry })),
+      final: { mediaBytes: 0 },
+      playback: {
+        playedSeconds: extra.playedSeconds ?? 60,
+        startup: extra.startup ?? { startedAtMs: 0 },
+      },
+      ...(extra.virtual === undefined ? {} : { virtual: true }),
+    } as unknown as ViewerOutcome;
+  }
+
+  const load = (
+    sn: number | 'initSegment',
+    startedAtMs: number,
+    endedAtMs: number | undefined,
+    buffer: { playhead?: number; bufferedEnd?: number } = {},
+    outcome = 'success',
+  ): Record<string, unknown> => ({
+    sn,
+    type: 'main',
+    startedAtMs,
+    outcome,
+    ...(endedAtMs === undefined ? {} : { endedAtMs }),
+    ...buffer,
+  });
+
+  it('takes slack from the buffer at the start, 0 when no range holds the playhead', () => {
+    const viewer = loading(
+      [
+        load(5, 1000, 1200),
+        load(6, 2000, 2100, { playhead: 10, bufferedEnd: 14.5 }),
+        load('initSegment', 2100, 2150),
+        load(7, 3000, 3400, { playhead: 12, bufferedEnd: 11.9 }),
+        load(8, 4000, undefined, { playhead: 13, bufferedEnd: 16 }, 'pending'),
+        load(9, 5000, 5100, { playhead: 13, bufferedEnd: 16 }, 'aborted'),
+      ],
+      [
+        { segmentId: 5, atMs: 1200, durationMs: 200, source: 'http' },
+        { segmentId: 6, atMs: 2100, durationMs: 100, source: 'p2p' },
+        // Another request for 7 long before: not this load's.
+        { segmentId: 7, atMs: 100, durationMs: 50, source: 'p2p' },
+        { segmentId: 7, atMs: 3400, durationMs: 400, source: 'http' },
+      ],
+    );
+    expect(loadTimings(viewer)).toEqual([
+      { slackMs: 0, durationMs: 200, source: 'http' },
+      { slackMs: 4500, durationMs: 100, source: 'p2p' },
+      { slackMs: 0, durationMs: 400, source: 'http' },
+    ]);
+  });
+
+  it('sums a group: slack and duration percentiles, P2P share, loads per played minute', () => {
+    const chromium = loading(
+      [load(1, 0, 100), load(2, 1000, 1300, { playhead: 0, bufferedEnd: 2 })],
+      [
+        { segmentId: 1, atMs: 100, durationMs: 100, source: 'http' },
+        { segmentId: 2, atMs: 1300, durationMs: 300, source: 'p2p' },
+      ],
+      { playedSeconds: 30 },
+    );
+    const figures = requestTimingFigures([chromium, chromium]);
+    expect(figures).toMatchObject({
+      requests: 4,
+      requestsPerPlayedMinute: 4,
+      slackMsMedian: 1000,
+      slackMsP95: 2000,
+      durationMsMedian: 200,
+      durationMsP95: 300,
+      p2pShare: 0.5,
+      httpDurationMsMedian: 100,
+      p2pDurationMsMedian: 300,
+    });
+    expect(requestTimingFigures([loading([], [])])).toBeNull();
+  });
+
+  it('gives each group its bytes, played time, playback rate and levels per viewer', () => {
+    const chromium = {
+      name: 'c0',
+      joinedAtSeconds: 0,
+      leftAtSeconds: 61,
+      loads: [],
+      trace: [],
+      segments: [
+        { sn: 'initSegment', level: 0 },
+        { sn: 1, level: 0 },
+        { sn: 2, level: 2 },
+      ],
+      final: { mediaBytes: 6_000_000, engineStats: { httpBytes: 3_000_000, p2pBytes: 3_000_000 } },
+      // 1 s to start, then 60 s present: it played 54 s (a slow media clock, no stall).
+      playback: {
+        playedSeconds: 54,
+        stalls: { count: 0, totalMs: 0 },
+        startup: { startedAtMs: 0, scriptsLoadedAtMs: 0, firstSegmentAtMs: 300, playingAtMs: 1000 },
+      },
+      leaveKind: 'session-end',
+    } as unknown as ViewerOutcome;
+    const figures = comparableGroupFigures(arm(0, chromium), arm(0), () => true);
+    expect(figures).toMatchObject({
+      viewers: 1,
+      playedBytesPerViewer: 6_000_000,
+      playedSecondsPerViewer: 54,
+      playbackRate: 0.9,
+      segmentsByLevel: { '0': 1, '2': 1 },
+      viewerOffloads: [0.5],
+      firstSegmentMsMedian: 300,
+      startupMsMedian: 1000,
+      offload: 0.5,
+    });
+  });
+
+  it('counts startup to the first segment from the player: scripts loaded, or start()', () => {
+    const chromium = loading([], [], {
+      startup: {
+        startedAtMs: 100,
+        scriptsLoadedAtMs: 300,
+        firstSegmentAtMs: 650,
+        playingAtMs: 900,
+      },
+    });
+    const virtual = loading([], [], {
+      virtual: true,
+      startup: { startedAtMs: 0, playingAtMs: 80 },
+    });
+    expect(firstSegmentMs(chromium)).toBe(350);
+    expect(firstSegmentMs(virtual)).toBe(80);
+    expect(firstSegmentMs(loading([], [], { startup: { startedAtMs: 0 } }))).toBeUndefined();
   });
 });

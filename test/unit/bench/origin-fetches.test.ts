@@ -47,4 +47,12 @@ describe('classifyOriginFetches', () => {
       bytes: 700,
     });
   });
+
+  it("does not guess a virtual viewer's first peer (its trace has no peer events)", () => {
+    const first = viewer([loaded(1, 'http', 1000)]);
+    const virtual = { ...viewer([loaded(1, 'http', 2000, 700)]), virtual: true } as ViewerOutcome;
+    const fetches = classifyOriginFetches(arm(first, virtual));
+    expect(fetches.peerHadIt).toMatchObject({ count: 1, bytes: 700 });
+    expect(fetches.beforeFirstPeer).toEqual({ count: 0, bytes: 0 });
+  });
 });

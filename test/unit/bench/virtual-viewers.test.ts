@@ -192,6 +192,66 @@ describe('virtualViewerOutcome', () => {
     expect(outcome.segments[0]?.url).toContain('3.ts');
   });
 
+  it("gives its requests as a Chromium page's loads and the engine's segment-loaded events", () => {
+    const request = {
+      sequence: 4,
+      level: 2,
+      startMs: 900,
+      startedAtEpochMs: 1_000_000,
+      streamKey: 'main:/live/s/hls-ts/360p/index.m3u8',
+      url: 'http://127.0.0.1:1/live/s/hls-ts/360p/seg_004.ts',
+      fragmentStartSeconds: 8,
+      positionSeconds: 6.5,
+      slackMs: 1500,
+      durationMs: 120,
+    };
+    const outcome = virtualViewerOutcome(
+      run({
+        result: {
+          ...figures,
+          requests: [
+            {
+              ...request,
+              sequence: 3,
+              startedAtEpochMs: 999_000,
+              slackMs: 0,
+              bytes: 0,
+              error: 'timeout',
+            },
+            { ...request, bufferedEndSeconds: 8, source: 'p2p', bytes: 4000 },
+          ],
+        },
+      }),
+    );
+    expect(outcome.loads).toEqual([
+      expect.objectContaining({ sn: 3, outcome: 'error timeout', startedAtMs: 999_000 }),
+      {
+        url: request.url,
+        sn: 4,
+        type: 'main',
+        level: 2,
+        startedAtMs: 1_000_000,
+        outcome: 'success',
+        endedAtMs: 1_000_120,
+        fragStart: 8,
+        playhead: 6.5,
+        bufferedEnd: 8,
+      },
+    ]);
+    expect(outcome.loads[0]).not.toHaveProperty('bufferedEnd');
+    expect(outcome.trace).toEqual([
+      {
+        atMs: 1_000_120,
+        event: 'segment-loaded',
+        segmentId: 4,
+        streamKey: request.streamKey,
+        source: 'p2p',
+        bytes: 4000,
+        durationMs: 120,
+      },
+    ]);
+  });
+
   it('keeps a viewer that never started as not started, with its problems', () => {
     const outcome = virtualViewerOutcome(
       run({
@@ -338,11 +398,38 @@ describe('parseBenchArgs --virtual-peers', () => {
     }
   });
 
-  it('refuses virtual viewers without a lab or with a DASH stream', () => {
+  it('refuses virtual viewers without a lab or for a player and stream no model covers', () => {
     expect(() => parseBenchArgs(['--virtual-peers', '2'])).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(['--virtual-peers', '2'])).toThrow(/needs --network/);
+    // Shaka playing HLS, and hls.js playing an HLS stream through Shaka's page: no model.
     expect(() =>
+      parseBenchArgs([
+        '--network',
+        'clean',
+        '--virtual-peers',
+        '2',
+        '--engine',
+        'shaka',
+        '--protocol',
+        'hls',
+      ]),
+    ).toThrow(/hls\.js playing HLS or Shaka playing DASH/);
+  });
+
+  it('takes Shaka playing the DASH streams the Shaka model reads', () => {
+    for (const stream of ['dash-number', 'dash-timeline']) {
+      const options = parseBenchArgs([
+        '--network',
+        'clean',
+        '--virtual-peers',
+        '2',
+        '--stream',
+        stream,
+      ]);
+      expect(options).toMatchObject({ engine: 'shaka', virtualPeers: 2 });
+    }
+    expect(
       parseBenchArgs(['--network', 'clean', '--virtual-peers', '2', '--protocol', 'dash']),
-    ).toThrow(/hls\.js/);
+    ).toMatchObject({ engine: 'shaka', stream: 'dash-number' });
   });
 });

@@ -165,8 +165,34 @@ describe('virtual viewer (fake engine, fake clock)', () => {
     const requests = viewer.result().requests;
     // Later requests were made with buffer ahead: their slack is what the buffer held.
     expect(requests[0]?.slackMs).toBe(0);
+    expect(requests[0]?.bufferedEndSeconds).toBeUndefined();
     expect(requests.at(-1)?.slackMs).toBeGreaterThan(2000);
+    // Each record says where the playhead and buffer were, as a Chromium page's loads do.
+    for (const request of requests.slice(1)) {
+      const { bufferedEndSeconds, positionSeconds, slackMs } = request;
+      expect(bufferedEndSeconds).toBeDefined();
+      expect(Math.abs(((bufferedEndSeconds ?? 0) - positionSeconds) * 1000 - slackMs)).toBeLessThan(
+        1,
+      );
+      expect(request.streamKey).toMatch(/^main:/);
+      expect(request.url).toMatch(/seg\d+\.ts$/);
+    }
     viewer.destroy();
+  });
+
+  it('stops its playhead when destroyed: results read later neither play on nor stall', async () => {
+    const engine = new FakeEngine(() => 50);
+    const viewer = viewerWith(engine, true);
+    await viewer.start();
+    await jest.advanceTimersByTimeAsync(10_000);
+    viewer.destroy();
+    const atDestroy = viewer.result();
+    // The buffer it left would have played on, then stalled, had the model kept counting.
+    await jest.advanceTimersByTimeAsync(30_000);
+    const later = viewer.result();
+    expect(later.playedSeconds).toBe(atDestroy.playedSeconds);
+    expect(later.playedSeconds).toBeLessThanOrEqual(10);
+    expect(later).toMatchObject({ stalls: 0, stallMs: 0, runMs: atDestroy.runMs });
   });
 
   it('counts stalls and stall time when the engine delivers after the buffer ran out', async () => {
