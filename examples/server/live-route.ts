@@ -75,10 +75,17 @@ export interface LiveRouteOptions {
 export function createLiveRoute(options: LiveRouteOptions): Route {
   const renderers = options.renderers ?? { '.m3u8': renderHlsLiveManifest };
   let signingKey: Promise<KeyObject | undefined> | undefined;
+  const keyPath = options.hashSigningKeyPath ?? demoHashSigningKeyPath(options.mediaDir);
   const loadKey = () =>
-    (signingKey ??= loadSigningKey(
-      options.hashSigningKeyPath ?? demoHashSigningKeyPath(options.mediaDir),
-    ).catch(() => undefined));
+    (signingKey ??= loadSigningKey(keyPath).catch((error: unknown) => {
+      // Once per route: viewers with trusted hashes then take no live segment from peers.
+      console.warn(
+        `origin: live hash manifests are served unsigned: cannot read the signing key ${keyPath} ` +
+          `(${error instanceof Error ? error.message : String(error)}); ` +
+          'examples/media/generate.sh --force creates it for this checkout',
+      );
+      return undefined;
+    }));
   return {
     pathPrefix: options.pathPrefix ?? '/live',
     methods: ['GET'],
@@ -109,7 +116,9 @@ export function createLiveRoute(options: LiveRouteOptions): Route {
           return textReply(200, text, 'application/json; charset=utf-8');
         }
         const key = await loadKey();
-        if (key === undefined) return textReply(404, 'Not found\n');
+        if (key === undefined) {
+          return textReply(404, 'No signing key for live hash manifests on this origin\n');
+        }
         return textReply(200, liveHashManifestSignature(text, key));
       }
 

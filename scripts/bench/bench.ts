@@ -22,6 +22,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
+import { demoHashSigningKeyPath } from '../../examples/media/streams-manifest.js';
 import { launchBrowser, newViewer } from '../../test/support/browser.js';
 import {
   crashPage,
@@ -580,6 +581,20 @@ async function main(): Promise<number> {
       `bench: WARNING: '${options.stream}' has no hash manifest (run examples/media/generate.sh ` +
         '--force): the P2P arm runs without trusted hashes',
     );
+  }
+  if (
+    options.trustedHashes &&
+    options.modes.includes('live') &&
+    !existsSync(demoHashSigningKeyPath(MEDIA_DIR))
+  ) {
+    // Without the key the origin serves live hash manifests unsigned, and with trusted hashes on
+    // no viewer takes a live segment from a peer: the P2P arm would measure HTTP alone.
+    progress(
+      `bench: live hash manifests cannot be signed: ${demoHashSigningKeyPath(MEDIA_DIR)} is ` +
+        'missing (examples/media/generate.sh --force creates it for this checkout), or run with ' +
+        '--trusted-hashes off',
+    );
+    return 2;
   }
   for (const problem of mediaTooShort(options)) progress(`bench: WARNING: ${problem}`);
   let plan: NetworkPlan | undefined;
