@@ -38,7 +38,7 @@ export function plugIntoHlsPlayback(
   source: PlayerSource,
 ): void {
   const { options } = playback;
-  const loaders = session.hlsLoaders(source);
+  const { loaders, bind } = session.prepareHls(source);
   // New objects, never the shared ones: Clappr's container factory copies the options shallowly,
   // so `options.playback` is the player's object, also read by the next source's playback.
   options.playback = {
@@ -55,12 +55,9 @@ export function plugIntoHlsPlayback(
         );
         return;
       }
-      try {
-        session.bindHls(this);
-      } catch (error) {
-        // The source already ended (the playback outlived its container): HTTP goes on.
-        session.reportError(error instanceof Error ? error : new Error(String(error)), false);
-      }
+      // False when the source already ended (the playback outlived its container): its engine
+      // is gone and this instance goes on over HTTP.
+      bind(this);
     },
   };
   options.hlsPlayback = {

@@ -3,9 +3,15 @@
  * playback with Shaka Player owning the video element's source, and the player's P2P session
  * plugged into that Shaka player before it loads the manifest.
  */
-import type { ShakaNamespace, ShakaPlayerLike } from '../../core/shaka/shaka-types.js';
+import type { ShakaNamespace } from '../../core/shaka/shaka-types.js';
 import { chooseEngine } from '../shared/engine-choice.js';
 import { detectEnvironment } from '../shared/playback-environment.js';
+import {
+  startShakaPlayback,
+  type ShakaFailure,
+  type ShakaPlaybackHandle,
+  type ShakaPlayer,
+} from '../shared/shaka-start.js';
 import type { EngineLibraries, PlayerSource } from '../shared/contract.js';
 import type { ClapprNamespace, ClapprOptions, HTML5VideoBase } from './clappr-types.js';
 import { sessionInOptions } from './player-session-link.js';
@@ -13,29 +19,6 @@ import { SUPPORTED_CLAPPR_VERSIONS } from './supported-versions.js';
 
 /** `name` of our playback (Clappr identifies playbacks by name). */
 export const SHAKA_PLAYBACK_NAME = 'p2p_shaka';
-
-/** `shaka.util.Error.Severity.CRITICAL`: Shaka stopped playing (lower severities it recovers). */
-const SHAKA_SEVERITY_CRITICAL = 2;
-
-/** `shaka.Player` as this playback drives it. */
-interface ShakaPlayerInstance extends ShakaPlayerLike {
-  attach(media: HTMLMediaElement): Promise<void>;
-  load(uri: string): Promise<unknown>;
-  destroy(): Promise<void>;
-}
-
-/** The `shaka` namespace with the player class (the adapter's type leaves it out). */
-interface ShakaWithPlayer extends ShakaNamespace {
-  readonly Player?: (new () => ShakaPlayerInstance) & { isBrowserSupported(): boolean };
-  readonly polyfill?: { installAll(): void };
-}
-
-/** What a Shaka error event's `detail` (a `shaka.util.Error`) tells. */
-interface ShakaErrorDetail {
-  readonly severity?: number;
-  readonly code?: number;
-  readonly message?: string;
-}
 
 /** The source a playback's options describe. */
 export function sourceOfOptions(options: ClapprOptions): PlayerSource {
@@ -67,17 +50,11 @@ export function createShakaPlaybackClass(
   const { Events, Playback, PlayerError } = clappr;
 
   return class P2PShakaPlayback extends clappr.HTML5Video {
-    /** Bumped by every start and stop: a start that finds another number was cancelled. */
-    private generation = 0;
     private startup: Promise<void> | undefined;
-    private shakaPlayer: ShakaPlayerInstance | undefined;
+    private shaka: ShakaPlaybackHandle<ShakaPlayer> | undefined;
     private failed = false;
     /** `play()` was called and not undone by `pause()`/`stop()` (honoured once Shaka loaded). */
     private playRequested = false;
-    private readonly onShakaError = (event: Event): void => {
-      const detail = (event as CustomEvent<ShakaErrorDetail | undefined>).detail;
-      if (detail?.severity === SHAKA_SEVERITY_CRITICAL) this.fail(detail);
-    };
 
     get name(): string {
       return SHAKA_PLAYBACK_NAME;
@@ -138,71 +115,51 @@ export function createShakaPlaybackClass(
     }
 
     override getPlaybackType(): string {
-      if (this.shakaPlayer?.isLive() === true) return Playback.LIVE;
-      return this.shakaPlayer ? Playback.VOD : super.getPlaybackType();
+      const player = this.shaka?.player();
+      if (player?.isLive() === true) return Playback.LIVE;
+      return player ? Playback.VOD : super.getPlaybackType();
     }
 
-    private async startShaka(): Promise<void> {
-      const generation = ++this.generation;
+    private startShaka(): Promise<void> {
       this.failed = false;
       const session = sessionInOptions(this.options);
-      const source = sourceOfOptions(this.options);
-      try {
-        // ShakaWithPlayer only adds optional members: any namespace is one.
-        const shaka: ShakaWithPlayer | undefined =
+      const playback = startShakaPlayback({
+        session,
+        source: sourceOfOptions(this.options),
+        media: this.el,
+        resolveShaka: async () =>
           (await session?.resolveShaka()) ??
           libraries.shaka ??
           (await libraries.loadShaka?.()) ??
-          (globalThis as { shaka?: ShakaNamespace }).shaka;
-        if (generation !== this.generation) return;
-        if (shaka?.Player === undefined) {
-          throw new Error('Shaka Player is not on the page: add its script before the plugin');
-        }
-        shaka.polyfill?.installAll();
-        const player = new shaka.Player();
-        this.shakaPlayer = player;
-        player.addEventListener('error', this.onShakaError);
-        await player.attach(this.el);
-        if (generation !== this.generation) return;
-        // Before load(): the adapter names segments from the manifest it sees Shaka download.
-        if (session && session.options.enabled !== false) session.attachShaka(player, source);
-        await player.load(source.src);
-      } catch (error) {
-        if (generation === this.generation) this.fail(error);
-      }
+          (globalThis as { shaka?: ShakaNamespace }).shaka,
+        onFatal: (failure) => {
+          this.fail(failure);
+        },
+      });
+      this.shaka = playback;
+      return playback.ready;
     }
 
     private stopShaka(): void {
-      this.generation += 1;
       this.startup = undefined;
-      const player = this.shakaPlayer;
-      this.shakaPlayer = undefined;
-      if (!player) return;
-      player.removeEventListener('error', this.onShakaError);
-      player.destroy().catch((error: unknown) => {
-        console.warn('p2p-media-loader: destroying Shaka Player failed', error);
-      });
+      const playback = this.shaka;
+      this.shaka = undefined;
+      playback?.destroy();
     }
 
     /** Shows a fatal error the Clappr way (player `error` event, error screen) and reports it. */
-    private fail(reason: unknown): void {
+    private fail({ error, shaka }: ShakaFailure): void {
       if (this.failed) return;
       this.failed = true;
-      const detail = (reason ?? {}) as ShakaErrorDetail;
-      const code = detail.code === undefined ? 'load' : String(detail.code);
-      const description =
-        reason instanceof Error ? reason.message : `Shaka error ${code}: ${String(detail.message)}`;
-      const error = this.createError({
+      const code = shaka.code === undefined ? 'load' : String(shaka.code);
+      const playerError = this.createError({
         code,
-        description,
+        description: error.message,
         level: PlayerError.Levels.FATAL,
-        raw: reason,
+        raw: shaka.code === undefined ? error : shaka,
       });
-      this.trigger(Events.PLAYBACK_ERROR, error);
-      sessionInOptions(this.options)?.reportError(
-        reason instanceof Error ? reason : new Error(description),
-        true,
-      );
+      this.trigger(Events.PLAYBACK_ERROR, playerError);
+      sessionInOptions(this.options)?.reportError(error, true);
     }
   };
 }

@@ -115,10 +115,10 @@ function attachPlayer(
       boundHls = hls;
       // Flowplayer built this instance with its own failover loaders in these slots; ours go in
       // front of them. hls.js reads the slots at every load, so assigning them now is enough.
-      const loaders = session.hlsLoaders(hlsSource);
+      const { loaders, bind } = session.prepareHls(hlsSource);
       hls.config.fLoader = chainLoader(loaders.fLoader, hls.config.fLoader);
       hls.config.pLoader = chainLoader(loaders.pLoader, hls.config.pLoader);
-      session.bindHls(hls);
+      bind(hls);
       session.watchMedia(player);
     },
     { signal },

@@ -8,6 +8,7 @@
 import {
   createPlayerSession,
   createStatsOverlay,
+  type HlsHookup,
   type P2PPlayerSession,
   type PlayerSource,
   overlayOptionsFrom,
@@ -32,7 +33,7 @@ const UNSUPPORTED_VIDEO_ERROR = 5;
 interface PlayerBinding {
   readonly session: P2PPlayerSession;
   /** The hls.js clip the engine is about to create, announced by `load`; cleared once bound. */
-  pendingHlsSource: PlayerSource | undefined;
+  pendingHls: HlsHookup | undefined;
 }
 
 /** Bindings by player API; engine extensions are global, so they find their player's here. */
@@ -66,7 +67,7 @@ function attachPlayer(api: Flowplayer7Api, root: HTMLElement): void {
   const options = sessionOptionsOf(api.conf.p2p);
   if (options === undefined) return;
   const session = createPlayerSession(options, { player: 'flowplayer' });
-  const binding: PlayerBinding = { session, pendingHlsSource: undefined };
+  const binding: PlayerBinding = { session, pendingHls: undefined };
   bindings.set(api, binding);
   const ui = root.querySelector<HTMLElement>('.fp-player') ?? root;
   createStatsOverlay(ui, session, overlayOptionsFrom(session.options.overlay));
@@ -86,10 +87,10 @@ function attachPlayer(api: Flowplayer7Api, root: HTMLElement): void {
   api.on(`ready.${NAMESPACE}`, () => {
     // Fallback for engines without the extension hook: bind once the clip is ready.
     const { engine } = api;
-    if (engine && engine.hls && binding.pendingHlsSource) bind(binding, engine.hls, undefined);
+    if (engine && engine.hls && binding.pendingHls) bind(binding, engine.hls, undefined);
   });
   api.on(`unload.${NAMESPACE}`, () => {
-    binding.pendingHlsSource = undefined;
+    binding.pendingHls = undefined;
     session.endSource();
   });
   api.on(`shutdown.${NAMESPACE}`, () => {
@@ -114,7 +115,7 @@ function clipLoading(
   engine: Flowplayer7Engine | undefined,
 ): void {
   const { session } = binding;
-  binding.pendingHlsSource = undefined;
+  binding.pendingHls = undefined;
   if (typeof video.src !== 'string') {
     session.endSource();
     return;
@@ -126,16 +127,16 @@ function clipLoading(
     session.endSource();
     return;
   }
-  const loaders = session.hlsLoaders(source);
+  const hookup = session.prepareHls(source);
   // Under the clip's own hls.js config; our loaders win, as the contract promises.
-  video.hlsjs = { ...session.options.hlsConfig, ...video.hlsjs, ...loaders };
-  binding.pendingHlsSource = source;
+  video.hlsjs = { ...session.options.hlsConfig, ...video.hlsjs, ...hookup.loaders };
+  binding.pendingHls = hookup;
 }
 
 /** The hlsjs-lite engine created an hls.js instance (before it loads anything). */
 function hlsCreated(params: Flowplayer7HlsEngineParams): void {
   const binding = bindings.get(params.player);
-  if (binding?.pendingHlsSource === undefined) return;
+  if (binding?.pendingHls === undefined) return;
   bind(binding, params.hls, params.videoTag);
 }
 
@@ -144,8 +145,9 @@ function bind(
   hls: NonNullable<Flowplayer7Engine['hls']>,
   media: HTMLMediaElement | undefined,
 ): void {
-  binding.pendingHlsSource = undefined;
-  binding.session.bindHls(hls);
+  const hookup = binding.pendingHls;
+  binding.pendingHls = undefined;
+  hookup?.bind(hls);
   const element = media ?? hls.media;
   if (element) binding.session.watchMedia(element);
 }

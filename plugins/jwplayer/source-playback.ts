@@ -4,13 +4,13 @@
  * MSE, P2P off, unknown type). The provider owns one of these per loaded item.
  */
 import type { HlsInstanceLike } from '../../core/hlsjs/hlsjs-types.js';
-import type { ShakaPlayerLike } from '../../core/shaka/shaka-types.js';
 import {
-  P2PMediaLoaderError,
   type P2PPlayerSession,
   type PlaybackEngineKind,
   type PlayerSource,
 } from '../shared/index.js';
+import { createHlsPlayer } from '../shared/hls-start.js';
+import { startShakaPlayback } from '../shared/shaka-start.js';
 
 /** hls.js members used here besides the adapter's. */
 interface HlsPlayer extends HlsInstanceLike {
@@ -29,15 +29,6 @@ interface HlsErrorData {
   readonly details?: string;
   readonly error?: { readonly message?: string };
 }
-
-/** `shaka.Player` members used here besides the adapter's. */
-interface ShakaPlayer extends ShakaPlayerLike {
-  attach(media: HTMLMediaElement): Promise<void>;
-  load(uri: string, startTime?: number): Promise<void>;
-  destroy(): Promise<void>;
-}
-
-type ShakaPlayerConstructor = new () => ShakaPlayer;
 
 /** One quality level as JW's quality menu lists it. */
 export interface QualityLevel {
@@ -66,9 +57,6 @@ export interface PlaybackEvents {
   levels(): void;
 }
 
-/** `Shaka` errors a newer load or destroy() caused: not failures. */
-const SHAKA_INTERRUPTED = new Set([7000, 7001]);
-
 /** How one source plays: with which library, and whether through the engine. */
 export interface PlaybackPlan {
   readonly kind: PlaybackEngineKind;
@@ -95,22 +83,6 @@ export function startSourcePlayback(
   return startNative(source, video);
 }
 
-/**
- * The engine's hls.js loaders for `source`, or undefined once the operator destroyed the P2P handle
- * (the player then goes on with plain hls.js over HTTP).
- */
-function engineLoaders(
-  session: P2PPlayerSession,
-  source: PlayerSource,
-): ReturnType<P2PPlayerSession['hlsLoaders']> | undefined {
-  try {
-    return session.hlsLoaders(source);
-  } catch (error) {
-    if (error instanceof P2PMediaLoaderError && error.code === 'destroyed') return undefined;
-    throw error;
-  }
-}
-
 function startHls(
   session: P2PPlayerSession,
   withEngine: boolean,
@@ -119,9 +91,7 @@ function startHls(
   video: HTMLVideoElement,
   events: PlaybackEvents,
 ): SourcePlayback {
-  const loaders = withEngine ? engineLoaders(session, source) : undefined;
-  const hls = new Hls({ ...session.options.hlsConfig, ...loaders });
-  if (loaders) session.bindHls(hls);
+  const hls = createHlsPlayer(session, Hls, source, { withEngine });
   hls.on('hlsManifestParsed', () => {
     events.levels();
   });
@@ -161,41 +131,25 @@ function startShaka(
   video: HTMLVideoElement,
   events: PlaybackEvents,
 ): SourcePlayback {
-  let player: ShakaPlayer | undefined;
-  let destroyed = false;
-  // A call, not the variable: after each await the value may have changed (flow analysis would
-  // keep the narrowing from the previous check).
-  const isDestroyed = (): boolean => destroyed;
-  const ready = (async (): Promise<void> => {
-    const shaka = await session.resolveShaka();
-    if (isDestroyed()) return;
-    const Player = (shaka as unknown as { Player?: ShakaPlayerConstructor } | undefined)?.Player;
-    if (!Player) throw new Error('Shaka Player is not available for this DASH source');
-    player = new Player();
-    await player.attach(video);
-    if (isDestroyed()) return;
-    try {
-      if (withEngine) session.attachShaka(player, source);
-    } catch (error) {
-      // After the operator destroyed the P2P handle, Shaka plays alone over HTTP.
-      if (!(error instanceof P2PMediaLoaderError && error.code === 'destroyed')) throw error;
-    }
-    await player.load(source.src);
-  })().catch((error: unknown) => {
-    const code = (error as { code?: number }).code;
-    if (isDestroyed() || (code !== undefined && SHAKA_INTERRUPTED.has(code))) return;
-    events.fatal(error instanceof Error ? error : new Error(`Shaka error ${String(code)}`));
+  const playback = startShakaPlayback({
+    session,
+    source,
+    media: video,
+    withEngine,
+    resolveShaka: () => session.resolveShaka(),
+    onFatal: ({ error }) => {
+      events.fatal(error);
+    },
   });
   return {
     kind: 'shaka',
-    ready,
+    ready: playback.ready,
     // JW's menu lists what the provider gives; Shaka's own ABR keeps choosing (one "Auto" entry).
     qualityLevels: () => [{ label: 'Auto' }],
     currentQuality: () => 0,
     setQuality: () => undefined,
     destroy: () => {
-      destroyed = true;
-      void player?.destroy();
+      playback.destroy();
     },
   };
 }

@@ -17,6 +17,7 @@ import type {
   MejsNamespace,
   RendererNode,
 } from './mediaelement-types.js';
+import { attachEngineToShaka } from '../shared/shaka-start.js';
 import { NATIVE_HLS_RENDERER, rendererOrder } from './renderer-order.js';
 import { noteShakaOnDemand, type ShakaRendererHost } from './shaka-renderer.js';
 
@@ -89,7 +90,7 @@ export class PlayerBinding {
         mediaElement.hlsPlayer?.stopLoad();
         if (this.destroyed) return;
         if (this.session.chooseFor(source).kind === 'shaka') {
-          this.session.attachShaka(shakaPlayer, source);
+          attachEngineToShaka(this.session, shakaPlayer, source);
         }
       },
       sourceEnded: () => {
@@ -205,10 +206,10 @@ export class PlayerBinding {
     // The renderer loads `originalNode.src` (MediaElement sets it to the chosen source).
     const source: PlayerSource = { src: original.src, type: HLS_TYPE };
     if (this.session.chooseFor(source).kind !== 'hlsjs') return;
-    const loaders = this.session.hlsLoaders(source);
+    const { loaders, bind } = this.session.prepareHls(source);
     hls.config.fLoader = loaders.fLoader;
     hls.config.pLoader = loaders.pLoader;
-    this.session.bindHls(hls);
+    bind(hls);
   }
 
   private showError(error: Error): void {

@@ -7,6 +7,7 @@
  */
 import type { ShakaNamespace, ShakaPlayerLike } from '../../core/shaka/shaka-types.js';
 import type { PlayerSource } from '../shared/contract.js';
+import { createShakaPlayer, shakaFailureOf, type ShakaPlayer } from '../shared/shaka-start.js';
 import type {
   MediaElementLike,
   MediaFile,
@@ -16,32 +17,6 @@ import type {
 } from './mediaelement-types.js';
 import { createRendererNode } from './renderer-node.js';
 import { P2P_SHAKA_RENDERER } from './renderer-order.js';
-
-/** `shaka.Player` members used here beyond what the engine's adapter uses. */
-interface ShakaPlayerInstance extends ShakaPlayerLike {
-  attach(media: HTMLMediaElement): Promise<void>;
-  load(uri: string): Promise<unknown>;
-  unload(): Promise<void>;
-  destroy(): Promise<void>;
-}
-
-/** The `shaka` namespace with the player class and polyfills. */
-interface ShakaPlayerNamespace extends ShakaNamespace {
-  readonly Player: new () => ShakaPlayerInstance;
-  readonly polyfill?: { installAll(): void };
-}
-
-/** `shaka.util.Error`, as far as read here. */
-interface ShakaErrorLike {
-  readonly severity?: number;
-  readonly code?: number;
-  readonly message?: string;
-}
-
-/** `shaka.util.Error.Severity.CRITICAL`: playback cannot go on. */
-const SEVERITY_CRITICAL = 2;
-/** `LOAD_INTERRUPTED`: a newer `load()` replaced this one (a source change, not a failure). */
-const LOAD_INTERRUPTED = 7000;
 
 const DASH_TYPES = ['application/dash+xml'];
 const HLS_TYPES = [
@@ -86,12 +61,6 @@ function plainHost(mediaElement: MediaElementLike): ShakaRendererHost {
   };
 }
 
-function describeShakaError(error: unknown): Error {
-  if (error instanceof Error) return error;
-  const shakaError = error as ShakaErrorLike | undefined;
-  return new Error(`Shaka Player error ${String(shakaError?.code ?? error)}`);
-}
-
 function sourceUrl(value: unknown): string {
   if (typeof value === 'string') return value;
   const src = (value as { src?: unknown } | null)?.src;
@@ -101,8 +70,8 @@ function sourceUrl(value: unknown): string {
 /** One renderer instance: the node, its Shaka player and the source it plays. */
 class ShakaRendererInstance {
   readonly node: RendererNode;
-  private player: ShakaPlayerInstance | undefined;
-  private playerReady: Promise<ShakaPlayerInstance | undefined> | undefined;
+  private player: ShakaPlayer | undefined;
+  private playerReady: Promise<ShakaPlayer | undefined> | undefined;
   private source: PlayerSource | undefined;
   /** Set while a source waits for `play()` (`preload="none"` without autoplay). */
   private deferred = false;
@@ -179,16 +148,11 @@ class ShakaRendererInstance {
     await player.load(source.src);
   }
 
-  private ensurePlayer(): Promise<ShakaPlayerInstance | undefined> {
+  private ensurePlayer(): Promise<ShakaPlayer | undefined> {
     this.playerReady ??= this.host.resolveShaka().then(async (namespace) => {
-      if (!namespace) {
-        throw new Error('Shaka Player is not loaded: add its script before this player');
-      }
-      const shaka = namespace as ShakaPlayerNamespace;
-      shaka.polyfill?.installAll();
-      const player = new shaka.Player();
-      player.addEventListener('error', this.onPlayerError);
-      await player.attach(this.node);
+      const player = await createShakaPlayer(namespace, this.node, (created) => {
+        created.addEventListener('error', this.onPlayerError);
+      });
       this.player = player;
       this.mediaElement.shakaPlayer = player;
       return player;
@@ -197,15 +161,14 @@ class ShakaRendererInstance {
   }
 
   private failed(error: unknown): void {
-    const shakaError = error as ShakaErrorLike | null | undefined;
-    if (shakaError?.code === LOAD_INTERRUPTED) return;
-    // Recoverable errors are Shaka's to retry; only those that stop playback reach the viewer.
-    if (shakaError?.severity !== undefined && shakaError.severity !== SEVERITY_CRITICAL) return;
+    // Interruptions are source changes, and lower severities Shaka retries itself.
+    const failure = shakaFailureOf(error);
+    if (failure === undefined) return;
     if (typeof error === 'object' && error !== null) {
       if (this.reported.has(error)) return;
       this.reported.add(error);
     }
-    this.host.fatalError(describeShakaError(error), this.mediaFiles);
+    this.host.fatalError(failure.error, this.mediaFiles);
   }
 
   /** Stops the current source; `dispose` also releases the Shaka player (the renderer is gone). */

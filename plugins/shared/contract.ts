@@ -220,6 +220,24 @@ export interface StatsOverlayHandle {
   destroy(): void;
 }
 
+/** One source's engine, ready for the hls.js instance that will play it. */
+export interface HlsHookup {
+  /**
+   * Loader classes to put into the instance's config (`{ ...hlsConfig, ...hookup.loaders }`, or
+   * its `fLoader`/`pLoader` slots before it loads anything).
+   */
+  readonly loaders: {
+    readonly fLoader: FragmentLoaderConstructor;
+    readonly pLoader: PlaylistLoaderConstructor;
+  };
+  /**
+   * Follows the hls.js instance configured with {@link loaders} (playback, streams, destroy). False
+   * when this source has ended meanwhile (another source started, or the session was destroyed):
+   * its engine is gone and the instance goes on over HTTP.
+   */
+  readonly bind: (hls: HlsInstanceLike) => boolean;
+}
+
 /**
  * The per-player object plugins drive: one per player, lives as long as the plugin does. Plugins
  * tell it about sources and hand it the hls.js/Shaka instances they create; it owns one engine per
@@ -231,16 +249,12 @@ export interface P2PPlayerSession extends P2PPlayerHandle {
   /** Decides how `source` plays (no side effects besides emitting `engine-selected` once per call). */
   chooseFor(source: PlayerSource): EngineChoice;
   /**
-   * Loader classes for an hls.js instance about to be created for `source` (merge into its config:
-   * `{ ...hlsConfig, ...session.hlsLoaders(source) }`). Starts a fresh engine for the source and
-   * destroys the previous source's one. Then call {@link bindHls} with the instance.
+   * Starts a fresh engine for an hls.js instance about to play `source` (destroying the previous
+   * source's engine) and returns its hookup: the loader classes for the instance's config, and
+   * `bind(hls)` for the instance once it exists. Plugins that create hls.js themselves use
+   * `createHlsPlayer` (plugins/shared/hls-start.ts), which does both in order.
    */
-  hlsLoaders(source: PlayerSource): {
-    readonly fLoader: FragmentLoaderConstructor;
-    readonly pLoader: PlaylistLoaderConstructor;
-  };
-  /** Follows the hls.js instance created with {@link hlsLoaders} (playback, streams, destroy). */
-  bindHls(hls: HlsInstanceLike): void;
+  prepareHls(source: PlayerSource): HlsHookup;
   /**
    * Plugs the engine into a Shaka player before `player.load(source.src)`; destroys the previous
    * source's engine. Applies `shakaConfig`. The plugin keeps owning the Shaka player.

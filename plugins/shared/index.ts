@@ -1,14 +1,28 @@
 /**
  * `p2p-media-loader/plugins` (UMD global `p2pml.plugins`): the layer every player plugin builds on.
  * A plugin creates one session per player with {@link createPlayerSession}, asks it how each source
- * plays ({@link P2PPlayerSession.chooseFor}), hands it the hls.js or Shaka instance it creates, and
- * mounts the stats overlay with {@link createStatsOverlay}. The contract is in contract.ts.
+ * plays ({@link P2PPlayerSession.chooseFor}), starts hls.js ({@link createHlsPlayer}, or the
+ * session's `prepareHls` hookup) or Shaka ({@link startShakaPlayback}) through it, and mounts the
+ * stats overlay with {@link createStatsOverlay}. The contract is in contract.ts.
  */
 export type * from './contract.js';
 export { createPlayerSession, type SessionDependencies } from './player-session.js';
 export { playerHandleOf } from './player-handle.js';
 export { validatePluginOptions, engineConfigOf } from './plugin-options.js';
 export { chooseEngine } from './engine-choice.js';
+export { createHlsPlayer, prepareHlsUnlessDestroyed, type HlsPlayerOptions } from './hls-start.js';
+export {
+  attachEngineToShaka,
+  createShakaPlayer,
+  SHAKA_ERROR,
+  shakaFailureOf,
+  startShakaPlayback,
+  type ShakaErrorFields,
+  type ShakaFailure,
+  type ShakaPlaybackHandle,
+  type ShakaPlaybackOptions,
+  type ShakaPlayer,
+} from './shaka-start.js';
 export { sourceKindOf } from './source-kind.js';
 export { detectEnvironment, type PlaybackEnvironment } from './playback-environment.js';
 export { DEFAULT_BEACON_INTERVAL_MS } from './stats-beacon.js';

@@ -6,10 +6,11 @@
 import type { SegmentEngine } from '../../core/engine/engine-api.js';
 import { P2PMediaLoaderError } from '../../core/errors.js';
 import { TypedEmitter, type Listener } from '../../core/events/typed-emitter.js';
-import type { HlsClassLike, HlsInstanceLike } from '../../core/hlsjs/hlsjs-types.js';
+import type { HlsClassLike } from '../../core/hlsjs/hlsjs-types.js';
 import type { ShakaNamespace, ShakaPlayerLike } from '../../core/shaka/shaka-types.js';
 import type {
   EngineChoice,
+  HlsHookup,
   P2PPlayerEventMap,
   P2PPlayerSession,
   P2PPlayerStats,
@@ -150,7 +151,7 @@ class PlayerSession implements P2PPlayerSession {
     return choice;
   }
 
-  hlsLoaders(source: PlayerSource): ReturnType<P2PPlayerSession['hlsLoaders']> {
+  prepareHls(source: PlayerSource): HlsHookup {
     this.assertAlive();
     this.endSource();
     const { sourceEngine, loaders } = startHlsSource(
@@ -159,15 +160,14 @@ class PlayerSession implements P2PPlayerSession {
       this.deps.createEngine,
     );
     this.begin(sourceEngine);
-    return loaders;
-  }
-
-  bindHls(hls: HlsInstanceLike): void {
-    this.assertAlive();
-    if (this.current?.kind !== 'hlsjs') {
-      throw new Error('p2p-media-loader: call hlsLoaders(source) before bindHls(hls)');
-    }
-    this.current.bindHls(hls);
+    return {
+      loaders,
+      bind: (hls) => {
+        if (this.destroyed || this.current !== sourceEngine) return false;
+        sourceEngine.bindHls(hls);
+        return true;
+      },
+    };
   }
 
   attachShaka(player: ShakaPlayerLike, source: PlayerSource): void {

@@ -3,6 +3,7 @@
  * hls.js's renditions and audio tracks into Video.js's quality-level and audio-track lists.
  */
 import type { HlsInstanceLike } from '../../core/hlsjs/hlsjs-types.js';
+import { createHlsPlayer } from '../shared/hls-start.js';
 import { AudioTracksBridge, type AudioOption } from './audio-tracks.js';
 import { MediaErrorCode, type Playback, type PlaybackContext } from './playback.js';
 import { QualityLevelsBridge, enabledRange, type Rendition } from './quality-levels.js';
@@ -65,9 +66,7 @@ export function startHlsPlayback(context: PlaybackContext): Playback {
     context.fail(MediaErrorCode.SRC_NOT_SUPPORTED, 'hls.js is not available on this page');
     return { dispose: () => undefined };
   }
-  const userConfig = session.options.hlsConfig ?? {};
-  const hls = new Hls({ ...userConfig, ...session.hlsLoaders(source) });
-  session.bindHls(hls);
+  const hls = createHlsPlayer(session, Hls, source);
 
   const quality = new QualityLevelsBridge(player.qualityLevels?.(), (enabled) => {
     const range = enabledRange(enabled);

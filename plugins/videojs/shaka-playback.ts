@@ -3,7 +3,12 @@
  * session's P2P engine, and mirrors Shaka's renditions and audio languages into Video.js's
  * quality-level and audio-track lists.
  */
-import type { ShakaPlayerLike } from '../../core/shaka/shaka-types.js';
+import {
+  SHAKA_ERROR,
+  startShakaPlayback as startSharedShakaPlayback,
+  type ShakaPlaybackHandle,
+  type ShakaPlayer,
+} from '../shared/shaka-start.js';
 import { AudioTracksBridge, type AudioOption } from './audio-tracks.js';
 import { MediaErrorCode, type Playback, type PlaybackContext } from './playback.js';
 import { QualityLevelsBridge, enabledRange, type Rendition } from './quality-levels.js';
@@ -27,45 +32,23 @@ interface ShakaAudioTrack {
   readonly primary: boolean;
 }
 
-/** `shaka.util.Error` fields read here. */
-interface ShakaError {
-  readonly severity?: number;
-  readonly category?: number;
-  readonly code?: number;
-  readonly message?: string;
-}
-
-/** `shaka.Player` members used here besides the adapter's. */
-interface ShakaPlayer extends ShakaPlayerLike {
-  attach(media: HTMLMediaElement): Promise<void>;
-  load(uri: string): Promise<void>;
-  destroy(): Promise<void>;
-  configure(config: object): boolean;
+/** `shaka.Player` members used here besides the shared start-up's. */
+interface ShakaPlayerWithTracks extends ShakaPlayer {
   getVariantTracks(): ShakaVariantTrack[];
   getAudioTracks?: () => ShakaAudioTrack[];
   selectAudioTrack?: (track: ShakaAudioTrack) => void;
 }
 
-/** `shaka.util.Error` numbers used here (stable across Shaka 3-5). */
-const ShakaError = {
-  SEVERITY_CRITICAL: 2,
-  CATEGORY_NETWORK: 1,
-  CATEGORY_MEDIA: 3,
-  /** `LOAD_INTERRUPTED`, `OPERATION_ABORTED`: a newer load or destroy() cancelled this one. */
-  INTERRUPTIONS: [7000, 7001],
-} as const;
-
 /** Starts Shaka for `context.source` (loading Shaka first when the session loads it on demand). */
 export function startShakaPlayback(context: PlaybackContext): Playback {
   const { player: vjsPlayer, tech } = context;
   let disposed = false;
-  let shakaPlayer: ShakaPlayer | undefined;
   let audioTracks: ShakaAudioTrack[] = [];
   let heights: number[] = [];
 
   const quality = new QualityLevelsBridge(vjsPlayer.qualityLevels?.(), (enabled) => {
     const range = enabledRange(enabled);
-    shakaPlayer?.configure({
+    playback.player()?.configure({
       abr: {
         restrictions:
           range === undefined
@@ -76,10 +59,11 @@ export function startShakaPlayback(context: PlaybackContext): Playback {
   });
   const audio = new AudioTracksBridge(tech.audioTracks(), context.AudioTrack, (id) => {
     const track = audioTracks.find((candidate) => audioIdOf(candidate) === id);
-    if (track) shakaPlayer?.selectAudioTrack?.(track);
+    if (track) playback.player()?.selectAudioTrack?.(track);
   });
 
   const refreshTracks = (): void => {
+    const shakaPlayer = playback.player();
     if (!shakaPlayer || disposed) return;
     const variants = shakaPlayer.getVariantTracks();
     const renditions = videoRenditionsOf(variants);
@@ -91,53 +75,37 @@ export function startShakaPlayback(context: PlaybackContext): Playback {
     followActive();
   };
   const followActive = (): void => {
+    const shakaPlayer = playback.player();
     if (!shakaPlayer || disposed) return;
     const playing = shakaPlayer.getVariantTracks().find((track) => track.active);
     if (playing?.height != null) quality.select(heights.indexOf(playing.height));
     const active = shakaPlayer.getAudioTracks?.().find((track) => track.active);
     if (active) audio.markActive(audioIdOf(active));
   };
-  const onError = (event: Event): void => {
-    const error = (event as Event & { detail?: ShakaError }).detail ?? {};
-    if (error.severity === ShakaError.SEVERITY_CRITICAL) failWith(error);
-  };
-  const failWith = (error: ShakaError): void => {
-    if (disposed || ShakaError.INTERRUPTIONS.some((code) => code === error.code)) return;
-    const code =
-      error.category === ShakaError.CATEGORY_NETWORK
-        ? MediaErrorCode.NETWORK
-        : error.category === ShakaError.CATEGORY_MEDIA
-          ? MediaErrorCode.DECODE
-          : MediaErrorCode.SRC_NOT_SUPPORTED;
-    context.fail(code, `Shaka Player error ${String(error.code ?? '?')}${describe(error)}`);
-  };
 
-  const start = async (): Promise<void> => {
-    const shaka = await context.session.resolveShaka();
-    if (disposed) return;
-    const Player = (shaka as { Player?: new () => ShakaPlayer } | undefined)?.Player;
-    if (Player === undefined) {
-      context.fail(MediaErrorCode.SRC_NOT_SUPPORTED, 'Shaka Player is not available on this page');
-      return;
-    }
-    const created = new Player();
-    shakaPlayer = created;
-    created.addEventListener('error', onError);
-    created.addEventListener('trackschanged', refreshTracks);
-    created.addEventListener('variantchanged', followActive);
-    created.addEventListener('adaptation', followActive);
-    await created.attach(tech.el());
-    // dispose() may run while attach() is pending (the linter cannot see closures change `disposed`).
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-    if (disposed) return;
-    // Before load(): the adapter names segments from the manifests it sees Shaka download.
-    context.session.attachShaka(created, context.source);
-    await created.load(context.source.src);
-    refreshTracks();
-  };
-  start().catch((error: unknown) => {
-    failWith(typeof error === 'object' && error !== null ? error : {});
-  });
+  const playback: ShakaPlaybackHandle<ShakaPlayerWithTracks> =
+    startSharedShakaPlayback<ShakaPlayerWithTracks>({
+      session: context.session,
+      source: context.source,
+      media: tech.el(),
+      // The source handler only picks this playback for sources the session plays with its engine.
+      withEngine: true,
+      onPlayer: (created) => {
+        created.addEventListener('trackschanged', refreshTracks);
+        created.addEventListener('variantchanged', followActive);
+        created.addEventListener('adaptation', followActive);
+      },
+      onFatal: ({ error, shaka }) => {
+        const code =
+          shaka.category === SHAKA_ERROR.CATEGORY_NETWORK
+            ? MediaErrorCode.NETWORK
+            : shaka.category === SHAKA_ERROR.CATEGORY_MEDIA
+              ? MediaErrorCode.DECODE
+              : MediaErrorCode.SRC_NOT_SUPPORTED;
+        context.fail(code, error.message);
+      },
+    });
+  void playback.ready.then(refreshTracks);
 
   return {
     dispose: () => {
@@ -145,14 +113,13 @@ export function startShakaPlayback(context: PlaybackContext): Playback {
       disposed = true;
       quality.dispose();
       audio.dispose();
+      const shakaPlayer = playback.player();
       if (shakaPlayer) {
-        shakaPlayer.removeEventListener('error', onError);
         shakaPlayer.removeEventListener('trackschanged', refreshTracks);
         shakaPlayer.removeEventListener('variantchanged', followActive);
         shakaPlayer.removeEventListener('adaptation', followActive);
-        // destroy() detaches from the video element; nothing waits for it.
-        shakaPlayer.destroy().catch(() => undefined);
       }
+      playback.destroy();
     },
   };
 }
@@ -193,8 +160,4 @@ function audioOptionOf(track: ShakaAudioTrack): AudioOption {
     language: track.language,
     main: track.primary,
   };
-}
-
-function describe(error: ShakaError): string {
-  return error.message ? `: ${error.message}` : '';
 }

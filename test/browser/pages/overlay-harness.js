@@ -34,8 +34,9 @@
   const source = { src, type: 'application/x-mpegURL' };
   let hls;
   if (session.chooseFor(source).kind === 'hlsjs') {
-    hls = new Hls({ ...session.hlsLoaders(source) });
-    session.bindHls(hls);
+    const hookup = session.prepareHls(source);
+    hls = new Hls({ ...hookup.loaders });
+    hookup.bind(hls);
     hls.loadSource(src);
     hls.attachMedia(video);
   }

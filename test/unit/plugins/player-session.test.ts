@@ -155,7 +155,7 @@ describe('createPlayerSession', () => {
   });
 
   it('runs one engine per source, P2P off without WebRTC, and forwards segment-loaded', async () => {
-    const loaders = session.hlsLoaders(source('a'));
+    const { loaders } = session.prepareHls(source('a'));
     expect(typeof loaders.fLoader).toBe('function');
     expect(typeof loaders.pLoader).toBe('function');
     expect(session.engineKind).toBe('hlsjs');
@@ -173,9 +173,9 @@ describe('createPlayerSession', () => {
   });
 
   it('adds counters up across sources and destroys the previous source engine', async () => {
-    session.hlsLoaders(source('a'));
+    session.prepareHls(source('a'));
     await loadSegmentOf(engineAt(0), 'a');
-    session.hlsLoaders(source('b'));
+    session.prepareHls(source('b'));
     expect(engines).toHaveLength(2);
     await expect(loadSegmentOf(engineAt(0), 'a')).rejects.toMatchObject({
       code: 'destroyed',
@@ -193,7 +193,7 @@ describe('createPlayerSession', () => {
   });
 
   it('averages download rates over the last 5 s', async () => {
-    session.hlsLoaders(source('a'));
+    session.prepareHls(source('a'));
     await loadSegmentOf(engineAt(0), 'a');
     expect(session.getStats().downloadRate).toEqual({ http: SEGMENT_BYTES / 5, p2p: 0 });
     clockMs += 4999;
@@ -205,7 +205,7 @@ describe('createPlayerSession', () => {
   it('emits stats every second only while a source is loaded', async () => {
     const intervals = trackIntervals();
     try {
-      session.hlsLoaders(source('a'));
+      session.prepareHls(source('a'));
       await loadSegmentOf(engineAt(0), 'a');
       expect(intervals.running()).toBeGreaterThan(0);
       const stats = await nextEvent('stats');
@@ -239,7 +239,7 @@ describe('createPlayerSession', () => {
     const events: string[] = [];
     try {
       session.on('stats', () => events.push('stats'));
-      session.hlsLoaders(source('a'));
+      session.prepareHls(source('a'));
       expect(intervals.running()).toBeGreaterThan(0);
       session.destroy();
       session.destroy();
@@ -250,15 +250,18 @@ describe('createPlayerSession', () => {
     await expect(loadSegmentOf(engineAt(0), 'a')).rejects.toMatchObject({
       code: 'destroyed',
     });
-    expect(() => session.hlsLoaders(source('b'))).toThrow(P2PMediaLoaderError);
+    expect(() => session.prepareHls(source('b'))).toThrow(P2PMediaLoaderError);
     session.reportError(new Error('late'), false);
     expect(events).toEqual([]);
   });
 
-  it('refuses bindHls before hlsLoaders and attachShaka without a shaka namespace', () => {
-    expect(() => {
-      session.bindHls({} as never);
-    }).toThrow(/hlsLoaders/);
+  it('binds no hls.js instance to a source that has ended, and refuses attachShaka without a shaka namespace', () => {
+    const first = session.prepareHls(source('a'));
+    const second = session.prepareHls(source('b'));
+    // The hookup of an ended source never reaches the instance (its engine is destroyed).
+    expect(first.bind({} as never)).toBe(false);
+    session.endSource();
+    expect(second.bind({} as never)).toBe(false);
     expect(() => {
       session.attachShaka({} as never, { src: '/a.mpd' });
     }).toThrow(/shaka/);
