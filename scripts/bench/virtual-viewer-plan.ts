@@ -278,6 +278,10 @@ export function virtualViewerOutcome(run: VirtualViewerRun): ViewerOutcome {
           },
         ],
   );
+  // The engine's bans, as a page's trace holds them (the attack report reads `peerId`).
+  for (const ban of result.peersBanned ?? []) {
+    trace.push({ atMs: ban.atEpochMs, event: 'peer-banned', peerId: ban.peerId, error: ban.code });
+  }
   return {
     name: `${run.label} viewer ${run.planned.id}`,
     joinedAtSeconds: run.joinedAtSeconds,

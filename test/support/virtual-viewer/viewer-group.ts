@@ -11,7 +11,7 @@ import type { PlayerModel } from './player-model.js';
 import { ShakaVirtualViewer } from './shaka-viewer.js';
 import { VirtualViewer } from './virtual-viewer.js';
 import { manifestUrlOf, seededRandom, type ViewerSpec } from './viewer-spec.js';
-import type { ViewerResult } from './viewer-result.js';
+import type { PeerBan, ViewerResult } from './viewer-result.js';
 
 /** CPU time and memory of the process, as reported at the end. */
 export interface ProcessUsage {
@@ -59,6 +59,8 @@ export class ViewerGroup {
   private readonly createdAtMs = performance.now();
   private readonly cpuAtStart = process.cpuUsage();
   private finished: Promise<ViewerResult[]> | undefined;
+  /** Peers each viewer's engine banned, by viewer index. */
+  private readonly bans: PeerBan[][] = [];
 
   constructor(private readonly options: ViewerGroupOptions) {}
 
@@ -76,10 +78,17 @@ export class ViewerGroup {
     const ids = this.ids;
     emit({ type: 'ready', pid: process.pid, viewers: ids });
     ids.forEach((id, index) => {
+      const engine = spec.p2p ? this.engine() : undefined;
+      const banned: PeerBan[] = [];
+      this.bans.push(banned);
+      // The engine's own verdicts, for the bench's attack report (which viewers dropped whom).
+      engine?.on('peer-banned', ({ peerId, error }) => {
+        banned.push({ atEpochMs: Date.now(), peerId, code: error.code });
+      });
       const common = {
         id,
         manifestUrl,
-        ...(spec.p2p ? { engine: this.engine() } : {}),
+        ...(engine === undefined ? {} : { engine }),
         hashSegments: spec.hashSegments,
         random: seededRandom(spec.seed + index),
       };
@@ -126,7 +135,11 @@ export class ViewerGroup {
       for (const timer of this.timers) clearTimeout(timer);
       clearInterval(this.progressTimer);
       for (const viewer of this.viewers) viewer.destroy();
-      const results = this.viewers.map((viewer) => viewer.result());
+      const results = this.viewers.map((viewer, index) => {
+        const peersBanned = this.bans[index] ?? [];
+        const result = viewer.result();
+        return peersBanned.length === 0 ? result : { ...result, peersBanned };
+      });
       for (const result of results) {
         emit(
           spec.details

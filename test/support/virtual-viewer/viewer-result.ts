@@ -62,6 +62,15 @@ export interface DeliveredSegmentRecord {
   readonly source: SegmentSource;
 }
 
+/** A peer the viewer's engine banned (its `peer-banned` event). */
+export interface PeerBan {
+  /** Epoch ms of the event. */
+  readonly atEpochMs: number;
+  readonly peerId: string;
+  /** The ban's error code (e.g. `integrity-mismatch`). */
+  readonly code: string;
+}
+
 /** Everything a viewer measured. */
 export interface ViewerResult {
   /** The viewer's id. */
@@ -102,4 +111,6 @@ export interface ViewerResult {
   readonly requests: readonly RequestRecord[];
   /** Every delivered segment. */
   readonly segments: readonly DeliveredSegmentRecord[];
+  /** Peers the engine banned (absent when none). */
+  readonly peersBanned?: readonly PeerBan[];
 }

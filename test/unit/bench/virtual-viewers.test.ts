@@ -5,6 +5,7 @@
  * Chromium and virtual sub-figures. Pure parts only; the processes run in `npm run bench`.
  */
 import type { ArmResult, ViewerOutcome } from '../../../scripts/bench/arm-runner.js';
+import { viewersThatBanned } from '../../../scripts/bench/attack-report.js';
 import { BenchUsageError, parseBenchArgs } from '../../../scripts/bench/bench-options.js';
 import { networkFigures } from '../../../scripts/bench/network-report.js';
 import {
@@ -190,6 +191,26 @@ describe('virtualViewerOutcome', () => {
     expect(outcome.segments).toHaveLength(1);
     expect(outcome.segments[0]).toMatchObject({ sn: 3, byteLength: 4000, level: 0 });
     expect(outcome.segments[0]?.url).toContain('3.ts');
+  });
+
+  it("puts its engine's bans into the trace, where the attack report finds them", () => {
+    const outcome = virtualViewerOutcome(
+      run({
+        result: {
+          ...figures,
+          peersBanned: [{ atEpochMs: 1_000_500, peerId: 'attacker-1', code: 'integrity-mismatch' }],
+        },
+      }),
+    );
+    expect(outcome.trace).toContainEqual({
+      atMs: 1_000_500,
+      event: 'peer-banned',
+      peerId: 'attacker-1',
+      error: 'integrity-mismatch',
+    });
+    const arm = { viewers: [outcome] } as unknown as ArmResult;
+    expect(viewersThatBanned(arm, new Set(['attacker-1']))).toBe(1);
+    expect(viewersThatBanned(arm, new Set(['someone-else']))).toBe(0);
   });
 
   it("gives its requests as a Chromium page's loads and the engine's segment-loaded events", () => {
