@@ -113,7 +113,7 @@ describe('virtual Shaka viewers (real engine, WebRTC, origin and tracker)', () =
           })
         );
       },
-      { timeoutMs: 20_000, description: 'viewers playing, joiners offloaded', lastSeen: summary },
+      { timeoutMs: 50_000, description: 'viewers playing, joiners offloaded', lastSeen: summary },
     );
     processViewer.child.kill('SIGTERM');
     expect(await processViewer.exited).toBe(0);
@@ -161,5 +161,5 @@ describe('virtual Shaka viewers (real engine, WebRTC, origin and tracker)', () =
       0,
     );
     expect(origin.counters.mediaBytes(`/live/${session}/`)).toBeLessThan(delivered);
-  }, 30_000);
+  }, 80_000);
 });
