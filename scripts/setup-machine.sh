@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what tests and the demo need besides npm packages: ffmpeg (to generate
-# the test streams), a Chromium/Chrome (browser tests), for the collector's tests a PostgreSQL
+# the test streams), a Chromium/Chrome (browser tests), Firefox 138+ (optional: the Firefox and
+# mixed-browser tests, driven through WebDriver BiDi; they skip with a reason without one), for the
+# collector's tests a PostgreSQL
 # server and Prometheus, and for the network lab (test/support/netlab, docs/NETLAB.md) iproute2,
 # nftables, procps (sysctl) and coturn (optional: those tests skip with a reason where they are
 # missing). On Debian as root it installs the missing
@@ -8,7 +10,8 @@
 # itself and writes nothing into the repository.
 #
 # usage: setup-machine.sh [--no-browser]   (--no-browser: the demo needs ffmpeg only)
-# On success prints `CHROMIUM_PATH=<path>` (unless --no-browser) so callers can export it.
+# On success prints `CHROMIUM_PATH=<path>` (unless --no-browser) so callers can export it, and
+# `FIREFOX_PATH=<path>` when a Firefox of version 138 or newer is there.
 set -euo pipefail
 
 need_browser=1
@@ -41,6 +44,26 @@ find_chromium() {
   return 1
 }
 
+# A Firefox executable; FIREFOX_PATH wins when set.
+find_firefox() {
+  local candidate
+  for candidate in "${FIREFOX_PATH:-}" /usr/bin/firefox-esr /usr/bin/firefox \
+    "/Applications/Firefox.app/Contents/MacOS/firefox"; do
+    if [[ -n "$candidate" && -x "$candidate" ]]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# The major version a Firefox executable prints (`Mozilla Firefox 153.8.0esr` → 153), or 0.
+firefox_major() {
+  local version
+  version=$("$1" --version 2>/dev/null | sed -n 's/^Mozilla Firefox \([0-9]*\).*/\1/p' | head -n 1)
+  echo "${version:-0}"
+}
+
 is_debian_root() {
   [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1
 }
@@ -56,6 +79,7 @@ optional_packages=()
 if [[ $need_browser == 1 ]] && is_debian_root; then
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || optional_packages+=(postgresql)
   command -v prometheus >/dev/null 2>&1 || optional_packages+=(prometheus)
+  find_firefox >/dev/null || optional_packages+=(firefox-esr)
   # Network lab: namespaces and tc (iproute2), NAT and loss (nftables), sysctl (procps), STUN/TURN
   # (coturn). The tools live in sbin, often missing from PATH.
   for lab_tool in ip:iproute2 nft:nftables sysctl:procps turnserver:coturn; do
@@ -66,7 +90,7 @@ fi
 
 if ((${#optional_packages[@]} > 0)); then
   echo "setup-machine: installing optional ${optional_packages[*]} with apt-get" >&2
-  # stdout carries only the CHROMIUM_PATH line.
+  # stdout carries only the CHROMIUM_PATH and FIREFOX_PATH lines.
   if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "${optional_packages[@]}"; } >&2; then
     echo "setup-machine: optional ${optional_packages[*]} not installed; the tests that need them are skipped" >&2
   fi
@@ -104,4 +128,9 @@ if [[ $need_browser == 1 ]]; then
     exit 1
   }
   echo "CHROMIUM_PATH=$chromium_path"
+  # playwright-core drives Firefox through WebDriver BiDi, which needs Firefox 138 or newer; with an
+  # older one (or none) the Firefox tests skip and say why.
+  if firefox_path=$(find_firefox) && (($(firefox_major "$firefox_path") >= 138)); then
+    echo "FIREFOX_PATH=$firefox_path"
+  fi
 fi

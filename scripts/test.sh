@@ -33,6 +33,9 @@ setup_output=$(bash scripts/setup-machine.sh)
 echo "$setup_output"
 CHROMIUM_PATH=$(sed -n 's/^CHROMIUM_PATH=//p' <<<"$setup_output")
 export CHROMIUM_PATH
+# Set only when setup found Firefox 138+: the Firefox tests then must pass (else they skip).
+FIREFOX_PATH=$(sed -n 's/^FIREFOX_PATH=//p' <<<"$setup_output")
+if [[ -n "$FIREFOX_PATH" ]]; then export FIREFOX_PATH; else unset FIREFOX_PATH; fi
 
 step "lint"
 npm run lint

@@ -2,7 +2,12 @@
  * The browser test rig itself: the origin, the test page and the guard work with plain hls.js (no
  * engine), so a failure in the engine's tests points at the engine, not at the rig.
  */
-import type { Viewer } from '../support/browser.js';
+import {
+  gatherIceCandidates,
+  OUTSIDE_PROBE_URLS,
+  probeOutsideHosts,
+  type Viewer,
+} from '../support/browser.js';
 import { useBrowserSuite } from '../support/browser-suite.js';
 import { hlsjsPageUrl, waitForHashes, waitForPlayed } from '../support/hlsjs-page.js';
 import { originBytes, sha256Hex } from '../support/origin-media.js';
@@ -34,29 +39,10 @@ test('plain hls.js plays an origin stream and receives exactly the origin bytes'
 
 test('the guard aborts and records requests and WebSockets to hosts outside the machine', async () => {
   const viewer = await newBlankViewer();
-  // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never routed, so nothing could answer even unguarded.
-  const outcome = await viewer.page.evaluate(async () => {
-    const fetchOutcome = await fetch('http://192.0.2.1/probe').then(
-      () => 'answered',
-      () => 'failed',
-    );
-    const socketOutcome = await new Promise<string>((resolve) => {
-      const socket = new WebSocket('ws://192.0.2.1/probe');
-      socket.onopen = () => {
-        resolve('opened');
-      };
-      socket.onclose = () => {
-        resolve('closed');
-      };
-    });
-    return { fetchOutcome, socketOutcome };
-  });
+  const outcome = await probeOutsideHosts(viewer.page);
 
   expect(outcome).toEqual({ fetchOutcome: 'failed', socketOutcome: 'closed' });
-  expect([...viewer.externalRequests].sort()).toEqual([
-    'http://192.0.2.1/probe',
-    'ws://192.0.2.1/probe',
-  ]);
+  expect([...viewer.externalRequests].sort()).toEqual([...OUTSIDE_PROBE_URLS]);
   // This test's viewer broke the rule on purpose; the afterEach check is for real tests.
   viewer.externalRequests.length = 0;
 });
@@ -66,21 +52,7 @@ const inNamespace = process.env.P2PML_NETNS === '1';
   'Chromium offers the namespace test host as a WebRTC host candidate (no mDNS name)',
   async () => {
     const viewer = await newBlankViewer();
-    const candidates = await viewer.page.evaluate(async () => {
-      const connection = new RTCPeerConnection();
-      connection.createDataChannel('probe');
-      const found: string[] = [];
-      const gathered = new Promise<void>((resolve) => {
-        connection.onicecandidate = (event) => {
-          if (event.candidate === null) resolve();
-          else found.push(event.candidate.candidate);
-        };
-      });
-      await connection.setLocalDescription(await connection.createOffer());
-      await gathered;
-      connection.close();
-      return found;
-    });
+    const candidates = await gatherIceCandidates(viewer.page);
 
     const testHost = process.env.P2PML_TEST_HOST ?? '';
     expect(candidates.some((candidate) => candidate.includes(` ${testHost} `))).toBe(true);

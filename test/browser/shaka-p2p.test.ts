@@ -8,7 +8,7 @@
 import type { Viewer } from '../support/browser.js';
 import { useBrowserSuite } from '../support/browser-suite.js';
 import { hlsjsPageUrl, readSnapshot, waitForPlayed } from '../support/hlsjs-page.js';
-import { originBytes, sha256Hex, urlPath } from '../support/origin-media.js';
+import { originMismatches } from '../support/origin-media.js';
 import {
   shakaPageUrl,
   waitForShakaHashes,
@@ -116,16 +116,7 @@ function expectCleanPlayback(run: SwarmRun): void {
 }
 
 function expectOriginBytes(run: SwarmRun): void {
-  const mismatches: string[] = [];
-  run.snapshots.forEach((snapshot, index) => {
-    for (const segment of snapshot.segments) {
-      const expected = sha256Hex(originBytes(segment.url, segment.rangeStart, segment.rangeEnd));
-      if (segment.sha256 !== expected) {
-        mismatches.push(`viewer ${index}: ${urlPath(segment.url)} ${segment.rangeStart ?? ''}`);
-      }
-    }
-  });
-  expect(mismatches).toEqual([]);
+  expect(originMismatches(run.snapshots).mismatches).toEqual([]);
 }
 
 describe('Shaka with P2P: three viewers of one live DASH stream', () => {

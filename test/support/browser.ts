@@ -228,3 +228,55 @@ export class ViewerSet {
     await Promise.all(viewers.map((viewer) => viewer.close()));
   }
 }
+
+/** The two requests {@link probeOutsideHosts} makes. */
+export const OUTSIDE_PROBE_URLS = ['http://192.0.2.1/probe', 'ws://192.0.2.1/probe'] as const;
+
+/**
+ * Has `page` fetch and open a WebSocket to a host outside the machine (192.0.2.1, TEST-NET-1 of
+ * RFC 5737: never routed, so nothing could answer even unguarded), for tests of the route guard.
+ * Resolves with how each ended: a guarded page gives `failed` and `closed`.
+ */
+export function probeOutsideHosts(
+  page: Viewer['page'],
+): Promise<{ fetchOutcome: string; socketOutcome: string }> {
+  return page.evaluate(async ([httpUrl, wsUrl]) => {
+    const fetchOutcome = await fetch(httpUrl).then(
+      () => 'answered',
+      () => 'failed',
+    );
+    const socketOutcome = await new Promise<string>((resolve) => {
+      const socket = new WebSocket(wsUrl);
+      socket.onopen = () => {
+        resolve('opened');
+      };
+      socket.onclose = () => {
+        resolve('closed');
+      };
+    });
+    return { fetchOutcome, socketOutcome };
+  }, OUTSIDE_PROBE_URLS);
+}
+
+/**
+ * The ICE candidates a fresh RTCPeerConnection of `page` gathers (no STUN server: host candidates),
+ * for checks that peers in the test namespace see real addresses, not mDNS `.local` names.
+ */
+export function gatherIceCandidates(page: Viewer['page']): Promise<string[]> {
+  return page.evaluate(async () => {
+    const connection = new RTCPeerConnection();
+    connection.createDataChannel('probe');
+    const found: string[] = [];
+    const gathered = new Promise<void>((resolve) => {
+      connection.onicecandidate = (event) => {
+        // Firefox ends gathering with an empty candidate string before the null one.
+        if (event.candidate === null || event.candidate.candidate === '') resolve();
+        else found.push(event.candidate.candidate);
+      };
+    });
+    await connection.setLocalDescription(await connection.createOffer());
+    await gathered;
+    connection.close();
+    return found;
+  });
+}

@@ -64,3 +64,34 @@ export function sha256Hex(bytes: Uint8Array): string {
 export function urlPath(url: string): string {
   return new URL(url).pathname;
 }
+
+/** A segment a viewer's harness recorded, as far as comparing it with the origin goes. */
+export interface HashedSegment {
+  readonly url: string;
+  readonly rangeStart?: number;
+  readonly rangeEnd?: number;
+  /** SHA-256 (hex) of the bytes the player got; a segment without one counts as a mismatch. */
+  readonly sha256?: string;
+}
+
+/**
+ * Every delivered segment (init segments included) whose SHA-256 differs from the origin file's
+ * bytes (or byte range), as `viewer <i>: <path> <range start>`; also how many were checked.
+ * `viewers` are the viewers' segment lists, in viewer order.
+ */
+export function originMismatches(
+  viewers: readonly { readonly segments: readonly HashedSegment[] }[],
+): { checked: number; mismatches: string[] } {
+  const mismatches: string[] = [];
+  let checked = 0;
+  viewers.forEach((viewer, index) => {
+    for (const segment of viewer.segments) {
+      checked++;
+      const expected = sha256Hex(originBytes(segment.url, segment.rangeStart, segment.rangeEnd));
+      if (segment.sha256 !== expected) {
+        mismatches.push(`viewer ${index}: ${urlPath(segment.url)} ${segment.rangeStart ?? ''}`);
+      }
+    }
+  });
+  return { checked, mismatches };
+}

@@ -1,0 +1,180 @@
+/**
+ * The engine with P2P on in Firefox (stock Firefox ESR through WebDriver BiDi, see
+ * test/support/firefox.ts): hls.js (live and VOD, MPEG-TS and fMP4) and Shaka (DASH live and VOD),
+ * each with two Firefox viewers of one stream joining one after the other. They find each other
+ * through the embedded tracker, exchange segments over WebRTC inside the test network namespace,
+ * and every segment a player gets is byte-identical to the origin's file. First, the rig itself:
+ * the external-request guard holds in Firefox and Firefox offers the namespace's address as a
+ * WebRTC host candidate (no mDNS name), without which no two Firefox peers could connect there.
+ *
+ * Sessions are short (two viewers, a few seconds each) and share one Firefox: these tests show
+ * that P2P works in Firefox at all; offload and stalls at scale belong in the bench.
+ */
+import {
+  gatherIceCandidates,
+  OUTSIDE_PROBE_URLS,
+  probeOutsideHosts,
+  type Viewer,
+} from '../support/browser.js';
+import { describeWithFirefox } from '../support/firefox.js';
+import {
+  logSwarmSummary,
+  p2pDeliveries,
+  playSwarm,
+  useCrossBrowserSuite,
+  viewerSummaries,
+  type SwarmRun,
+  type SwarmViewerSpec,
+} from '../support/firefox-swarm.js';
+import { originMismatches } from '../support/origin-media.js';
+import { hlsjsPageUrl } from '../support/hlsjs-page.js';
+import { shakaPageUrl } from '../support/shaka-page.js';
+
+const VIEWER_COUNT = 2;
+const PLAYED_SECONDS = 6;
+const JOIN_AFTER_PLAYED_SECONDS = 1;
+const PLAYBACK_TIMEOUT_MS = 40_000;
+/** Bound on one scenario's swarm (its beforeAll), ms. */
+const SCENARIO_TIMEOUT_MS = 75_000;
+jest.setTimeout(30_000);
+
+/** One scenario: a player page on a stream in a mode. */
+interface Scenario {
+  readonly player: 'hlsjs' | 'shaka';
+  readonly mode: 'live' | 'vod';
+  readonly stream: string;
+}
+
+/**
+ * Played one after another (parallel swarms only compete for the CPU). hls.js covers both
+ * containers and both modes across two scenarios, as hlsjs-p2p.test.ts does in Chromium.
+ */
+const SCENARIOS: readonly Scenario[] = [
+  { player: 'hlsjs', mode: 'live', stream: 'hls-ts' },
+  { player: 'hlsjs', mode: 'vod', stream: 'hls-fmp4' },
+  { player: 'shaka', mode: 'live', stream: 'dash-number' },
+  { player: 'shaka', mode: 'vod', stream: 'dash-timeline' },
+];
+
+describeWithFirefox('Firefox', () => {
+  const suite = useCrossBrowserSuite(['firefox']);
+
+  describe('the rig in Firefox', () => {
+    /** One page for both probes: opening a Firefox context costs seconds on a loaded machine. */
+    let probe: Viewer;
+
+    beforeAll(async () => {
+      const url = `${suite.stack.originUrl}/test-pages/hlsjs.html?engine=none`;
+      probe = await suite.openViewer('firefox', url, 'rig probe');
+    });
+
+    afterAll(async () => {
+      await probe.close();
+    });
+
+    test('the guard aborts and records requests and WebSockets to hosts outside the machine', async () => {
+      const outcome = await probeOutsideHosts(probe.page);
+      const external = [...probe.externalRequests].sort();
+      // This page broke the rule on purpose; the afterEach check is for the real tests. Firefox
+      // also reports each blocked request as a page error ("Cross-Origin Request Blocked").
+      probe.externalRequests.length = 0;
+      probe.pageErrors.length = 0;
+      expect({ outcome, external }).toEqual({
+        outcome: { fetchOutcome: 'failed', socketOutcome: 'closed' },
+        external: [...OUTSIDE_PROBE_URLS],
+      });
+    });
+
+    const inNamespace = process.env.P2PML_NETNS === '1';
+    (inNamespace ? test : test.skip)(
+      'Firefox offers the namespace test host as a WebRTC host candidate (no mDNS name)',
+      async () => {
+        const candidates = await gatherIceCandidates(probe.page);
+        const testHost = process.env.P2PML_TEST_HOST ?? '';
+        expect({
+          candidates,
+          hasTestHost: candidates.some((candidate) => candidate.includes(` ${testHost} `)),
+          hasMdnsName: candidates.some((candidate) => candidate.includes('.local')),
+        }).toEqual({ candidates, hasTestHost: true, hasMdnsName: false });
+      },
+    );
+  });
+
+  describe.each(SCENARIOS)(
+    '$player, $mode $stream: two Firefox viewers of one swarm',
+    (scenario) => {
+      let run: SwarmRun | undefined;
+
+      beforeAll(async () => {
+        const { player, mode, stream } = scenario;
+        const { stack } = suite;
+        const session = `firefox-${player}-${stream}`;
+        const src = stack.manifestUrl(stream, mode === 'live' ? { session } : undefined);
+        const pathPrefix = mode === 'live' ? `/live/${session}/` : `/vod/${stream}/`;
+        const p2p = { ...stack.localP2PConfig(), swarmId: `firefox-${player}-${mode}-${stream}` };
+        const pageUrl =
+          player === 'hlsjs'
+            ? hlsjsPageUrl(stack.originUrl, { src, p2p })
+            : shakaPageUrl(stack.originUrl, {
+                src,
+                p2p,
+                shaka: { streaming: { rebufferingGoal: 2 } },
+              });
+        const specs: SwarmViewerSpec[] = Array.from({ length: VIEWER_COUNT }, () => ({
+          browser: 'firefox',
+          player,
+          pageUrl,
+        }));
+        run = await playSwarm(suite, `${player} ${mode} ${stream}`, specs, pathPrefix, {
+          playedSeconds: PLAYED_SECONDS,
+          joinAfterPlayedSeconds: JOIN_AFTER_PLAYED_SECONDS,
+          timeoutMs: PLAYBACK_TIMEOUT_MS,
+        });
+      }, SCENARIO_TIMEOUT_MS);
+
+      afterAll(() => {
+        logSwarmSummary(`${scenario.player} ${scenario.mode} ${scenario.stream}`, run);
+      });
+
+      /** The scenario's run (its beforeAll failed when there is none). */
+      function played(): SwarmRun {
+        if (run === undefined) throw new Error('the swarm did not play (see the beforeAll error)');
+        return run;
+      }
+
+      test(`every viewer plays ${PLAYED_SECONDS} s without a fatal error`, () => {
+        const outcome = played().snapshots.map((snapshot) => ({
+          setupError: snapshot.setupError,
+          fatalErrors: snapshot.fatalErrors,
+          playedEnough: snapshot.playedSeconds >= PLAYED_SECONDS,
+        }));
+        expect({ outcome, viewers: viewerSummaries(played()) }).toEqual({
+          outcome: played().snapshots.map(() => ({
+            setupError: undefined,
+            fatalErrors: [],
+            playedEnough: true,
+          })),
+          viewers: viewerSummaries(played()),
+        });
+      });
+
+      test('some segments come from the other Firefox viewer', () => {
+        const outcome = {
+          p2pBytes: played().p2pBytes,
+          p2pSegments: played().snapshots.map(p2pDeliveries),
+          viewers: viewerSummaries(played()),
+        };
+        expect({ ...outcome, someFromPeers: outcome.p2pBytes > 0 }).toEqual({
+          ...outcome,
+          someFromPeers: true,
+        });
+      });
+
+      test('every segment the players got is byte-identical to the origin file', () => {
+        const { checked, mismatches } = originMismatches(played().snapshots);
+        expect(checked).toBeGreaterThanOrEqual(VIEWER_COUNT * 2);
+        expect(mismatches).toEqual([]);
+      });
+    },
+  );
+});
