@@ -8,13 +8,7 @@
  * the joiners got bytes from peers, and the origin served fewer media bytes than the viewers were
  * handed.
  */
-import type { ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Engine } from '../../../core/engine/engine.js';
-import { startTrackerServer, type TrackerServer } from '../../../core/tracker/index.js';
-import { startOrigin, type OriginServer } from '../../../examples/server/origin.js';
 import {
   ShakaVirtualViewer,
   type ShakaViewerResult,
@@ -22,51 +16,24 @@ import {
 import { startViewerProcess } from '../../support/virtual-viewer/viewer-process-client.js';
 import type { ViewerResult } from '../../support/virtual-viewer/viewer-result.js';
 import { waitUntil } from '../../support/wait.js';
+import { expectOffload, expectOriginBytes, liveSpec, useViewerLab } from './fixtures.js';
 
-const ROOT_DIR = path.resolve(__dirname, '../../..');
-const MEDIA_DIR = path.join(ROOT_DIR, 'examples/media/streams');
 /** What the bench gives both arms of a live Shaka scenario (SHAKA_LIVE_STREAMING_DEFAULTS). */
 const BENCH_LIVE_SHAKA_CONFIG = { streaming: { updateIntervalSeconds: 0.1 } };
 
-let origin: OriginServer;
-let tracker: TrackerServer;
-const viewers: ShakaVirtualViewer[] = [];
-const children: ChildProcess[] = [];
-
-/** The origin's file behind a live segment URL (`/live/<session>/<stream>/<file>`). */
-function originBytes(url: string): Buffer {
-  const relative = new URL(url).pathname.split('/').slice(3).join('/');
-  return readFileSync(path.join(MEDIA_DIR, relative));
-}
-
-beforeAll(async () => {
-  origin = await startOrigin({
-    mediaDir: MEDIA_DIR,
-    port: 0,
-    host: process.env.P2PML_TEST_HOST ?? '127.0.0.1',
-  });
-  tracker = await startTrackerServer({ port: 0, host: '127.0.0.1', maxSocketsPerIp: 0 });
-});
-
-afterEach(() => {
-  for (const viewer of viewers.splice(0)) viewer.destroy();
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-afterAll(async () => {
-  await Promise.all([origin.stop(), tracker.stop()]);
-});
+const lab = useViewerLab<ShakaVirtualViewer>();
+const { viewers, children } = lab;
 
 describe('virtual Shaka viewers (real engine, WebRTC, origin and tracker)', () => {
   it('a live DASH swarm of four (one a viewer process): no stalls, audio and video, origin bytes, joiners offloaded', async () => {
     const session = `vv-shaka-${process.pid}-${Date.now()}`;
-    const manifestUrl = `${origin.url}/live/${session}/dash-number/manifest.mpd`;
+    const manifestUrl = `${lab.origin.url}/live/${session}/dash-number/manifest.mpd`;
     const swarmId = `vv-shaka-${Math.random()}`;
     for (let i = 0; i < 3; i++) {
       const viewer = new ShakaVirtualViewer({
         id: `shaka-${i}`,
         manifestUrl,
-        engine: new Engine({ trackers: [tracker.url], rtcConfig: { iceServers: [] }, swarmId }),
+        engine: new Engine({ trackers: [lab.tracker.url], rtcConfig: { iceServers: [] }, swarmId }),
         shakaConfig: BENCH_LIVE_SHAKA_CONFIG,
         random: () => 0.5,
       });
@@ -76,11 +43,7 @@ describe('virtual Shaka viewers (real engine, WebRTC, origin and tracker)', () =
     }
     // The fourth viewer: a process from a spec, in the same swarm (its engine config names it).
     const processViewer = startViewerProcess({
-      mode: 'live',
-      stream: 'dash-number',
-      session,
-      originUrl: origin.url,
-      trackers: [tracker.url],
+      ...liveSpec(lab, session, 'dash-number'),
       engineConfig: { swarmId },
       player: 'shaka',
       shakaConfig: BENCH_LIVE_SHAKA_CONFIG,
@@ -142,24 +105,8 @@ describe('virtual Shaka viewers (real engine, WebRTC, origin and tracker)', () =
       for (const request of result.requests) {
         expect(request.streamKey).toMatch(/^dash:(main:[01]|audio:2)$/);
       }
-      for (const segment of result.segments) {
-        const expected = createHash('sha256').update(originBytes(segment.url)).digest('hex');
-        expect({ url: segment.url, sha256: segment.sha256 }).toEqual({
-          url: segment.url,
-          sha256: expected,
-        });
-      }
+      expectOriginBytes(result);
     }
-    for (const joiner of results.slice(1)) {
-      expect({ viewer: joiner.viewer, p2p: joiner.deliveredBytes.p2p > 0 }).toEqual({
-        viewer: joiner.viewer,
-        p2p: true,
-      });
-    }
-    const delivered = results.reduce(
-      (sum, r) => sum + r.deliveredBytes.http + r.deliveredBytes.p2p + r.deliveredBytes.cache,
-      0,
-    );
-    expect(origin.counters.mediaBytes(`/live/${session}/`)).toBeLessThan(delivered);
+    expectOffload(lab.origin, `/live/${session}/`, results);
   }, 80_000);
 });

@@ -7,12 +7,7 @@
  * and viewers who joined after the first got bytes from peers.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Engine } from '../../../core/engine/engine.js';
-import { startTrackerServer, type TrackerServer } from '../../../core/tracker/index.js';
-import { startOrigin, type OriginServer } from '../../../examples/server/origin.js';
 import type { ViewerResult } from '../../support/virtual-viewer/viewer-result.js';
 import {
   startViewerProcess,
@@ -20,24 +15,16 @@ import {
 } from '../../support/virtual-viewer/viewer-process-client.js';
 import { VirtualViewer } from '../../support/virtual-viewer/virtual-viewer.js';
 import { waitUntil } from '../../support/wait.js';
+import {
+  expectJoinersOffloaded,
+  expectOffload,
+  expectOriginBytes,
+  liveSpec,
+  useViewerLab,
+} from './fixtures.js';
 
-const ROOT_DIR = path.resolve(__dirname, '../../..');
-const MEDIA_DIR = path.join(ROOT_DIR, 'examples/media/streams');
-
-let origin: OriginServer;
-let tracker: TrackerServer;
-const viewers: VirtualViewer[] = [];
-const children: ChildProcess[] = [];
-
-/** The origin's file bytes behind a segment URL (`/vod/<path>` or `/live/<session>/<path>`). */
-function originBytes(url: string, byteRange?: { start: number; end: number }): Buffer {
-  const { pathname } = new URL(url);
-  const relative = pathname.startsWith('/vod/')
-    ? pathname.slice('/vod/'.length)
-    : pathname.split('/').slice(3).join('/');
-  const file = readFileSync(path.join(MEDIA_DIR, relative));
-  return byteRange ? file.subarray(byteRange.start, byteRange.end) : file;
-}
+const lab = useViewerLab<VirtualViewer>();
+const { viewers, children } = lab;
 
 /** Asserts what every viewer of the test must show. */
 function expectHealthyPlayback(result: ViewerResult): void {
@@ -48,45 +35,19 @@ function expectHealthyPlayback(result: ViewerResult): void {
     stalls: 0,
   });
   expect(result.segmentsPlayed).toBeGreaterThanOrEqual(3);
-  for (const segment of result.segments) {
-    const expected = createHash('sha256')
-      .update(originBytes(segment.url, segment.byteRange))
-      .digest('hex');
-    expect({ url: segment.url, sha256: segment.sha256 }).toEqual({
-      url: segment.url,
-      sha256: expected,
-    });
-  }
+  expectOriginBytes(result);
 }
-
-beforeAll(async () => {
-  origin = await startOrigin({
-    mediaDir: MEDIA_DIR,
-    port: 0,
-    host: process.env.P2PML_TEST_HOST ?? '127.0.0.1',
-  });
-  tracker = await startTrackerServer({ port: 0, host: '127.0.0.1', maxSocketsPerIp: 0 });
-});
-
-afterEach(() => {
-  for (const viewer of viewers.splice(0)) viewer.destroy();
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-afterAll(async () => {
-  await Promise.all([origin.stop(), tracker.stop()]);
-});
 
 describe('virtual viewers (real engine, WebRTC, origin and tracker)', () => {
   it('a VOD swarm of four (fMP4 with init segments): no stalls, origin bytes, joiners offloaded', async () => {
-    const manifestUrl = `${origin.url}/vod/hls-fmp4/master.m3u8`;
+    const manifestUrl = `${lab.origin.url}/vod/hls-fmp4/master.m3u8`;
     const swarmId = `vv-vod-${Math.random()}`;
     const joinGapMs = 700;
     for (let i = 0; i < 4; i++) {
       const viewer = new VirtualViewer({
         id: `vod-${i}`,
         manifestUrl,
-        engine: new Engine({ trackers: [tracker.url], rtcConfig: { iceServers: [] }, swarmId }),
+        engine: new Engine({ trackers: [lab.tracker.url], rtcConfig: { iceServers: [] }, swarmId }),
       });
       viewers.push(viewer);
       await viewer.start();
@@ -117,18 +78,8 @@ describe('virtual viewers (real engine, WebRTC, origin and tracker)', () => {
       return viewer.result();
     });
     for (const result of results) expectHealthyPlayback(result);
-    for (const joiner of results.slice(1)) {
-      expect({ viewer: joiner.viewer, p2p: joiner.deliveredBytes.p2p > 0 }).toEqual({
-        viewer: joiner.viewer,
-        p2p: true,
-      });
-    }
-    // Offload: the origin served less media than the viewers were handed.
-    const delivered = results.reduce(
-      (sum, r) => sum + r.deliveredBytes.http + r.deliveredBytes.p2p + r.deliveredBytes.cache,
-      0,
-    );
-    expect(origin.counters.mediaBytes('/vod/hls-fmp4/')).toBeLessThan(delivered);
+    // Offload: joiners got bytes from peers, the origin served less media than viewers were handed.
+    expectOffload(lab.origin, '/vod/hls-fmp4/', results);
   }, 90_000);
 
   it('a live swarm of viewer processes survives one of them being killed (SIGKILL), and SIGTERM reports', async () => {
@@ -138,11 +89,7 @@ describe('virtual viewers (real engine, WebRTC, origin and tracker)', () => {
       processes.get(id)?.exited ?? Promise.resolve(null);
     const startProcess = (id: string): ChildProcess => {
       const viewerProcess = startViewerProcess({
-        mode: 'live',
-        stream: 'hls-ts',
-        session,
-        originUrl: origin.url,
-        trackers: [tracker.url],
+        ...liveSpec(lab, session, 'hls-ts'),
         seed: id.length,
         id,
         progressIntervalMs: 500,
@@ -229,11 +176,6 @@ describe('virtual viewers (real engine, WebRTC, origin and tracker)', () => {
       return result;
     });
     for (const result of results) expectHealthyPlayback(result);
-    for (const joiner of results.slice(1)) {
-      expect({ viewer: joiner.viewer, p2p: joiner.deliveredBytes.p2p > 0 }).toEqual({
-        viewer: joiner.viewer,
-        p2p: true,
-      });
-    }
+    expectJoinersOffloaded(results);
   }, 200_000);
 });

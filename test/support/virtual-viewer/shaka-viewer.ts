@@ -13,9 +13,7 @@
  * {@link PlaybackModel} fed the intersection of what audio and video have buffered.
  * docs/VIRTUAL-VIEWERS.md ("Shaka model") lists the rules, their sources and what is left out.
  */
-import { createHash } from 'node:crypto';
 import { dashStreamKey } from '../../../core/dash/index.js';
-import type { SegmentEngine } from '../../../core/engine/engine-api.js';
 import { P2PMediaLoaderError, isAbortError } from '../../../core/errors.js';
 import type { SegmentSource, StreamDescriptor } from '../../../core/model/segment.js';
 import { bandwidthReport } from '../../../core/shaka/engine-request.js';
@@ -41,23 +39,18 @@ import {
   type ShakaRetryParameters,
 } from './shaka-defaults.js';
 import { VirtualViewerError } from './viewer-error.js';
+import {
+  requestRecorder,
+  segmentDigest,
+  ViewerModel,
+  type ViewerModelOptions,
+} from './viewer-lifecycle.js';
 import type { DeliveredSegmentRecord, RequestRecord, ViewerResult } from './viewer-result.js';
 
 /** Settings of a {@link ShakaVirtualViewer}. */
-export interface ShakaVirtualViewerOptions {
-  /** Name in the results. */
-  readonly id: string;
+export interface ShakaVirtualViewerOptions extends ViewerModelOptions {
   /** Absolute URL of the MPD. */
   readonly manifestUrl: string;
-  /**
-   * The engine to play through; the viewer owns it (destroys it). Undefined: segments come over
-   * plain HTTP, as Shaka without P2P (the bench's baseline arm).
-   */
-  readonly engine?: SegmentEngine;
-  /** HTTP client for the MPD, init segments and (without engine) segments. Default: `fetch`. */
-  readonly fetch?: typeof fetch;
-  /** Hash every delivered segment (SHA-256) for byte-identity checks. Default true. */
-  readonly hashSegments?: boolean;
   /** Random source in [0, 1): `timeupdate` phase, retry fuzz. Default Math.random. */
   readonly random?: () => number;
   /**
@@ -142,16 +135,15 @@ const HAVE_METADATA = 1;
 const HAVE_ENOUGH_DATA = 4;
 
 /** One virtual Shaka viewer (a {@link PlayerModel}). */
-export class ShakaVirtualViewer implements PlayerModel {
+export class ShakaVirtualViewer
+  extends ViewerModel<ShakaVirtualViewerOptions>
+  implements PlayerModel
+{
   private readonly config: ShakaModelConfig;
   private readonly ignoredKeys: readonly string[];
-  private readonly fetchImpl: typeof fetch;
   private readonly random: () => number;
   private readonly wallClockMs: () => number;
   private readonly startup = new StartupPosition();
-  private readonly controllers = new Set<AbortController>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  private readonly sleepers = new Set<() => void>();
   private readonly requests: ShakaRequestRecord[] = [];
   private readonly delivered: ShakaDeliveredSegmentRecord[] = [];
   private readonly deliveredBytes = { http: 0, p2p: 0, cache: 0 };
@@ -184,28 +176,19 @@ export class ShakaVirtualViewer implements PlayerModel {
   private levelSwitches = 0;
   private otherHttpBytes = 0;
   private requestErrors = 0;
-  private fatalError: string | undefined;
-  private destroyed = false;
-  private destroyedAtMs: number | undefined;
   private timeupdateTimer: ReturnType<typeof setInterval> | undefined;
   private syncTimer: ReturnType<typeof setInterval> | undefined;
-  private lastEngineStats: ReturnType<SegmentEngine['getStats']> | undefined;
 
   /**
    * @throws VirtualViewerError `viewer-config` for a Shaka configuration of the wrong shape
    */
-  constructor(private readonly options: ShakaVirtualViewerOptions) {
+  constructor(options: ShakaVirtualViewerOptions) {
+    super(options);
     const { config, ignoredKeys } = resolveShakaConfig(options.shakaConfig);
     this.config = config;
     this.ignoredKeys = ignoredKeys;
-    this.fetchImpl = options.fetch ?? fetch;
     this.random = options.random ?? Math.random;
     this.wallClockMs = options.wallClockMs ?? Date.now;
-  }
-
-  /** The viewer's id. */
-  get id(): string {
-    return this.options.id;
   }
 
   /**
@@ -261,11 +244,11 @@ export class ShakaVirtualViewer implements PlayerModel {
       }
     } catch (error) {
       if (this.destroyed) return;
-      this.fail(error);
+      this.life.fail(error);
       throw error;
     }
     const phaseMs = Math.floor(this.random() * SHAKA_CONSTANTS.timeupdateIntervalMs);
-    this.later(phaseMs, () => {
+    this.life.later(phaseMs, () => {
       this.timeupdateTimer = setInterval(() => {
         const model = this.model;
         if (model?.started && !model.stalled && !model.ended) this.reportPlayback();
@@ -282,58 +265,30 @@ export class ShakaVirtualViewer implements PlayerModel {
   result(): ShakaViewerResult {
     const nowMs = performance.now();
     this.model?.advance(nowMs);
-    const counters = this.model?.counters(nowMs);
-    const stats =
-      this.options.engine && !this.destroyed ? this.options.engine.getStats() : undefined;
-    if (stats) this.lastEngineStats = stats;
-    const engineStats = stats ?? this.lastEngineStats;
-    const videoLevels = this.delivered.filter((d) => d.kind === 'main').map((d) => d.level);
-    return {
+    const { viewer, ...rest } = this.life.result({
       viewer: this.options.id,
-      player: 'shaka',
-      partial: !this.destroyed,
-      startupMs: counters?.startupMs === undefined ? undefined : Math.round(counters.startupMs),
-      stalls: counters?.stalls ?? 0,
-      stallMs: Math.round(counters?.stallMs ?? 0),
-      gapsSkipped: counters?.gapsSkipped ?? 0,
-      playedSeconds: Math.round((counters?.playedSeconds ?? 0) * 1000) / 1000,
-      runMs: this.startMs === 0 ? 0 : Math.round((this.destroyedAtMs ?? nowMs) - this.startMs),
-      segmentsPlayed: this.delivered.length,
+      counters: this.model?.counters(nowMs),
+      runMs: this.startMs === 0 ? 0 : Math.round((this.life.destroyedAtMs ?? nowMs) - this.startMs),
       levelSwitches: this.levelSwitches,
-      levels: runLengths(videoLevels),
-      deliveredBytes: { ...this.deliveredBytes },
-      engineBytes: {
-        http: engineStats?.httpBytes ?? 0,
-        p2p: engineStats?.p2pBytes ?? 0,
-        upload: engineStats?.uploadBytes ?? 0,
-      },
-      ...(engineStats?.p2pBytesByPath ? { p2pBytesByPath: { ...engineStats.p2pBytesByPath } } : {}),
+      levels: this.delivered.filter((d) => d.kind === 'main').map((d) => d.level),
+      deliveredBytes: this.deliveredBytes,
       otherHttpBytes: this.otherHttpBytes,
-      peers: engineStats?.peers ?? 0,
       requestErrors: this.requestErrors,
-      ...(this.fatalError === undefined ? {} : { fatalError: this.fatalError }),
-      requests: [...this.requests],
-      segments: [...this.delivered],
-      ignoredShakaConfigKeys: this.ignoredKeys,
-    };
+      requests: this.requests,
+      segments: this.delivered,
+    });
+    // `player` second, as before the shared builder (JSON lines keep their key order).
+    return { viewer, player: 'shaka', ...rest, ignoredShakaConfigKeys: this.ignoredKeys };
   }
 
   /** Stops timers and requests and destroys the engine. Idempotent. */
   destroy(): void {
     if (this.destroyed) return;
     this.model?.advance(performance.now());
-    if (this.options.engine) this.lastEngineStats = this.options.engine.getStats();
-    this.destroyedAtMs = performance.now();
-    this.destroyed = true;
     clearInterval(this.timeupdateTimer);
     clearInterval(this.syncTimer);
     for (const state of this.states.values()) clearTimeout(state.timer);
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    for (const wake of [...this.sleepers]) wake();
-    for (const controller of this.controllers) controller.abort();
-    this.controllers.clear();
-    this.options.engine?.destroy();
+    this.life.destroy();
   }
 
   // ---- Manifest and segment indexes -------------------------------------------------------
@@ -387,7 +342,7 @@ export class ShakaVirtualViewer implements PlayerModel {
     const periodSeconds = this.mpd?.minimumUpdatePeriodSeconds;
     if (periodSeconds === undefined || !this.mpd?.isLive) return;
     const dueMs = loadStartMs + periodSeconds * 1000;
-    this.later(Math.max(0, dueMs - performance.now()), () => {
+    this.life.later(Math.max(0, dueMs - performance.now()), () => {
       const startedMs = performance.now();
       this.loadMpd().then(
         () => {
@@ -565,7 +520,8 @@ export class ShakaVirtualViewer implements PlayerModel {
 
   /** StreamingEngine `update_` for one media type. */
   private update(state: MediaState): void {
-    if (this.destroyed || this.fatalError !== undefined || state.busy || state.endOfStream) return;
+    if (this.destroyed || this.life.fatalError !== undefined || state.busy || state.endOfStream)
+      return;
     const mpd = this.mpd as MpdSnapshot;
     const { updateIntervalSeconds } = this.config.streaming;
     const time = this.presentationTime();
@@ -606,7 +562,7 @@ export class ShakaVirtualViewer implements PlayerModel {
     state.busy = true;
     this.fetchAndAppend(state, ref)
       .catch((error: unknown) => {
-        this.fail(error);
+        this.life.fail(error);
       })
       .finally(() => {
         state.busy = false;
@@ -683,10 +639,7 @@ export class ShakaVirtualViewer implements PlayerModel {
       sequence: ref.id,
       level,
       url: ref.url,
-      sha256:
-        this.options.hashSegments === false
-          ? ''
-          : createHash('sha256').update(new Uint8Array(delivery.data)).digest('hex'),
+      sha256: segmentDigest(delivery.data, this.options.hashSegments),
       bytes,
       source: delivery.source,
     });
@@ -772,39 +725,30 @@ export class ShakaVirtualViewer implements PlayerModel {
     let lastError: AttemptError | undefined;
     for (let attempt = 1; attempt <= Math.max(1, parameters.maxAttempts); attempt++) {
       const delayMs = retryDelayMs(attempt, parameters, this.random());
-      if (delayMs > 0) await this.sleep(delayMs);
+      if (delayMs > 0) await this.life.sleep(delayMs);
       if (this.destroyed) throw new P2PMediaLoaderError('destroyed', 'Viewer destroyed');
-      const model = this.model as PlaybackModel;
       const requestStartMs = performance.now();
-      model.advance(requestStartMs);
-      const playing = model.started && !model.stalled;
-      const slackMs = playing ? model.bufferAheadSeconds * 1000 : 0;
-      const positionSeconds = model.position;
-      const bufferedEndSeconds = playing ? model.bufferedEnd : undefined;
-      const record = (fields: Partial<ShakaRequestRecord>): void => {
-        this.requests.push({
-          kind: descriptor.kind,
+      const makeRecord = requestRecorder(
+        this.model as PlaybackModel,
+        this.startMs,
+        requestStartMs,
+        {
           sequence: ref.id,
           level,
-          startMs: Math.round(requestStartMs - this.startMs),
-          startedAtEpochMs: Math.round(performance.timeOrigin + requestStartMs),
           streamKey: descriptor.key,
           url: ref.url,
           fragmentStartSeconds: ref.startTime,
-          positionSeconds,
-          ...(bufferedEndSeconds === undefined ? {} : { bufferedEndSeconds }),
-          slackMs: Math.round(slackMs),
-          durationMs: Math.round(performance.now() - requestStartMs),
-          bytes: 0,
-          ...fields,
-        });
+        },
+      );
+      const record = (fields: Partial<RequestRecord>): void => {
+        this.requests.push({ kind: descriptor.kind, ...makeRecord(fields) });
       };
       try {
         const delivery = await this.deliver(descriptor, ref, parameters, requestStartMs);
         record({ source: delivery.source, bytes: delivery.data.byteLength });
         return delivery;
       } catch (error) {
-        if (this.isDestroyed()) throw error;
+        if (this.life.destroyed) throw error;
         const failure =
           error instanceof AttemptError
             ? error
@@ -829,9 +773,7 @@ export class ShakaVirtualViewer implements PlayerModel {
     requestStartMs: number,
   ): Promise<Delivery> {
     const engine = this.options.engine;
-    const controller = new AbortController();
-    this.controllers.add(controller);
-    try {
+    return this.life.withController(async (controller) => {
       if (engine) {
         const loaded = await engine.loadSegment(
           descriptor,
@@ -849,16 +791,12 @@ export class ShakaVirtualViewer implements PlayerModel {
       }
       const data = await this.fetchWithProgress(ref.url, parameters, controller, true);
       return { data, source: 'http' };
-    } finally {
-      this.controllers.delete(controller);
-    }
+    });
   }
 
   /** The init segment, over Shaka's own HTTP plugin (the adapter never hands it to the engine). */
   private async loadInit(url: string): Promise<void> {
-    const controller = new AbortController();
-    this.controllers.add(controller);
-    try {
+    await this.life.withController(async (controller) => {
       const data = await this.fetchWithProgress(
         url,
         this.config.streaming.retryParameters,
@@ -866,9 +804,7 @@ export class ShakaVirtualViewer implements PlayerModel {
         true,
       );
       this.otherHttpBytes += data.byteLength;
-    } finally {
-      this.controllers.delete(controller);
-    }
+    });
   }
 
   /**
@@ -948,64 +884,19 @@ export class ShakaVirtualViewer implements PlayerModel {
   }
 
   /** The MPD's text with `manifest.retryParameters`. */
-  private async fetchText(url: string): Promise<string> {
+  private fetchText(url: string): Promise<string> {
     const parameters = this.config.manifest.retryParameters;
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= Math.max(1, parameters.maxAttempts); attempt++) {
-      const delayMs = retryDelayMs(attempt, parameters, this.random());
-      if (delayMs > 0) await this.sleep(delayMs);
-      if (this.destroyed) break;
-      const controller = new AbortController();
-      this.controllers.add(controller);
-      try {
-        const data = await this.fetchWithProgress(url, parameters, controller, false);
-        this.otherHttpBytes += data.byteLength;
-        return new TextDecoder().decode(data);
-      } catch (error) {
-        lastError = error;
-      } finally {
-        this.controllers.delete(controller);
-      }
-    }
-    throw new VirtualViewerError('playlist-load', `Could not load ${url}`, { cause: lastError });
-  }
-
-  /** Resolves after `delayMs`, or at once when the viewer is destroyed meanwhile. */
-  private sleep(delayMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      this.sleepers.add(wake);
-      this.later(delayMs, wake);
-    });
-  }
-
-  /** A timer cleared by destroy(). */
-  private later(delayMs: number, callback: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (!this.destroyed) callback();
-    }, delayMs);
-    this.timers.add(timer);
-  }
-
-  /** Whether destroy() ran (a method: it may have run during an await). */
-  private isDestroyed(): boolean {
-    return this.destroyed;
-  }
-
-  /** Records a fatal error (what Shaka would raise as CRITICAL); loading stops. */
-  private fail(error: unknown): void {
-    if (this.destroyed || isAbortError(error)) return;
-    const described =
-      error instanceof VirtualViewerError || error instanceof P2PMediaLoaderError
-        ? `${error.code}: ${error.message}`
-        : error instanceof Error
-          ? error.message
-          : String(error);
-    this.fatalError ??= described;
+    return this.life.loadWithRetries(
+      url,
+      Math.max(1, parameters.maxAttempts),
+      (index) => retryDelayMs(index + 1, parameters, this.random()),
+      () =>
+        this.life.withController(async (controller) => {
+          const data = await this.fetchWithProgress(url, parameters, controller, false);
+          this.otherHttpBytes += data.byteLength;
+          return new TextDecoder().decode(data);
+        }),
+    );
   }
 }
 
@@ -1097,15 +988,4 @@ export function intersectAll(lists: readonly (readonly Range[])[]): Range[] {
 /** True while the element plays (started and not stalled): `playing` fires on the change. */
 function playingOf(model: PlaybackModel): boolean {
   return model.started && !model.stalled;
-}
-
-/** `[value, count]` pairs of consecutive equal values. */
-function runLengths(values: readonly number[]): [number, number][] {
-  const runs: [number, number][] = [];
-  for (const value of values) {
-    const last = runs.at(-1);
-    if (last && last[0] === value) last[1]++;
-    else runs.push([value, 1]);
-  }
-  return runs;
 }

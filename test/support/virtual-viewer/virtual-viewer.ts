@@ -8,9 +8,8 @@
  * deadline. The playhead, stalls and startup are a {@link PlaybackModel}. See
  * docs/VIRTUAL-VIEWERS.md for the model, its sources and what it leaves out.
  */
-import { createHash } from 'node:crypto';
-import type { LoadedSegment, SegmentEngine } from '../../../core/engine/engine-api.js';
-import { P2PMediaLoaderError, isAbortError } from '../../../core/errors.js';
+import type { LoadedSegment } from '../../../core/engine/engine-api.js';
+import { P2PMediaLoaderError } from '../../../core/errors.js';
 import { hlsStreamKey } from '../../../core/hls/stream-key.js';
 import { reportedLoadTimings } from '../../../core/hlsjs/loader-stats.js';
 import type { SegmentSource, StreamDescriptor } from '../../../core/model/segment.js';
@@ -32,6 +31,12 @@ import {
 } from './hlsjs-defaults.js';
 import { PlaybackModel } from './playback-model.js';
 import { VirtualViewerError } from './viewer-error.js';
+import {
+  requestRecorder,
+  segmentDigest,
+  ViewerModel,
+  type ViewerModelOptions,
+} from './viewer-lifecycle.js';
 import type { DeliveredSegmentRecord, RequestRecord, ViewerResult } from './viewer-result.js';
 
 /**
@@ -41,20 +46,9 @@ import type { DeliveredSegmentRecord, RequestRecord, ViewerResult } from './view
 const FRAGMENT_LOOKUP_TOLERANCE_SECONDS = 0.25;
 
 /** Settings of a {@link VirtualViewer}. */
-export interface VirtualViewerOptions {
-  /** Name in the results. */
-  readonly id: string;
+export interface VirtualViewerOptions extends ViewerModelOptions {
   /** Absolute URL of the multivariant (or media) playlist. */
   readonly manifestUrl: string;
-  /**
-   * The engine to play through; the viewer owns it (destroys it). Undefined: segments come over
-   * plain HTTP, as hls.js without P2P (the bench's baseline arm).
-   */
-  readonly engine?: SegmentEngine;
-  /** HTTP client for playlists, init segments and (without engine) segments. Default: `fetch`. */
-  readonly fetch?: typeof fetch;
-  /** Hash every delivered segment (SHA-256) for byte-identity checks. Default true. */
-  readonly hashSegments?: boolean;
   /** Random source in [0, 1) (seeded by the process entry): phase of `timeupdate`. Default Math.random. */
   readonly random?: () => number;
 }
@@ -77,15 +71,10 @@ interface Delivery {
 }
 
 /** One virtual hls.js viewer. */
-export class VirtualViewer {
-  private readonly fetchImpl: typeof fetch;
+export class VirtualViewer extends ViewerModel<VirtualViewerOptions> {
   private readonly timeline = new SegmentTimeline();
   private readonly levels = new Map<number, LevelState>();
   private readonly initsLoaded = new Set<string>();
-  private readonly controllers = new Set<AbortController>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  /** Pending {@link sleep}s, woken by destroy(). */
-  private readonly sleepers = new Set<() => void>();
   private readonly requests: RequestRecord[] = [];
   private readonly delivered: DeliveredSegmentRecord[] = [];
   private readonly deliveredBytes = { http: 0, p2p: 0, cache: 0 };
@@ -105,23 +94,9 @@ export class VirtualViewer {
   private retryNotBeforeMs = 0;
   private busy = false;
   private isLive = false;
-  private fatalError: string | undefined;
-  private destroyed = false;
   private tickTimer: ReturnType<typeof setInterval> | undefined;
   private timeupdateTimer: ReturnType<typeof setInterval> | undefined;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The engine's counters when it was destroyed (getStats is not available after). */
-  private lastEngineStats: ReturnType<SegmentEngine['getStats']> | undefined;
-  private destroyedAtMs: number | undefined;
-
-  constructor(private readonly options: VirtualViewerOptions) {
-    this.fetchImpl = options.fetch ?? fetch;
-  }
-
-  /** The viewer's id. */
-  get id(): string {
-    return this.options.id;
-  }
 
   /**
    * Loads the manifest and the first level's playlist, then plays until destroyed. Resolves when
@@ -156,14 +131,14 @@ export class VirtualViewer {
     } catch (error) {
       // Destroyed while loading the playlists: nothing failed.
       if (this.destroyed) return;
-      this.fail(error);
+      this.life.fail(error);
       throw error;
     }
     this.tickTimer = setInterval(() => {
       this.tick();
     }, HLSJS_DEFAULTS.streamTickMs);
     const phaseMs = Math.floor((this.options.random ?? Math.random)() * 250);
-    this.later(phaseMs, () => {
+    this.life.later(phaseMs, () => {
       this.timeupdateTimer = setInterval(() => {
         if (this.model?.started && !this.model.stalled) this.reportPlayback();
       }, HLSJS_DEFAULTS.timeupdateIntervalMs);
@@ -175,63 +150,36 @@ export class VirtualViewer {
   result(): ViewerResult {
     // A destroyed viewer's playhead stopped with it: counting on would play out (then stall on)
     // the buffer it left behind after the session ended.
-    const nowMs = this.destroyedAtMs ?? performance.now();
+    const nowMs = this.life.destroyedAtMs ?? performance.now();
     this.model?.advance(nowMs);
-    const counters = this.model?.counters(nowMs);
-    const stats =
-      this.options.engine && !this.destroyed ? this.options.engine.getStats() : undefined;
-    if (stats) this.lastEngineStats = stats;
-    const engineStats = stats ?? this.lastEngineStats;
-    return {
+    return this.life.result({
       viewer: this.options.id,
-      partial: !this.destroyed,
-      startupMs: counters?.startupMs === undefined ? undefined : Math.round(counters.startupMs),
-      stalls: counters?.stalls ?? 0,
-      stallMs: Math.round(counters?.stallMs ?? 0),
-      gapsSkipped: counters?.gapsSkipped ?? 0,
-      playedSeconds: Math.round((counters?.playedSeconds ?? 0) * 1000) / 1000,
+      counters: this.model?.counters(nowMs),
       runMs: this.startMs === 0 ? 0 : Math.round(nowMs - this.startMs),
-      segmentsPlayed: this.delivered.length,
       levelSwitches: this.levelSwitches,
-      levels: runLengths(this.delivered.map((d) => d.level)),
-      deliveredBytes: { ...this.deliveredBytes },
-      engineBytes: {
-        http: engineStats?.httpBytes ?? 0,
-        p2p: engineStats?.p2pBytes ?? 0,
-        upload: engineStats?.uploadBytes ?? 0,
-      },
-      ...(engineStats?.p2pBytesByPath ? { p2pBytesByPath: { ...engineStats.p2pBytesByPath } } : {}),
+      levels: this.delivered.map((d) => d.level),
+      deliveredBytes: this.deliveredBytes,
       otherHttpBytes: this.otherHttpBytes,
-      peers: engineStats?.peers ?? 0,
       requestErrors: this.requestErrors,
-      ...(this.fatalError === undefined ? {} : { fatalError: this.fatalError }),
-      requests: [...this.requests],
-      segments: [...this.delivered],
-    };
+      requests: this.requests,
+      segments: this.delivered,
+    });
   }
 
   /** Stops timers and requests and destroys the engine. Idempotent. */
   destroy(): void {
     if (this.destroyed) return;
     this.model?.advance(performance.now());
-    if (this.options.engine) this.lastEngineStats = this.options.engine.getStats();
-    this.destroyedAtMs = performance.now();
-    this.destroyed = true;
     clearInterval(this.tickTimer);
     clearInterval(this.timeupdateTimer);
     clearTimeout(this.reloadTimer);
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    for (const wake of [...this.sleepers]) wake();
-    for (const controller of this.controllers) controller.abort();
-    this.controllers.clear();
-    this.options.engine?.destroy();
+    this.life.destroy();
   }
 
   /** hls.js's stream-controller tick: load the next fragment when the buffer is below the goal. */
   private tick(): void {
     const model = this.model;
-    if (!model || this.destroyed || this.busy || this.fatalError !== undefined || model.ended)
+    if (!model || this.destroyed || this.busy || this.life.fatalError !== undefined || model.ended)
       return;
     const nowMs = performance.now();
     if (nowMs < this.retryNotBeforeMs) return;
@@ -267,12 +215,12 @@ export class VirtualViewer {
     this.busy = true;
     step()
       .catch((error: unknown) => {
-        this.fail(error);
+        this.life.fail(error);
       })
       .finally(() => {
         this.busy = false;
         if (!this.destroyed) {
-          this.later(0, () => {
+          this.life.later(0, () => {
             this.tick();
           });
         }
@@ -341,7 +289,7 @@ export class VirtualViewer {
             this.tick();
           },
           (error: unknown) => {
-            this.fail(error);
+            this.life.fail(error);
           },
         );
       },
@@ -384,40 +332,31 @@ export class VirtualViewer {
   ): Promise<void> {
     const model = this.model as PlaybackModel;
     const requestStartMs = performance.now();
-    model.advance(requestStartMs);
-    const holdsPlayhead = model.started && !model.stalled;
-    const slackMs = holdsPlayhead ? model.bufferAheadSeconds * 1000 : 0;
-    const positionSeconds = model.position;
-    const bufferedEndSeconds = holdsPlayhead ? model.bufferedEnd : undefined;
-    const startedAtEpochMs = Math.round(performance.timeOrigin + requestStartMs);
-    const controller = new AbortController();
-    this.controllers.add(controller);
+    const makeRecord = requestRecorder(model, this.startMs, requestStartMs, {
+      sequence: timed.sequence,
+      level,
+      streamKey: stream.key,
+      url: timed.url,
+      fragmentStartSeconds: timed.segment.startTime,
+    });
+    const record = (fields: Partial<RequestRecord>): void => {
+      this.requests.push(makeRecord(fields));
+    };
     // An object, not a `let`: the timer callback sets it after the await below.
     const deadline = { timedOut: false };
-    const timeout = setTimeout(() => {
-      deadline.timedOut = true;
-      controller.abort();
-    }, HLSJS_DEFAULTS.fragMaxLoadTimeMs);
-    const record = (fields: Partial<RequestRecord>): void => {
-      this.requests.push({
-        sequence: timed.sequence,
-        level,
-        startMs: Math.round(requestStartMs - this.startMs),
-        startedAtEpochMs,
-        streamKey: stream.key,
-        url: timed.url,
-        fragmentStartSeconds: timed.segment.startTime,
-        positionSeconds,
-        ...(bufferedEndSeconds === undefined ? {} : { bufferedEndSeconds }),
-        slackMs: Math.round(slackMs),
-        durationMs: Math.round(performance.now() - requestStartMs),
-        bytes: 0,
-        ...fields,
-      });
-    };
     let delivery: Delivery;
     try {
-      delivery = await this.deliver(stream, timed, controller.signal);
+      delivery = await this.life.withController(async (controller) => {
+        const timeout = setTimeout(() => {
+          deadline.timedOut = true;
+          controller.abort();
+        }, HLSJS_DEFAULTS.fragMaxLoadTimeMs);
+        try {
+          return await this.deliver(stream, timed, controller.signal);
+        } finally {
+          clearTimeout(timeout);
+        }
+      });
     } catch (error) {
       if (this.destroyed) return;
       const { timedOut } = deadline;
@@ -438,9 +377,6 @@ export class VirtualViewer {
         performance.now() + (timedOut ? 0 : fragmentRetryDelayMs(this.retries));
       this.retries++;
       return;
-    } finally {
-      clearTimeout(timeout);
-      this.controllers.delete(controller);
     }
     if (this.destroyed) return;
     this.retries = 0;
@@ -454,10 +390,7 @@ export class VirtualViewer {
       level,
       url: timed.url,
       ...(timed.byteRange ? { byteRange: timed.byteRange } : {}),
-      sha256:
-        this.options.hashSegments === false
-          ? ''
-          : createHash('sha256').update(new Uint8Array(delivery.data)).digest('hex'),
+      sha256: segmentDigest(delivery.data, this.options.hashSegments),
       bytes,
       source: delivery.source,
     });
@@ -555,23 +488,19 @@ export class VirtualViewer {
   }
 
   /** A playlist's text with hls.js's playlist load policy (20 s limit, 2 retries after errors). */
-  private async fetchText(url: string): Promise<string> {
-    let lastError: unknown;
-    for (let attempt = 0; attempt <= HLSJS_DEFAULTS.playlistErrorRetries; attempt++) {
-      if (attempt > 0) {
-        await this.sleep(Math.min(HLSJS_DEFAULTS.playlistRetryDelayMs * 2 ** (attempt - 1), 8000));
-      }
-      if (this.destroyed) break;
-      try {
+  private fetchText(url: string): Promise<string> {
+    return this.life.loadWithRetries(
+      url,
+      HLSJS_DEFAULTS.playlistErrorRetries + 1,
+      (attempt) =>
+        attempt > 0 ? Math.min(HLSJS_DEFAULTS.playlistRetryDelayMs * 2 ** (attempt - 1), 8000) : 0,
+      async () => {
         const response = await this.fetchWithTimeout(url, HLSJS_DEFAULTS.playlistMaxLoadTimeMs);
         const text = await response.text();
         this.otherHttpBytes += Buffer.byteLength(text);
         return text;
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    throw new VirtualViewerError('playlist-load', `Could not load ${url}`, { cause: lastError });
+      },
+    );
   }
 
   private async fetchWithTimeout(
@@ -579,57 +508,23 @@ export class VirtualViewer {
     timeoutMs: number,
     byteRange?: { readonly start: number; readonly end: number },
   ): Promise<Response> {
-    const controller = new AbortController();
-    this.controllers.add(controller);
-    const timer = setTimeout(() => {
-      controller.abort();
-    }, timeoutMs);
-    try {
-      const response = await this.fetchImpl(url, {
-        signal: controller.signal,
-        ...(byteRange ? { headers: rangeHeader(byteRange) } : {}),
-      });
-      if (!response.ok) {
-        throw new VirtualViewerError('playlist-load', `HTTP ${response.status} for ${url}`);
+    return this.life.withController(async (controller) => {
+      const timer = setTimeout(() => {
+        controller.abort();
+      }, timeoutMs);
+      try {
+        const response = await this.fetchImpl(url, {
+          signal: controller.signal,
+          ...(byteRange ? { headers: rangeHeader(byteRange) } : {}),
+        });
+        if (!response.ok) {
+          throw new VirtualViewerError('playlist-load', `HTTP ${response.status} for ${url}`);
+        }
+        return response;
+      } finally {
+        clearTimeout(timer);
       }
-      return response;
-    } finally {
-      clearTimeout(timer);
-      this.controllers.delete(controller);
-    }
-  }
-
-  /** Resolves after `delayMs`, or at once when the viewer is destroyed meanwhile. */
-  private sleep(delayMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      this.sleepers.add(wake);
-      this.later(delayMs, wake);
     });
-  }
-
-  /** A timer cleared by destroy(). */
-  private later(delayMs: number, callback: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (!this.destroyed) callback();
-    }, delayMs);
-    this.timers.add(timer);
-  }
-
-  /** Records a fatal error (what hls.js would report as fatal); playback stops loading. */
-  private fail(error: unknown): void {
-    if (this.destroyed || isAbortError(error)) return;
-    const described =
-      error instanceof VirtualViewerError || error instanceof P2PMediaLoaderError
-        ? `${error.code}: ${error.message}`
-        : error instanceof Error
-          ? error.message
-          : String(error);
-    this.fatalError ??= described;
   }
 }
 
@@ -638,15 +533,4 @@ function rangeHeader(range: {
   readonly end: number;
 }): Record<string, string> {
   return { Range: `bytes=${range.start}-${range.end - 1}` };
-}
-
-/** `[value, count]` pairs of consecutive equal values. */
-function runLengths(values: readonly number[]): [number, number][] {
-  const runs: [number, number][] = [];
-  for (const value of values) {
-    const last = runs.at(-1);
-    if (last && last[0] === value) last[1]++;
-    else runs.push([value, 1]);
-  }
-  return runs;
 }

@@ -7,18 +7,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadSegmentOptions, SegmentEngine } from '../../../core/engine/engine-api.js';
-import { P2PMediaLoaderError } from '../../../core/errors.js';
-import type {
-  PlaybackState,
-  Segment,
-  StreamDescriptor,
-  StreamUpdate,
-} from '../../../core/model/segment.js';
+import type { Segment, StreamDescriptor, StreamUpdate } from '../../../core/model/segment.js';
 import { renderDashLiveManifest } from '../../../examples/server/dash-live-manifest.js';
 import {
   ShakaVirtualViewer,
   type ShakaRequestRecord,
 } from '../../support/virtual-viewer/shaka-viewer.js';
+import { delayedDelivery, FakeEngineBase } from './fixtures.js';
 
 const VOD_MPD = readFileSync(
   path.resolve(__dirname, '../../../examples/media/streams/dash-number/manifest.mpd'),
@@ -56,18 +51,18 @@ function fakeOrigin(sessionStartMs: number, requested: string[]): typeof fetch {
 }
 
 /** Records what the viewer tells it, in order; delivers each segment after `delayMs`. */
-class FakeEngine {
+class FakeEngine extends FakeEngineBase {
   readonly calls: string[] = [];
   readonly loads: { stream: StreamDescriptor; segment: Segment; atMs: number }[] = [];
-  readonly playback: PlaybackState[] = [];
   readonly updates: { stream: StreamDescriptor; update: StreamUpdate }[] = [];
   readonly inFlight = new Map<string, number>();
   maxInFlightPerKind = 0;
   maxInFlight = 0;
-  destroyed = false;
 
   /** @param delayMs - delivery time of a segment, ms (a function of the segment, or a constant) */
-  constructor(private readonly delayMs: number | ((segment: Segment) => number)) {}
+  constructor(private readonly delayMs: number | ((segment: Segment) => number)) {
+    super();
+  }
 
   setSource(url: string): void {
     this.calls.push(`setSource ${url}`);
@@ -79,26 +74,6 @@ class FakeEngine {
   setActiveStream(stream: StreamDescriptor): void {
     this.calls.push(`setActiveStream ${stream.key}`);
   }
-  setPlayback(state: PlaybackState): void {
-    this.playback.push(state);
-  }
-  getHttpBandwidthEstimate(): number | undefined {
-    return undefined;
-  }
-  getStats() {
-    return {
-      httpBytes: 0,
-      p2pBytes: 0,
-      uploadBytes: 0,
-      p2pRatio: 0,
-      segments: { http: 0, p2p: 0, cache: 0 },
-      peers: 0,
-      storeBytes: 0,
-    };
-  }
-  destroy(): void {
-    this.destroyed = true;
-  }
   loadSegment(stream: StreamDescriptor, segment: Segment, options: LoadSegmentOptions = {}) {
     this.calls.push(`loadSegment ${stream.key} ${segment.id}`);
     this.loads.push({ stream, segment, atMs: Date.now() });
@@ -107,32 +82,9 @@ class FakeEngine {
     this.maxInFlightPerKind = Math.max(this.maxInFlightPerKind, count);
     const total = [...this.inFlight.values()].reduce((a, b) => a + b, 0);
     this.maxInFlight = Math.max(this.maxInFlight, total);
-    const startMs = performance.now();
-    const done = (): void => {
+    const delayMs = typeof this.delayMs === 'number' ? this.delayMs : this.delayMs(segment);
+    return delayedDelivery(SEGMENT_BYTES, delayMs, options.signal, () => {
       this.inFlight.set(stream.kind, (this.inFlight.get(stream.kind) ?? 1) - 1);
-    };
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => {
-          done();
-          resolve({
-            data: new ArrayBuffer(SEGMENT_BYTES),
-            source: 'http',
-            timings: {
-              requestStartMs: startMs,
-              transferStartMs: startMs,
-              firstByteMs: startMs,
-              endMs: performance.now(),
-            },
-          });
-        },
-        typeof this.delayMs === 'number' ? this.delayMs : this.delayMs(segment),
-      );
-      options.signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        done();
-        reject(new P2PMediaLoaderError('aborted', 'aborted'));
-      });
     });
   }
 }

@@ -5,14 +5,9 @@
  * running.
  */
 import type { LoadSegmentOptions, SegmentEngine } from '../../../core/engine/engine-api.js';
-import { P2PMediaLoaderError } from '../../../core/errors.js';
-import type {
-  PlaybackState,
-  Segment,
-  StreamDescriptor,
-  StreamUpdate,
-} from '../../../core/model/segment.js';
+import type { Segment, StreamDescriptor, StreamUpdate } from '../../../core/model/segment.js';
 import { VirtualViewer } from '../../support/virtual-viewer/virtual-viewer.js';
+import { delayedDelivery, FakeEngineBase } from './fixtures.js';
 
 const ORIGIN = 'http://origin.test';
 const MASTER = [
@@ -47,16 +42,16 @@ function fakeFetch(live: boolean): typeof fetch {
 }
 
 /** Records what the viewer tells it; delivers each segment after `delayMs(segment)`. */
-class FakeEngine {
+class FakeEngine extends FakeEngineBase {
   readonly loads: { stream: StreamDescriptor; segment: Segment }[] = [];
-  readonly playback: PlaybackState[] = [];
   readonly updates: StreamUpdate[] = [];
   active: StreamDescriptor | undefined;
   inFlight = 0;
   maxInFlight = 0;
-  destroyed = false;
 
-  constructor(private readonly delayMs: (segment: Segment) => number) {}
+  constructor(private readonly delayMs: (segment: Segment) => number) {
+    super();
+  }
 
   setSource(): void {}
   updateStream(_stream: StreamDescriptor, update: StreamUpdate): void {
@@ -65,51 +60,12 @@ class FakeEngine {
   setActiveStream(stream: StreamDescriptor): void {
     this.active = stream;
   }
-  setPlayback(state: PlaybackState): void {
-    this.playback.push(state);
-  }
-  getHttpBandwidthEstimate(): number | undefined {
-    return undefined;
-  }
-  getStats() {
-    return {
-      httpBytes: 0,
-      p2pBytes: 0,
-      uploadBytes: 0,
-      p2pRatio: 0,
-      segments: { http: 0, p2p: 0, cache: 0 },
-      peers: 0,
-      storeBytes: 0,
-    };
-  }
-  destroy(): void {
-    this.destroyed = true;
-  }
   loadSegment(stream: StreamDescriptor, segment: Segment, options: LoadSegmentOptions = {}) {
     this.loads.push({ stream, segment });
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    const startMs = performance.now();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.inFlight--;
-        const endMs = performance.now();
-        resolve({
-          data: new ArrayBuffer(SEGMENT_BYTES),
-          source: 'http',
-          timings: {
-            requestStartMs: startMs,
-            transferStartMs: startMs,
-            firstByteMs: startMs,
-            endMs,
-          },
-        });
-      }, this.delayMs(segment));
-      options.signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        this.inFlight--;
-        reject(new P2PMediaLoaderError('aborted', 'aborted'));
-      });
+    return delayedDelivery(SEGMENT_BYTES, this.delayMs(segment), options.signal, () => {
+      this.inFlight--;
     });
   }
 }
