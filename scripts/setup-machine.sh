@@ -64,6 +64,14 @@ firefox_major() {
   echo "${version:-0}"
 }
 
+# A Firefox new enough for playwright-core's WebDriver BiDi (138+), if there is one.
+find_modern_firefox() {
+  local firefox_path
+  firefox_path=$(find_firefox) || return 1
+  (($(firefox_major "$firefox_path") >= 138)) || return 1
+  echo "$firefox_path"
+}
+
 is_debian_root() {
   [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1
 }
@@ -79,7 +87,7 @@ optional_packages=()
 if [[ $need_browser == 1 ]] && is_debian_root; then
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || optional_packages+=(postgresql)
   command -v prometheus >/dev/null 2>&1 || optional_packages+=(prometheus)
-  find_firefox >/dev/null || optional_packages+=(firefox-esr)
+  find_modern_firefox >/dev/null || optional_packages+=(firefox-esr)
   # Network lab: namespaces and tc (iproute2), NAT and loss (nftables), sysctl (procps), STUN/TURN
   # (coturn). The tools live in sbin, often missing from PATH.
   for lab_tool in ip:iproute2 nft:nftables sysctl:procps turnserver:coturn; do
@@ -130,7 +138,7 @@ if [[ $need_browser == 1 ]]; then
   echo "CHROMIUM_PATH=$chromium_path"
   # playwright-core drives Firefox through WebDriver BiDi, which needs Firefox 138 or newer; with an
   # older one (or none) the Firefox tests skip and say why.
-  if firefox_path=$(find_firefox) && (($(firefox_major "$firefox_path") >= 138)); then
+  if firefox_path=$(find_modern_firefox); then
     echo "FIREFOX_PATH=$firefox_path"
   fi
 fi

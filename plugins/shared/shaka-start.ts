@@ -178,7 +178,12 @@ export function startShakaPlayback<P extends ShakaPlayer = ShakaPlayer>(
     const failure = shakaFailureOf(reason);
     if (failure === undefined) return;
     failed = true;
-    options.onFatal(failure);
+    try {
+      options.onFatal(failure);
+    } catch (error) {
+      // The plugin's handler failing must not turn `ready` into a rejection nobody handles.
+      console.warn('p2p-media-loader: the Shaka failure handler threw', error);
+    }
   };
   const onError = (event: Event): void => {
     fail((event as Event & { detail?: unknown }).detail ?? {});

@@ -121,15 +121,23 @@ class BenchProcess {
         if (done) return;
         done = true;
         clearTimeout(this.killTimer);
-        log.end();
         if (partial.trim() !== '') tail.push(partial);
-        resolve({
-          exitCode,
-          signal,
-          stdout,
-          stderrTail: tail.slice(-STDERR_TAIL_LINES),
-          spawnError,
-        });
+        // Resolves once bench.log is closed (flushed, or failed): a reader sees all of it.
+        const settle = (): void => {
+          resolve({
+            exitCode,
+            signal,
+            stdout,
+            stderrTail: tail.slice(-STDERR_TAIL_LINES),
+            spawnError,
+          });
+        };
+        if (log.closed) settle();
+        else {
+          log.once('close', settle);
+          log.once('error', settle);
+          log.end();
+        }
       };
       this.child.once('error', (error) => {
         spawnError = error;

@@ -58,9 +58,13 @@ export function useCrossBrowserSuite(
       const browser = await (name === 'firefox' ? launchFirefox() : launchBrowser());
       running.set(name, browser);
     });
-    const [started] = await Promise.all([startStack(options), ...launched]);
-    stack = started;
-  });
+    // Settled, not all: whatever started is kept (and closed by afterAll) even when a launch fails.
+    const [started, ...launches] = await Promise.allSettled([startStack(options), ...launched]);
+    if (started.status === 'fulfilled') stack = started.value;
+    for (const outcome of [started, ...launches]) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+    }
+  }, 120_000);
 
   afterEach(() => {
     viewers.assertStayedLocal();

@@ -9,6 +9,7 @@
  * message saying how to get it. Setting `FIREFOX_PATH` makes it required (CI sets it): a missing
  * executable then fails the suite instead of skipping it.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { firefox, type Browser } from 'playwright-core';
@@ -45,14 +46,29 @@ export const FIREFOX_PREFS: Readonly<Record<string, string | number | boolean>> 
   'media.peerconnection.ice.obfuscate_host_addresses': false,
 };
 
+/** Oldest Firefox playwright-core's WebDriver BiDi driving works with. */
+const MIN_FIREFOX_MAJOR = 138;
+
+/** The major version `executable --version` prints (`Mozilla Firefox 153.8.0esr` → 153), or 0. */
+function firefoxMajor(executable: string): number {
+  try {
+    const printed = execFileSync(executable, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+    return Number(/Firefox (\d+)/.exec(printed)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /**
- * The Firefox executable: `FIREFOX_PATH` when set (it must exist), else the first candidate that
- * exists, else undefined.
+ * The Firefox executable: `FIREFOX_PATH` when set (it must exist and work: the tests are then
+ * required), else the first candidate that exists and is Firefox 138 or newer, else undefined.
  */
 export function firefoxPath(): string | undefined {
   const fromEnv = process.env.FIREFOX_PATH;
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return FIREFOX_CANDIDATES.find((candidate) => existsSync(candidate));
+  return FIREFOX_CANDIDATES.find(
+    (candidate) => existsSync(candidate) && firefoxMajor(candidate) >= MIN_FIREFOX_MAJOR,
+  );
 }
 
 /**

@@ -12,8 +12,8 @@
  * - `udp-send {socket, host, port, text, count?}` → `{sent}`, paced (batches of 20 every 2 ms) so
  *   socket buffers do not drop what the test means the lab to drop.
  * - `udp-count {socket}` → `{received, lastFrom, bufferDrops}` (`address:port` of the last sender;
- *   `bufferDrops`: the namespace's UDP `RcvbufErrors`, datagrams that reached this host and were
- *   dropped because a socket's receive buffer was full, i.e. this process was not scheduled in time).
+ *   `bufferDrops`: datagrams that reached this host for this socket and were dropped because its
+ *   receive buffer was full, i.e. this process was not scheduled in time).
  * - `tcp-listen {server, address, port, mode: 'sink'|'source', windowMs?}` → `{port}`; a sink
  *   emits `tcp-window {server, bytes, elapsedMs}` per connection.
  * - `tcp-connect {host, port, mode: 'sink'|'source', windowMs?}` → for a sink `{bytes, elapsedMs}`
@@ -37,15 +37,18 @@ const servers = new Map<string, net.Server>();
 const SOURCE_LIMIT_MS = 15_000;
 const CHUNK = Buffer.alloc(64 * 1024, 0x61);
 
-/** The network namespace's UDP `RcvbufErrors` (/proc/net/snmp is per namespace). */
-function udpReceiveBufferDrops(): number {
-  const lines = readFileSync('/proc/net/snmp', 'utf8')
-    .split('\n')
-    .filter((line) => line.startsWith('Udp: '));
-  const names = lines[0]?.split(/\s+/) ?? [];
-  const values = lines[1]?.split(/\s+/) ?? [];
-  const index = names.indexOf('RcvbufErrors');
-  return index < 0 ? 0 : Number(values[index] ?? 0);
+/**
+ * Datagrams the kernel dropped for the UDP socket bound to `port` in this network namespace
+ * (the `drops` column of /proc/net/udp, which is per namespace): its receive buffer was full.
+ */
+function udpSocketDrops(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  let drops = 0;
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[1]?.endsWith(`:${hexPort}`)) drops += Number(fields.at(-1) ?? 0);
+  }
+  return drops;
 }
 
 function emit(message: Record<string, unknown>): void {
@@ -172,7 +175,7 @@ async function handle(command: Command): Promise<Record<string, unknown>> {
       return {
         received: entry.received,
         lastFrom: entry.lastFrom,
-        bufferDrops: udpReceiveBufferDrops(),
+        bufferDrops: udpSocketDrops(entry.socket.address().port),
       };
     }
     case 'tcp-listen': {
