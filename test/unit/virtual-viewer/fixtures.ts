@@ -77,3 +77,20 @@ export function delayedDelivery(
     });
   });
 }
+
+/**
+ * The `bandwidth` attribute of Representation `id` in an MPD's text, read with a regular expression
+ * (independently of the parser under test). The test streams are encoded on each machine, so their
+ * bitrates differ by a few bits per second from one machine to another: tests read them from the
+ * file instead of writing them down.
+ */
+export function mpdBandwidth(mpdText: string, id: string): number {
+  for (const match of mpdText.matchAll(/<Representation\b[^>]*>/g)) {
+    const tag = match[0];
+    if (new RegExp(`\\bid="${id}"`).test(tag)) {
+      const bandwidth = /\bbandwidth="(\d+)"/.exec(tag)?.[1];
+      if (bandwidth !== undefined) return Number(bandwidth);
+    }
+  }
+  throw new Error(`no Representation id="${id}" with a bandwidth in the MPD`);
+}

@@ -21,6 +21,7 @@ import {
 } from '../../support/virtual-viewer/dash-manifest.js';
 import { dashStreamKey } from '../../../core/dash/index.js';
 import { VirtualViewerError } from '../../support/virtual-viewer/viewer-error.js';
+import { mpdBandwidth } from './fixtures.js';
 
 const STREAMS = path.resolve(__dirname, '../../../examples/media/streams');
 const NUMBER_MPD = readFileSync(path.join(STREAMS, 'dash-number/manifest.mpd'), 'utf8');
@@ -64,9 +65,9 @@ describe('parseMpd', () => {
       periodStartSeconds: 0,
     });
     expect(mpd.representations.map((r) => [r.id, r.type, r.bandwidthBps])).toEqual([
-      ['0', 'video', 200425],
-      ['1', 'video', 801217],
-      ['2', 'audio', 64946],
+      ['0', 'video', mpdBandwidth(NUMBER_MPD, '0')],
+      ['1', 'video', mpdBandwidth(NUMBER_MPD, '1')],
+      ['2', 'audio', mpdBandwidth(NUMBER_MPD, '2')],
     ]);
     const video = representation(mpd, '1');
     expect(video.initUrl).toBe('http://origin.test/vod/dash-number/init-1.m4s');

@@ -13,7 +13,7 @@ import {
   ShakaVirtualViewer,
   type ShakaRequestRecord,
 } from '../../support/virtual-viewer/shaka-viewer.js';
-import { delayedDelivery, FakeEngineBase } from './fixtures.js';
+import { delayedDelivery, FakeEngineBase, mpdBandwidth } from './fixtures.js';
 
 const VOD_MPD = readFileSync(
   path.resolve(__dirname, '../../../examples/media/streams/dash-number/manifest.mpd'),
@@ -127,7 +127,11 @@ describe('virtual Shaka viewer (fake engine, fake clock)', () => {
     }
     // The live window: the numbers the origin publishes, on the presentation timeline.
     const video = engine.updates.find((u) => u.stream.key === 'dash:main:1');
-    expect(video?.stream).toEqual({ key: 'dash:main:1', kind: 'main', bitrate: 801217 });
+    expect(video?.stream).toEqual({
+      key: 'dash:main:1',
+      kind: 'main',
+      bitrate: mpdBandwidth(VOD_MPD, '1'),
+    });
     expect(video?.update.isLive).toBe(true);
     const segments = video?.update.segments ?? [];
     // 30 s after the session start, 42 s after availability start: the edge is at 40 s, the
