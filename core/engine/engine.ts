@@ -238,6 +238,11 @@ export class Engine implements SegmentEngine {
   removeStream(streamKey: string): void {
     this.assertAlive();
     this.streams.remove(streamKey);
+    // Downloads of the stream still under way finish for whoever awaits them, but are no longer
+    // tracked: their bytes must not land in the store after the stream's segments were dropped.
+    for (const [key, download] of this.downloads) {
+      if (download.streamKey === streamKey) this.downloads.delete(key);
+    }
     this.store.removeStream(streamKey);
     this.profiles.delete(streamKey);
     this.delivered.forget(streamKey);
@@ -486,7 +491,8 @@ export class Engine implements SegmentEngine {
 
   /**
    * Starts background P2P downloads of segments peers have, ahead of the playhead: less of them
-   * while the thread is strained, none while it is starved (see {@link prefetchAllowance}).
+   * while the thread is strained, none while it is starved (see {@link prefetchAllowance}), and
+   * none before playback first ran or while it is paused (see {@link nextPrefetch}).
    */
   private prefetchFromPeers(): void {
     const network = this.network;
@@ -500,6 +506,7 @@ export class Engine implements SegmentEngine {
       const candidate = nextPrefetch({
         segments: stream.segments.values(),
         position: this.clock.positionAt(now),
+        playbackRate: this.clock.current.rate,
         horizonSeconds: this.config.p2pPrefetchSeconds * allowance.horizonFactor,
         isWanted: (segment) =>
           !this.store.has(stream.descriptor.key, segment.id) &&
