@@ -321,21 +321,26 @@ describe('network lab: NAT, loss and shaping', () => {
 
       const uplinkRate = async (name: string): Promise<number> => {
         const seen = server.messages.length;
-        void viewerProbe(name).request(
+        const sent = viewerProbe(name).request(
           { op: 'tcp-connect', host: address, port: TCP_PORT, mode: 'source' },
-          20_000,
+          30_000,
         );
+        // Observed before the window, so a failed connect rejects here and not after the test.
+        sent.catch(() => undefined);
         const window = await server.waitFor(
           (message) => message.event === 'tcp-window' && server.messages.indexOf(message) >= seen,
-          10_000,
+          20_000,
           `the uplink window of ${name}`,
         );
+        // The source replies once the sink closed the connection: wait for it, so no request is
+        // still open when the lab is destroyed (a loaded machine delays that reply by seconds).
+        await sent;
         return Number(window.bytes) / (Number(window.elapsedMs) / 1000);
       };
       const downlinkRate = async (name: string): Promise<number> => {
         const reply = await viewerProbe(name).request(
           { op: 'tcp-connect', host: address, port: TCP_PORT + 1, mode: 'sink', windowMs: 1500 },
-          10_000,
+          20_000,
         );
         return Number(reply.bytes) / (Number(reply.elapsedMs) / 1000);
       };
@@ -351,5 +356,6 @@ describe('network lab: NAT, loss and shaping', () => {
       }
       expect(freeUp).toBeGreaterThan(10 * expectedBytesPerSecond);
     },
+    120_000,
   );
 });
