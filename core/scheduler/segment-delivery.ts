@@ -328,10 +328,18 @@ class DeliveryRun {
         await this.settleTrust(plan.deadlineSeconds);
         continue;
       }
-      if (await this.transferFromPeer(peers, plan.peerId, plan.deadlineSeconds)) {
-        const delivery = await this.verifyPeerBytes(peers, plan.peerId);
-        if (delivery) return delivery;
+      // Peers hear of a download from a peer like of one from the origin: a viewer connected to us
+      // but not to our source then waits for our copy instead of fetching the segment itself.
+      peers.announceFetch(segment.id, 'started');
+      let delivery: Delivery | undefined;
+      try {
+        if (await this.transferFromPeer(peers, plan.peerId, plan.deadlineSeconds)) {
+          delivery = await this.verifyPeerBytes(peers, plan.peerId);
+        }
+      } finally {
+        peers.announceFetch(segment.id, delivery ? 'succeeded' : 'failed');
       }
+      if (delivery) return delivery;
     }
   }
 
@@ -630,17 +638,17 @@ class DeliveryRun {
     let received = 0;
     const total = range?.end === undefined ? undefined : heldBefore + range.end - range.start;
     this.transferStartMs = performance.now();
-    peers?.announceHttpFetch(context.segment.id, 'started');
+    peers?.announceFetch(context.segment.id, 'started');
     try {
       const response = await context.http(range, signal, (chunk) => {
         this.received('http', chunk);
         received += chunk.byteLength;
         context.onProgress(heldBefore + received, total);
       });
-      peers?.announceHttpFetch(context.segment.id, 'succeeded');
+      peers?.announceFetch(context.segment.id, 'succeeded');
       return response;
     } catch (error) {
-      peers?.announceHttpFetch(context.segment.id, 'failed');
+      peers?.announceFetch(context.segment.id, 'failed');
       throw error;
     }
   }

@@ -7,8 +7,8 @@ import type { SegmentId } from '../model/segment.js';
 import type { ConnectionPath } from '../p2p/peer/connection-path.js';
 import type { PeerCandidate } from './request-plan.js';
 
-/** Progress of our own origin download of a segment, as announced to peers. */
-export type HttpFetchState = 'started' | 'succeeded' | 'failed';
+/** Progress of our own download of a segment (from the origin or a peer), as announced to peers. */
+export type FetchState = 'started' | 'succeeded' | 'failed';
 
 /** Options of one request to a peer. */
 export interface PeerRequestOptions {
@@ -47,11 +47,12 @@ export interface SegmentPeers {
   /** Requests the segment from a peer; chunks flow through `onChunk`. */
   request(peerId: string, segmentId: SegmentId, options: PeerRequestOptions): Promise<PeerResponse>;
   /**
-   * Tells the peers about our origin download of the segment: `started`; `failed` (or abandoned);
+   * Tells the peers about our download of the segment, from the origin or from a peer (a viewer
+   * that sees it waits for our copy instead of fetching its own): `started`; `failed` (or abandoned);
    * `succeeded`, after which the swarm announces the end of the fetch together with "have" once
    * the segment is stored, so no peer ever sees a moment where nobody has nor fetches it.
    */
-  announceHttpFetch(segmentId: SegmentId, state: HttpFetchState): void;
+  announceFetch(segmentId: SegmentId, state: FetchState): void;
   /** Calls `listener` when a peer gets, starts fetching or stops fetching the segment, or leaves. */
   onAvailabilityChange(segmentId: SegmentId, listener: () => void): () => void;
   /**

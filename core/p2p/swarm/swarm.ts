@@ -1,6 +1,6 @@
 /**
  * The peers of one stream: finds them through the trackers, keeps them told what we hold and what
- * we are fetching from the origin, serves their requests from the store within the upload limits,
+ * we are fetching (from the origin or a peer), serves their requests from the store within the upload limits,
  * and offers them to the scheduler as {@link SegmentPeers}. Banned peers and peers excluded for a
  * violation are refused before a connection to them exists (see peer-bans.ts). Each connection's
  * path (direct or through a TURN relay) is known once it is up; a full swarm trades a relayed peer
@@ -11,7 +11,7 @@ import type { EngineEventMap } from '../../events/engine-events.js';
 import type { SegmentId } from '../../model/segment.js';
 import type { PeerCandidate } from '../../scheduler/request-plan.js';
 import type {
-  HttpFetchState,
+  FetchState,
   PeerRequestOptions,
   PeerResponse,
   SegmentPeers,
@@ -223,7 +223,7 @@ export class Swarm implements SegmentPeers {
     return { totalBytes: download.totalBytes, ...(digest ? { digest } : {}) };
   }
 
-  announceHttpFetch(segmentId: SegmentId, state: HttpFetchState): void {
+  announceFetch(segmentId: SegmentId, state: FetchState): void {
     if (state === 'started') {
       if (this.fetching.has(segmentId)) return;
       this.fetching.add(segmentId);

@@ -96,7 +96,7 @@ class OnePeer implements SegmentPeers {
     options.onChunk(data);
     return Promise.resolve({ totalBytes, digest });
   }
-  announceHttpFetch(): void {}
+  announceFetch(): void {}
   vouch(): void {}
   onAvailabilityChange(): () => void {
     return () => undefined;

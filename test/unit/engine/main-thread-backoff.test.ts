@@ -118,7 +118,7 @@ class EveryPeer implements SegmentPeers {
     options.onChunk(data.subarray(options.byteOffset));
     return Promise.resolve({ totalBytes: data.byteLength, digest });
   }
-  announceHttpFetch(): void {}
+  announceFetch(): void {}
   vouch(): void {}
   onAvailabilityChange(): () => void {
     return () => undefined;

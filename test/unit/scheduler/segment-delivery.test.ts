@@ -9,7 +9,7 @@ import {
   type OriginRange,
 } from '../../../core/scheduler/segment-delivery.js';
 import type {
-  HttpFetchState,
+  FetchState,
   PeerRequestOptions,
   PeerResponse,
   SegmentPeers,
@@ -57,7 +57,7 @@ class ScriptedPeers implements SegmentPeers {
   readonly penaltyReasons: string[] = [];
   readonly banned: string[] = [];
   readonly requests: { peerId: string; byteOffset: number }[] = [];
-  readonly announcements: HttpFetchState[] = [];
+  readonly announcements: FetchState[] = [];
   private readonly listeners = new Set<() => void>();
   alone = false;
   get peerCount(): number {
@@ -131,7 +131,7 @@ class ScriptedPeers implements SegmentPeers {
     return { totalBytes, digest };
   }
 
-  announceHttpFetch(_id: SegmentId, state: HttpFetchState): void {
+  announceFetch(_id: SegmentId, state: FetchState): void {
     this.announcements.push(state);
   }
 
@@ -233,6 +233,9 @@ describe('deliverSegment', () => {
     expect(bytesBySource.p2p).toBe(ORIGIN_BYTES.byteLength);
     // Its checked segment ends the peer's probation.
     expect([...peers.vouched]).toEqual(['a']);
+    // Our peers heard of the download from a peer like of one from the origin, so a viewer that
+    // reaches us but not peer `a` waits for our copy instead of going to the origin.
+    expect(peers.announcements).toEqual(['started', 'succeeded']);
   });
 
   it('without trusted hashes, refetches a stalled peer transfer whole instead of completing it', async () => {
@@ -251,7 +254,8 @@ describe('deliverSegment', () => {
     expect(peers.banned).toEqual([]);
     expect(peers.penalized).toEqual(['a']);
     expect(peers.penaltyReasons).toEqual(['deadline-missed']);
-    expect(peers.announcements).toEqual(['started', 'succeeded']);
+    // The peer transfer was announced as a fetch, and ended as failed before the origin's began.
+    expect(peers.announcements).toEqual(['started', 'failed', 'started', 'succeeded']);
   });
 
   it('without trusted hashes, never uses the size a peer claims and bans a peer that lied about it', async () => {

@@ -15,7 +15,7 @@ import {
   type OriginRange,
 } from '../../../core/scheduler/segment-delivery.js';
 import type {
-  HttpFetchState,
+  FetchState,
   PeerRequestOptions,
   PeerResponse,
   SegmentPeers,
@@ -34,7 +34,7 @@ class DrippingPeer implements SegmentPeers {
   readonly alone = false;
   readonly penalties: string[] = [];
   readonly requests: number[] = [];
-  readonly announcements: HttpFetchState[] = [];
+  readonly announcements: FetchState[] = [];
   /** `performance.now()` when the request was aborted, if it was. */
   abortedAtMs: number | undefined;
 
@@ -84,7 +84,7 @@ class DrippingPeer implements SegmentPeers {
     });
   }
 
-  announceHttpFetch(_id: SegmentId, state: HttpFetchState): void {
+  announceFetch(_id: SegmentId, state: FetchState): void {
     this.announcements.push(state);
   }
   onAvailabilityChange(): () => void {
