@@ -6,6 +6,12 @@
  * Refreshes are lazy and rare: only a delivery that has peer bytes to check and finds no hash asks
  * for one, at most once per refresh interval (the segment's duration, which for a live stream is
  * about how often the manifest can have grown), and HTTP deliveries never wait for one.
+ *
+ * A live segment the manifest does not list yet is pending, not unlisted, while the manifest loads
+ * well: at the live edge a segment usually reaches the playlist a moment before the next manifest
+ * that lists it, and calling it unlisted then sent every other new segment to the origin in strict
+ * mode (the refresh had just run for the one before). A lookup for it waits for the next refresh
+ * (at most one interval); a delivery waits for that within its peer budget only.
  */
 import { P2PMediaLoaderError, isAbortError } from '../errors.js';
 import type { HashManifest } from '../p2p/integrity/hash-manifest.js';
@@ -39,6 +45,11 @@ export interface TrustedHashesOptions {
   readonly onError: (error: P2PMediaLoaderError) => void;
   /** Clock in ms; default `performance.now`. */
   readonly now?: () => number;
+  /**
+   * Resolves after `ms` on the clock of {@link now}, or rejects once `signal` aborts; default a
+   * timer. Used to wait for the next refresh of a live manifest.
+   */
+  readonly wait?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** The hash manifest of one presentation. */
@@ -52,9 +63,11 @@ export class TrustedHashes {
   private loadCount = 0;
   private destroyed = false;
   private readonly now: () => number;
+  private readonly wait: (ms: number, signal: AbortSignal) => Promise<void>;
 
   constructor(private readonly options: TrustedHashesOptions) {
     this.now = options.now ?? (() => performance.now());
+    this.wait = options.wait ?? abortableDelay;
   }
 
   /** Loads started so far (the first and every refresh or retry). */
@@ -76,12 +89,19 @@ export class TrustedHashes {
     const digest = this.manifest?.digestFor(segment);
     if (digest) return { kind: 'listed', digest };
     if (this.destroyed) return UNAVAILABLE;
-    if (this.inFlight || this.loadDue(segment)) return undefined;
+    if (this.inFlight || this.loadDue(segment) || this.awaitsRefresh(segment)) return undefined;
     return this.manifest ? UNLISTED : UNAVAILABLE;
   }
 
-  /** Starts the load that is due, if any, and resolves with what is known once it settled. */
+  /**
+   * Starts the load that is due, if any, and resolves with what is known once it settled. For a
+   * live segment not listed yet, first waits until the next refresh is due (rejects with `aborted`
+   * when `signal` aborts meanwhile).
+   */
   async lookup(segment: TrustedSegment, signal: AbortSignal): Promise<TrustedDigest> {
+    if (!this.inFlight && !this.loadDue(segment) && this.awaitsRefresh(segment)) {
+      await this.wait(this.msUntilLoadDue(segment), signal);
+    }
     if (!this.inFlight && !this.destroyed && this.loadDue(segment)) this.startLoad();
     const pending = this.inFlight;
     if (pending) await untilSettledOrAborted(pending, signal);
@@ -96,16 +116,35 @@ export class TrustedHashes {
     this.controller?.abort();
   }
 
+  /**
+   * True for a segment of a live presentation that the manifest, which loads well, does not list
+   * yet: a refresh may list it. (After failures the backoff rules and the hash counts as unknown.)
+   */
+  private awaitsRefresh(segment: TrustedSegment): boolean {
+    return (
+      !this.destroyed &&
+      this.manifest !== undefined &&
+      (segment.isLive || this.manifest.live) &&
+      this.consecutiveFailures === 0 &&
+      this.manifest.digestFor(segment) === undefined
+    );
+  }
+
   private loadDue(segment: TrustedSegment): boolean {
-    if (this.lastAttemptMs === undefined) return true;
+    return this.msUntilLoadDue(segment) <= 0;
+  }
+
+  /** Ms until a load may start on `segment`'s behalf: 0 or less when due now, Infinity never. */
+  private msUntilLoadDue(segment: TrustedSegment): number {
+    if (this.lastAttemptMs === undefined) return 0;
     // A VOD manifest that loaded is complete: a segment it lacks will not appear.
-    if (this.manifest && !segment.isLive && !this.manifest.live) return false;
+    if (this.manifest && !segment.isLive && !this.manifest.live) return Infinity;
     const interval = Math.max(MIN_REFRESH_INTERVAL_MS, segment.refreshIntervalMs);
     const wait =
       this.consecutiveFailures === 0
         ? interval
         : Math.min(MAX_FAILURE_BACKOFF_MS, interval * 2 ** (this.consecutiveFailures - 1));
-    return this.now() - this.lastAttemptMs >= wait;
+    return this.lastAttemptMs + wait - this.now();
   }
 
   private startLoad(): void {
@@ -140,6 +179,27 @@ function asManifestError(error: unknown): P2PMediaLoaderError {
   const message = error instanceof Error ? error.message : String(error);
   return new P2PMediaLoaderError('integrity-manifest', `Hash manifest: ${message}`, {
     cause: error,
+  });
+}
+
+/** Resolves after `ms` (a timer), or rejects with `aborted` once `signal` aborts. */
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = (): P2PMediaLoaderError =>
+      new P2PMediaLoaderError('aborted', 'Wait for the hash manifest aborted');
+    if (signal.aborted) {
+      reject(aborted());
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 

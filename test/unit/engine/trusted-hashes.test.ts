@@ -26,9 +26,21 @@ function harness() {
     signal: AbortSignal;
   }[] = [];
   const errors: P2PMediaLoaderError[] = [];
+  /** Every wait for a refresh, in ms; each ends when the test calls its `end` (the clock moves). */
+  const waits: { ms: number; end: () => void }[] = [];
   const hashes = new TrustedHashes({
     strict: true,
     now: () => nowMs,
+    wait: (ms) =>
+      new Promise<void>((resolve) => {
+        waits.push({
+          ms,
+          end: () => {
+            nowMs += ms;
+            resolve();
+          },
+        });
+      }),
     load: (signal) =>
       new Promise<HashManifest>((resolve, reject) => {
         loads.push({ resolve, reject, signal });
@@ -39,6 +51,7 @@ function harness() {
     hashes,
     loads,
     errors,
+    waits,
     advance: (ms: number) => {
       nowMs += ms;
     },
@@ -72,7 +85,7 @@ describe('TrustedHashes', () => {
   });
 
   it('refreshes a live manifest at most once per segment duration, only for unlisted segments', async () => {
-    const { hashes, loads, advance } = harness();
+    const { hashes, loads, waits, advance } = harness();
     const first = hashes.lookup(segment(1, true), never);
     loads[0]?.resolve(manifestListing([segment(1, true).url], true));
     await first;
@@ -85,18 +98,58 @@ describe('TrustedHashes', () => {
     expect(loads).toHaveLength(2);
     loads[1]?.resolve(manifestListing([segment(1, true).url], true));
     await expect(refresh).resolves.toEqual({ kind: 'unlisted' });
-    // Still not listed: no new load within the segment duration (4 s), however often asked.
-    for (let i = 0; i < 10; i++) {
-      advance(300);
-      expect(hashes.current(segment(2, true))).toEqual({ kind: 'unlisted' });
-      await hashes.lookup(segment(2, true), never);
-    }
-    expect(loads).toHaveLength(2);
-    advance(1000);
+    // Still not listed, but a live manifest grows: the hash stays pending (not unlisted, which in
+    // strict mode would send the segment to the origin), and lookups wait for the next refresh,
+    // due one segment duration (4 s) after the last: no new load before, however often asked.
+    advance(300);
     expect(hashes.current(segment(2, true))).toBeUndefined();
-    void hashes.lookup(segment(2, true), never);
+    const lookups = [1, 2, 3].map(() => hashes.lookup(segment(2, true), never));
+    expect(loads).toHaveLength(2);
+    expect(waits.map((wait) => wait.ms)).toEqual([3700, 3700, 3700]);
+    for (const wait of waits) wait.end();
+    await Promise.resolve();
+    await Promise.resolve();
+    // One refresh for all of them, which lists the segment now.
     expect(loads).toHaveLength(3);
+    loads[2]?.resolve(
+      manifestListing(
+        [1, 2].map((n) => segment(n, true).url),
+        true,
+      ),
+    );
+    for (const lookup of lookups)
+      await expect(lookup).resolves.toEqual({ kind: 'listed', digest: DIGEST });
     expect(hashes.loads).toBe(3);
+  });
+
+  it('a live segment a refreshing manifest never lists costs each lookup one refresh wait at most', async () => {
+    const { hashes, loads, waits } = harness();
+    const first = hashes.lookup(segment(1, true), never);
+    loads[0]?.resolve(manifestListing([], true));
+    await expect(first).resolves.toEqual({ kind: 'unlisted' });
+    const second = hashes.lookup(segment(1, true), never);
+    expect(waits.map((wait) => wait.ms)).toEqual([4000]);
+    waits[0]?.end();
+    await Promise.resolve();
+    await Promise.resolve();
+    loads[1]?.resolve(manifestListing([], true));
+    // The lookup ends with what the refresh said; the caller (a delivery) then counts the hash as
+    // unknown instead of waiting again.
+    await expect(second).resolves.toEqual({ kind: 'unlisted' });
+    expect(waits).toHaveLength(1);
+  });
+
+  it('a wait for the next refresh (the default timer) ends when the caller aborts', async () => {
+    const real = new TrustedHashes({
+      strict: true,
+      load: () => Promise.resolve(manifestListing([], true)),
+      onError: () => undefined,
+    });
+    await real.lookup(segment(1, true), never);
+    const controller = new AbortController();
+    const realWait = real.lookup(segment(1, true), controller.signal);
+    controller.abort();
+    await expect(realWait).rejects.toMatchObject({ code: 'aborted' });
   });
 
   it('reports a failed load, keeps the hash unavailable, and backs off before trying again', async () => {
