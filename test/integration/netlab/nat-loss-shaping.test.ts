@@ -72,7 +72,7 @@ beforeAll(async () => {
       port: REFLECTOR_PORT,
       reflect: true,
     },
-    30_000,
+    60_000,
   );
   await server.request({
     op: 'udp-bind',
@@ -95,7 +95,8 @@ beforeAll(async () => {
       viewers.set(viewer.name, probe);
       await probe.request(
         { op: 'udp-bind', socket: 'p', port: VIEWER_PORT, report: viewer.name !== 'lossy' },
-        30_000,
+        // Five children compile at once: at a load average of 36 one took over 30 s.
+        60_000,
       );
     }),
   );
