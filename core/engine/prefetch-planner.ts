@@ -3,6 +3,9 @@
  * playhead, within the prefetch horizon, that peers have and we neither hold nor are fetching.
  * One prefetch per stream at a time: peers' upload slots serve players' urgent requests first.
  * And at most {@link PREFETCH_SPEED} seconds of media per second per stream (see PrefetchPacer).
+ * None while playback is paused: a viewer who is not watching takes from the swarm only what the
+ * player itself asks for (its own buffer), never a horizon ahead of a playhead that does not move
+ * (issue 17: a page of paused or unstarted players must not download more with P2P than without).
  */
 import type { Segment } from '../model/segment.js';
 import type { MainThreadLevel } from './main-thread-lag.js';
@@ -15,15 +18,21 @@ export interface PrefetchInput {
   readonly streamKey: string;
   readonly segments: Iterable<Segment>;
   readonly position: number;
+  /** Playback rate now; 0 while paused (or not started): nothing is prefetched then. */
+  readonly playbackRate: number;
   readonly horizonSeconds: number;
   readonly isWanted: (segment: Segment) => boolean;
   readonly peersHave: (segment: Segment) => boolean;
   readonly inFlight: (streamKey: string) => number;
 }
 
-/** The segment to prefetch now, if any. */
+/** The segment to prefetch now, if any: none while paused, with no horizon, or one in flight. */
 export function nextPrefetch(input: PrefetchInput): Segment | undefined {
-  if (input.horizonSeconds <= 0 || input.inFlight(input.streamKey) >= MAX_PREFETCHES_PER_STREAM) {
+  if (
+    input.playbackRate <= 0 ||
+    input.horizonSeconds <= 0 ||
+    input.inFlight(input.streamKey) >= MAX_PREFETCHES_PER_STREAM
+  ) {
     return undefined;
   }
   let best: Segment | undefined;

@@ -17,6 +17,7 @@ export interface EmbedAttributes {
   readonly poster?: string;
   readonly autoplay?: string;
   readonly muted?: string;
+  readonly preload?: string;
   readonly beaconUrl?: string;
   readonly p2p?: string;
 }
@@ -32,6 +33,7 @@ const ATTRIBUTE_NAMES: Readonly<Record<keyof EmbedAttributes, string>> = {
   poster: 'data-poster',
   autoplay: 'data-autoplay',
   muted: 'data-muted',
+  preload: 'data-preload',
   beaconUrl: 'data-beacon-url',
   p2p: 'data-p2p',
 };
@@ -60,15 +62,25 @@ const KNOWN_TYPES = new Set([
   'video/vnd.mpeg.dash.mpd',
 ]);
 
+/** Values of `data-preload` (the `<video>` attribute's). */
+export type EmbedPreload = 'none' | 'metadata' | 'auto';
+const PRELOAD_VALUES: readonly EmbedPreload[] = ['none', 'metadata', 'auto'];
+
 /** What the embed does with one element. */
 export interface EmbedSettings {
   /** The source to play; undefined when `data-src` is missing or not a URL (the player shows an error). */
   readonly source: PlayerSource | undefined;
-  /** Video.js options from the attributes (`poster`, `autoplay`, `muted`). */
+  /** Video.js options from the attributes (`poster`, `autoplay`, `muted`, `preload`). */
   readonly player: {
     readonly poster?: string;
     readonly autoplay?: boolean | 'any' | 'muted';
     readonly muted?: boolean;
+    /**
+     * What the player loads before the viewer presses play. The embed's default, `auto`: the
+     * manifest and one segment of a VOD stream (none of a live one); `metadata`: the manifest;
+     * `none`: nothing.
+     */
+    readonly preload?: EmbedPreload;
   };
   /** Options for `player.p2p()` from the attributes. */
   readonly p2p: P2PPluginOptions;
@@ -88,7 +100,18 @@ export function readEmbedAttributes(attributes: EmbedAttributes, baseUrl: string
 
   const source = readSource(attributes, baseUrl, problems);
 
-  const player: { poster?: string; autoplay?: boolean | 'any' | 'muted'; muted?: boolean } = {};
+  const player: {
+    poster?: string;
+    autoplay?: boolean | 'any' | 'muted';
+    muted?: boolean;
+    preload?: EmbedPreload;
+  } = {};
+  if (attributes.preload !== undefined) {
+    const preload = attributes.preload.trim().toLowerCase();
+    const known = PRELOAD_VALUES.find((value) => value === preload);
+    if (known === undefined) problem('preload', attributes.preload, 'none, metadata or auto');
+    else player.preload = known;
+  }
   if (attributes.poster !== undefined) {
     const poster = resolveUrl(attributes.poster, baseUrl, ['http:', 'https:', 'data:']);
     if (poster === undefined) problem('poster', attributes.poster, 'an image URL');

@@ -202,6 +202,8 @@ export class EmbeddedPlayers {
       player = this.runtime.videojs(videoElement, {
         controls: true,
         fluid: true,
+        // Overridden by `data-preload`. Until the viewer plays, `auto` loads one segment of a VOD
+        // stream and none of a live one (plugins/shared/startup-load.ts), as Video.js's VHS does.
         preload: 'auto',
         html5: { playerId: id },
         ...settings.player,

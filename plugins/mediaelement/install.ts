@@ -3,7 +3,8 @@
  * feature, and the `p2p` player option. MediaElement has no hook that runs before a player picks
  * its renderer (features are built only once the renderer is ready, too late to hand hls.js our
  * loaders), so the plugin wraps `MediaElementPlayer.prototype.init` (to set the player up before
- * MediaElement is created) and `remove` (to release P2P with the player).
+ * MediaElement is created) and `remove` (to release P2P with the player, and to keep the `<video>`
+ * MediaElement gives back from loading the stream natively: see restored-media.ts).
  */
 import type {
   MediaElementLike,
@@ -12,6 +13,7 @@ import type {
   MejsNamespace,
 } from './mediaelement-types.js';
 import { PlayerBinding } from './player-binding.js';
+import { quietMediaOnRemove } from './restored-media.js';
 import { createShakaRenderer } from './shaka-renderer.js';
 import { P2P_SHAKA_RENDERER } from './renderer-order.js';
 
@@ -70,10 +72,13 @@ export function installMediaElementP2P(mejs?: MejsNamespace): boolean {
 
   const remove = proto.remove;
   proto.remove = function removeWithP2P(this: MediaElementPlayerLike): void {
+    const binding = bindingsByPlayer.get(this);
+    const quietRestored = binding ? quietMediaOnRemove(this.node, this.container) : undefined;
     try {
       remove.call(this);
     } finally {
-      bindingsByPlayer.get(this)?.destroy();
+      quietRestored?.();
+      binding?.destroy();
     }
   };
 

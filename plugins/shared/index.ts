@@ -10,9 +10,25 @@ export { createPlayerSession, type SessionDependencies } from './player-session.
 export { playerHandleOf } from './player-handle.js';
 export { validatePluginOptions, engineConfigOf } from './plugin-options.js';
 export { chooseEngine } from './engine-choice.js';
-export { createHlsPlayer, prepareHlsUnlessDestroyed, type HlsPlayerOptions } from './hls-start.js';
+export {
+  createHlsPlayer,
+  followStartupLoad,
+  prepareHlsUnlessDestroyed,
+  type HlsPlayerOptions,
+} from './hls-start.js';
+export {
+  mediaStartState,
+  onFirstPlay,
+  preloadWishOf,
+  startupLoadPlan,
+  UNSTARTED_BUFFER_SECONDS,
+  type MediaStartState,
+  type PreloadWish,
+  type StartupLoadPlan,
+} from './startup-load.js';
 export {
   attachEngineToShaka,
+  capShakaGoalUntilPlay,
   createShakaPlayer,
   SHAKA_ERROR,
   shakaFailureOf,

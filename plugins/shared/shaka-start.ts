@@ -12,6 +12,12 @@
 import type { ShakaNamespace, ShakaPlayerLike } from '../../core/shaka/shaka-types.js';
 import { P2PMediaLoaderError } from '../../core/errors.js';
 import type { P2PPlayerSession, PlayerSource } from './contract.js';
+import {
+  mediaStartState,
+  onFirstPlay,
+  startupLoadPlan,
+  type StartupLoadPlan,
+} from './startup-load.js';
 
 /** `shaka.Player` as the plugins drive it (members of Shaka 4 and 5). */
 export interface ShakaPlayer extends ShakaPlayerLike {
@@ -20,6 +26,33 @@ export interface ShakaPlayer extends ShakaPlayerLike {
   unload(): Promise<void>;
   destroy(): Promise<void>;
   configure(config: object): boolean;
+  /** The configuration in use (Shaka 2+); read for the buffering goal before the first play. */
+  getConfiguration?(): { readonly streaming?: { readonly bufferingGoal?: number } };
+}
+
+/**
+ * Until `media` first plays, holds `player`'s `streaming.bufferingGoal` to the plan's
+ * `unstartedBufferSeconds` (one segment, as Video.js's VHS loads before play, instead of Shaka's
+ * 10 s), unless the page configured a goal itself (`shakaConfig.streaming.bufferingGoal`) or the
+ * goal is lower already; the first play restores it. Returns the function that stops waiting.
+ */
+export function capShakaGoalUntilPlay(
+  player: ShakaPlayer,
+  media: HTMLMediaElement,
+  plan: StartupLoadPlan,
+  pageConfig: Readonly<Record<string, unknown>> | undefined,
+): () => void {
+  const cap = plan.unstartedBufferSeconds;
+  const streaming = pageConfig?.streaming as { bufferingGoal?: unknown } | undefined;
+  const goal = player.getConfiguration?.().streaming?.bufferingGoal;
+  if (cap === undefined || streaming?.bufferingGoal !== undefined || goal === undefined) {
+    return () => undefined;
+  }
+  if (goal <= cap) return () => undefined;
+  player.configure({ streaming: { bufferingGoal: cap } });
+  return onFirstPlay(media, () => {
+    player.configure({ streaming: { bufferingGoal: goal } });
+  });
 }
 
 /** `shaka.util.Error` as far as plugins read it. */
@@ -145,11 +178,21 @@ export interface ShakaPlaybackOptions<P extends ShakaPlayer> {
   readonly onFatal: (failure: ShakaFailure) => void;
   /** Start position, seconds (Shaka's `load(uri, startTime)`). */
   readonly startTime?: number;
+  /**
+   * Honour the media element's `preload` (see startup-load.ts): with `none` or `metadata` (and no
+   * autoplay) `load()` waits for the element's first `play`, so an unstarted player downloads
+   * nothing. `auto` needs no hold: Shaka's own goal (`bufferingGoal`, 10 s by default) is bounded.
+   * Default true.
+   */
+  readonly honourPreload?: boolean;
 }
 
 /** A source being played by Shaka. */
 export interface ShakaPlaybackHandle<P extends ShakaPlayer> {
-  /** Settles when the source loaded, failed or the playback was destroyed; never rejects. */
+  /**
+   * Settles when the source loaded, waits for the first play (`preload` none/metadata), failed or
+   * the playback was destroyed; never rejects.
+   */
   readonly ready: Promise<void>;
   /** True once the source loaded. */
   readonly loaded: boolean;
@@ -193,7 +236,28 @@ export function startShakaPlayback<P extends ShakaPlayer = ShakaPlayer>(
     (async (): Promise<ShakaNamespace | undefined> =>
       (await session?.resolveShaka()) ?? (globalThis as { shaka?: ShakaNamespace }).shaka);
 
-  const ready = (async (): Promise<void> => {
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  // Set while the load waits for the first play; destroy() ends the wait.
+  let endWait: (() => void) | undefined;
+  // Stops holding the buffering goal down (see capShakaGoalUntilPlay).
+  let stopGoalCap: () => void = () => undefined;
+  const firstPlay = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const stop = onFirstPlay(media, () => {
+        endWait = undefined;
+        resolve();
+      });
+      endWait = () => {
+        stop();
+        endWait = undefined;
+        resolve();
+      };
+    });
+
+  void (async (): Promise<void> => {
     const shaka = await resolveShaka();
     if (isDestroyed()) return;
     const created = await createShakaPlayer<P>(shaka, media, (fresh) => {
@@ -203,9 +267,23 @@ export function startShakaPlayback<P extends ShakaPlayer = ShakaPlayer>(
     });
     if (isDestroyed()) return;
     if (withEngine && session !== undefined) attachEngineToShaka(session, created, source);
+    const plan = startupLoadPlan(mediaStartState(media));
+    if (options.honourPreload !== false) {
+      stopGoalCap = capShakaGoalUntilPlay(created, media, plan, session?.options.shakaConfig);
+    }
+    if (options.honourPreload !== false && !plan.loadMedia) {
+      // Ready for play: what waits for `ready` (a player's load step) must not wait for a click.
+      markReady();
+      await firstPlay();
+      if (isDestroyed()) return;
+    }
     await created.load(source.src, options.startTime);
     loaded = !isDestroyed();
-  })().catch(fail);
+  })()
+    .catch(fail)
+    .finally(() => {
+      markReady();
+    });
 
   return {
     ready,
@@ -216,6 +294,8 @@ export function startShakaPlayback<P extends ShakaPlayer = ShakaPlayer>(
     destroy: () => {
       if (destroyed) return;
       destroyed = true;
+      endWait?.();
+      stopGoalCap();
       if (player === undefined) return;
       player.removeEventListener('error', onError);
       // destroy() detaches from the media element; its failure leaves nothing to clean up here.

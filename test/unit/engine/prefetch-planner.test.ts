@@ -16,6 +16,7 @@ const input = (overrides: Partial<PrefetchInput> = {}): PrefetchInput => ({
   streamKey: 'main:a',
   segments,
   position: 5,
+  playbackRate: 1,
   horizonSeconds: 8,
   isWanted: () => true,
   peersHave: () => true,
@@ -38,6 +39,11 @@ describe('nextPrefetch', () => {
   it('runs one prefetch per stream at a time and none with a zero horizon', () => {
     expect(nextPrefetch(input({ inFlight: () => 1 }))).toBeUndefined();
     expect(nextPrefetch(input({ horizonSeconds: 0 }))).toBeUndefined();
+  });
+
+  it('prefetches nothing while playback is paused or not started (rate 0)', () => {
+    expect(nextPrefetch(input({ playbackRate: 0 }))).toBeUndefined();
+    expect(nextPrefetch(input({ playbackRate: 0.5 }))?.id).toBe(2);
   });
 });
 

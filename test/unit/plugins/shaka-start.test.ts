@@ -1,7 +1,8 @@
 /**
  * The plugins' one Shaka start-up (plugins/shared/shaka-start.ts): the order of its steps (polyfills,
  * player, the plugin's listeners, attach, the engine, load), which Shaka errors reach the viewer,
- * and what destroy() stops. Shaka itself cannot run in Node, so a recording stand-in plays its part
+ * what destroy() stops, and `preload` honoured: with `none`/`metadata` nothing loads before the
+ * first play. Shaka itself cannot run in Node, so a recording stand-in plays its part
  * here; the real Shaka Player runs this code in the Video.js, JW Player, Clappr and MediaElement
  * browser tests.
  */
@@ -15,7 +16,31 @@ import {
 } from '../../../plugins/shared/shaka-start.js';
 
 const SOURCE: PlayerSource = { src: 'https://cdn.example/live/manifest.mpd' };
-const MEDIA = { tagName: 'VIDEO' } as unknown as HTMLMediaElement;
+
+/** A media element as far as the start-up reads it: attributes, `paused`, `play` events. */
+class FakeMedia extends EventTarget {
+  readonly tagName = 'VIDEO';
+  paused = true;
+  constructor(private readonly attributes: Readonly<Record<string, string>> = {}) {
+    super();
+  }
+  getAttribute(name: string): string | null {
+    return this.attributes[name] ?? null;
+  }
+  hasAttribute(name: string): boolean {
+    return name in this.attributes;
+  }
+  play(): void {
+    this.paused = false;
+    this.dispatchEvent(new Event('play'));
+  }
+}
+
+function fakeMedia(attributes: Readonly<Record<string, string>> = {}): HTMLMediaElement {
+  return new FakeMedia(attributes) as unknown as HTMLMediaElement;
+}
+
+const MEDIA = fakeMedia();
 
 /** Records what happens to it; `load()` settles as the test says. */
 class RecordingPlayer extends EventTarget {
@@ -44,8 +69,17 @@ class RecordingPlayer extends EventTarget {
     this.destroyed = true;
     return Promise.resolve();
   }
-  configure(): boolean {
+  bufferingGoal = 10;
+  configure(config: { streaming?: { bufferingGoal?: number } }): boolean {
+    const goal = config.streaming?.bufferingGoal;
+    if (goal !== undefined) {
+      this.bufferingGoal = goal;
+      RecordingPlayer.steps.push(`bufferingGoal ${String(goal)}`);
+    }
     return true;
+  }
+  getConfiguration(): { streaming: { bufferingGoal: number } } {
+    return { streaming: { bufferingGoal: this.bufferingGoal } };
   }
   getNetworkingEngine(): null {
     return null;
@@ -111,6 +145,8 @@ describe('startShakaPlayback', () => {
       'plugin listeners',
       'attach',
       'attachShaka',
+      // Nobody played yet: one segment ahead until the first play (see the preload tests).
+      'bufferingGoal 1',
       `load ${SOURCE.src}`,
     ]);
     expect(playback.loaded).toBe(true);
@@ -228,6 +264,113 @@ describe('startShakaPlayback', () => {
     await missing.ready;
     expect(failures).toHaveLength(1);
     expect(failures[0]?.error.message).toMatch(/Shaka Player is not available on this page/);
+  });
+});
+
+describe('startShakaPlayback and preload', () => {
+  /** Lets the start-up's promise chain run. */
+  async function settle(): Promise<void> {
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  it.each(['none', 'metadata'])(
+    'preload="%s": ready without loading; the first play loads the source',
+    async (preload) => {
+      const media = fakeMedia({ preload });
+      const playback = startShakaPlayback({
+        session: session(),
+        source: SOURCE,
+        media,
+        onFatal: () => undefined,
+      });
+      await playback.ready;
+      await settle();
+      expect(RecordingPlayer.steps).toEqual([
+        'polyfills',
+        'new Player',
+        'attach',
+        'attachShaka',
+        'bufferingGoal 1',
+      ]);
+      expect(playback.loaded).toBe(false);
+
+      (media as unknown as FakeMedia).play();
+      await settle();
+      expect(RecordingPlayer.steps.at(-1)).toBe(`load ${SOURCE.src}`);
+      expect(playback.loaded).toBe(true);
+    },
+  );
+
+  it('loads at once with preload="auto", autoplay, or honourPreload off', async () => {
+    const cases = [
+      { media: fakeMedia({ preload: 'auto' }) },
+      { media: fakeMedia({ preload: 'none', autoplay: '' }) },
+      { media: fakeMedia({ preload: 'none' }), honourPreload: false },
+    ];
+    for (const extra of cases) {
+      const playback = startShakaPlayback({
+        session: session(),
+        source: SOURCE,
+        onFatal: () => undefined,
+        ...extra,
+      });
+      await playback.ready;
+      expect(playback.loaded).toBe(true);
+    }
+    expect(RecordingPlayer.steps.filter((step) => step.startsWith('load'))).toHaveLength(3);
+  });
+
+  it('preload="auto", unstarted: one segment ahead (goal 1 s) until the first play restores Shaka\'s', async () => {
+    const media = fakeMedia({ preload: 'auto' });
+    const playback = startShakaPlayback({
+      session: session(),
+      source: SOURCE,
+      media,
+      onFatal: () => undefined,
+    });
+    await playback.ready;
+    expect(RecordingPlayer.steps).toEqual([
+      'polyfills',
+      'new Player',
+      'attach',
+      'attachShaka',
+      'bufferingGoal 1',
+      `load ${SOURCE.src}`,
+    ]);
+    (media as unknown as FakeMedia).play();
+    expect(RecordingPlayer.created[0]?.bufferingGoal).toBe(10);
+  });
+
+  it('leaves a buffering goal the page configured alone', async () => {
+    const configured = {
+      ...session(),
+      options: { shakaConfig: { streaming: { bufferingGoal: 30 } } },
+    } as unknown as P2PPlayerSession;
+    const playback = startShakaPlayback({
+      session: configured,
+      source: SOURCE,
+      media: fakeMedia(),
+      onFatal: () => undefined,
+    });
+    await playback.ready;
+    expect(RecordingPlayer.steps.filter((step) => step.startsWith('bufferingGoal'))).toEqual([]);
+  });
+
+  it('destroyed while waiting for play: never loads, settles, stops listening', async () => {
+    const media = fakeMedia({ preload: 'none' });
+    const playback = startShakaPlayback({
+      session: session(),
+      source: SOURCE,
+      media,
+      onFatal: () => undefined,
+    });
+    await playback.ready;
+    await settle();
+    playback.destroy();
+    (media as unknown as FakeMedia).play();
+    await settle();
+    expect(RecordingPlayer.steps.some((step) => step.startsWith('load'))).toBe(false);
+    expect(RecordingPlayer.created[0]?.destroyed).toBe(true);
   });
 });
 
