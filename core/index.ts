@@ -41,3 +41,4 @@ export type {
 } from './model/segment.js';
 export type { BytesByPath, EngineStats } from './model/stats.js';
 export type { ConnectionPath } from './p2p/peer/connection-path.js';
+export type { TrackerFleet, TrackerList } from './p2p/signalling/tracker-fleet.js';

@@ -4,6 +4,7 @@
  * `config-invalid` error that names the key and the allowed range.
  */
 import type { ByteRange, Segment } from '../model/segment.js';
+import type { TrackerList } from '../p2p/signalling/tracker-fleet.js';
 
 /** What the request hook may change about an HTTP request before it is sent. */
 export interface HttpRequestInit {
@@ -103,8 +104,23 @@ export interface EngineConfig {
   p2pDisabled: boolean;
   /** Download from peers but never upload to them. Default: true on metered/cellular connections the browser reports, false elsewhere. */
   uploadDisabled: boolean | undefined;
-  /** WebTorrent tracker WebSocket URLs announced to at once. Non-empty unless p2pDisabled. Default: public trackers. */
-  trackers: readonly string[];
+  /**
+   * WebTorrent trackers (ws:// or wss:// URLs). Non-empty unless p2pDisabled. Default: public trackers.
+   *
+   * Two forms:
+   * - a list of URLs, `['wss://a', 'wss://b']`: every swarm is announced to all of them at once;
+   * - a fleet, an array of groups, `[['wss://a1', 'wss://a2'], ['wss://b1']]`: each swarm uses ONE
+   *   group (announced to all of that group's trackers, which must therefore hold the same swarms).
+   *   The group is chosen per swarm by rendezvous hashing of the swarm's info hash with each group's
+   *   URLs, so every viewer of a swarm picks the same group and adding or removing a group moves only
+   *   the swarms that ranked it first. When every tracker of the group is failing (3 failed
+   *   connection attempts each, or 15 s without an open socket), the swarm falls over to the next
+   *   group in its order, and returns as soon as the preferred group answers an announce again.
+   *   All viewers must be given the same groups (in any order); a URL may appear in one group only.
+   *
+   * A URL list equals a fleet of one group. Elements are all URLs or all groups, never mixed.
+   */
+  trackers: TrackerList;
   /** `RTCPeerConnection` configuration (ICE servers). Default: public STUN servers. */
   rtcConfig: RTCConfiguration;
   /** Swarm identity; default: the manifest URL without its query string. Set it for signed URLs and multi-CDN. */

@@ -5,6 +5,11 @@
  */
 import { P2PMediaLoaderError } from '../errors.js';
 import { publicKeyProblem } from '../p2p/integrity/hash-manifest-loader.js';
+import {
+  isTrackerFleet,
+  normalizeTrackerUrl,
+  type TrackerList,
+} from '../p2p/signalling/tracker-fleet.js';
 import { DEFAULT_ENGINE_CONFIG, type EngineConfig, type IntegrityConfig } from './config.js';
 
 /** Checks one value; returns a description of what is allowed when the value is wrong. */
@@ -56,7 +61,7 @@ const KNOWN_KEYS = Object.keys(CHECKS) as (keyof EngineConfig)[];
  *
  * A key set to `undefined` takes its default. `uploadDisabled` left undefined is decided here, once,
  * by {@link defaultUploadDisabled} from the browser's connection hint, so the result always holds a
- * boolean. `trackers` is copied, so later changes to the user's array have no effect.
+ * boolean. `trackers` is copied (groups too), so later changes to the user's arrays have no effect.
  *
  * @throws P2PMediaLoaderError `config-invalid` naming the key, the allowed type or range and the
  *   value received; also for unknown keys (with a "did you mean" suggestion for near misses).
@@ -83,7 +88,7 @@ export function resolveEngineConfig(user: Partial<EngineConfig> = {}): EngineCon
   }
   return {
     ...config,
-    trackers: [...config.trackers],
+    trackers: copyTrackers(config.trackers),
     uploadDisabled: config.uploadDisabled ?? defaultUploadDisabled(),
     integrity: config.integrity && resolveIntegrity(config.integrity),
   };
@@ -169,15 +174,60 @@ export function defaultUploadDisabled(nav?: Navigator): boolean {
   return connection.saveData === true || connection.type === 'cellular';
 }
 
+/** A copy of a validated `trackers` setting: a URL list, or a fleet with each group copied. */
+function copyTrackers(trackers: TrackerList): TrackerList {
+  return isTrackerFleet(trackers) ? trackers.map((group) => [...group]) : [...trackers];
+}
+
+/**
+ * Checks `trackers`: a list of URLs, or a fleet (an array of groups, each a non-empty array of
+ * URLs; see {@link EngineConfig.trackers}). Mistakes inside a fleet are thrown here naming the
+ * element (`trackers[1]`, `trackers[1][0]`), since the generic message would only show the outer
+ * array's length.
+ */
 function checkTrackers(value: unknown, config: EngineConfig): string | undefined {
   const expected = config.p2pDisabled
-    ? 'an array of ws:// or wss:// URLs'
-    : 'a non-empty array of ws:// or wss:// URLs (or p2pDisabled: true)';
+    ? 'an array of ws:// or wss:// URLs, or of tracker groups (non-empty arrays of such URLs)'
+    : 'a non-empty array of ws:// or wss:// URLs, or of tracker groups (non-empty arrays of such URLs) (or p2pDisabled: true)';
   if (!Array.isArray(value)) return expected;
   if (value.length === 0 && !config.p2pDisabled) return expected;
-  const urls = value as unknown[];
-  const badIndex = urls.findIndex((url) => !isWebSocketUrl(url));
-  return badIndex === -1 ? undefined : `${expected}; ${describeValue(urls[badIndex])} is not one`;
+  const elements = value as unknown[];
+  if (!elements.some((element) => Array.isArray(element))) {
+    const badIndex = elements.findIndex((url) => !isWebSocketUrl(url));
+    return badIndex === -1
+      ? undefined
+      : `${expected}; ${describeValue(elements[badIndex])} is not one`;
+  }
+  const mixedIndex = elements.findIndex((element) => !Array.isArray(element));
+  if (mixedIndex !== -1) {
+    throw invalid(
+      `Invalid engine config "trackers[${mixedIndex}]": expected a tracker group (a non-empty array of ws:// or wss:// URLs), since "trackers" holds groups; got ${describeValue(elements[mixedIndex])}. Use either URLs or groups, not both.`,
+    );
+  }
+  const groupOf = new Map<string, number>();
+  (elements as unknown[][]).forEach((group, groupIndex) => {
+    if (group.length === 0) {
+      throw invalid(
+        `Invalid engine config "trackers[${groupIndex}]": expected a non-empty array of ws:// or wss:// URLs (a tracker group), got an array of 0.`,
+      );
+    }
+    group.forEach((url, urlIndex) => {
+      if (!isWebSocketUrl(url)) {
+        throw invalid(
+          `Invalid engine config "trackers[${groupIndex}][${urlIndex}]": expected a ws:// or wss:// URL, got ${describeValue(url)}.`,
+        );
+      }
+      const normalized = normalizeTrackerUrl(url as string);
+      const other = groupOf.get(normalized);
+      if (other !== undefined && other !== groupIndex) {
+        throw invalid(
+          `Invalid engine config "trackers[${groupIndex}][${urlIndex}]": expected a URL in one tracker group only, got ${describeValue(url)}, also in trackers[${other}].`,
+        );
+      }
+      groupOf.set(normalized, groupIndex);
+    });
+  });
+  return undefined;
 }
 
 function isWebSocketUrl(value: unknown): boolean {

@@ -15,6 +15,14 @@ import { connectionToKeep } from './duplicate-connections.js';
 import { isTwentyByteHex } from './peer-id.js';
 import type { SimplePeer } from './simple-peer.js';
 import { TrackerConnection, type TrackerConnectionListener } from './tracker-connection.js';
+import {
+  DEFAULT_FLEET_FAILOVER_POLICY,
+  FleetFailover,
+  rendezvousOrder,
+  trackerGroups,
+  type FleetFailoverPolicy,
+  type TrackerList,
+} from './tracker-fleet.js';
 import { validateTrackerUrls } from './tracker-urls.js';
 
 /** Options of {@link TrackerSignalling}. */
@@ -23,8 +31,14 @@ export interface TrackerSignallingOptions {
   readonly infoHash: string;
   /** Our peer id: 40 hex characters (20 bytes; see `createPeerId`). Use one id for all swarms of a page. */
   readonly peerId: string;
-  /** WebSocket tracker URLs (ws: or wss:), all announced to at once. Invalid ones are reported. */
-  readonly trackers: readonly string[];
+  /**
+   * WebSocket tracker URLs (ws: or wss:), all announced to at once; or a fleet (an array of groups
+   * of such URLs), of which one group is used at a time, chosen and failed over as tracker-fleet.ts
+   * describes. Invalid URLs are reported (as 'tracker-error' at `start()`) and left out.
+   */
+  readonly trackers: TrackerList;
+  /** When a fleet's group counts as down. Default {@link DEFAULT_FLEET_FAILOVER_POLICY}. */
+  readonly fleetFailover?: FleetFailoverPolicy;
   /** `RTCPeerConnection` configuration (ICE servers). Default: the platform's (no STUN). */
   readonly rtcConfig?: RTCConfiguration;
   /** The most connections (open and being established) to hold. Default 12. */
@@ -64,6 +78,18 @@ export interface TrackerSignallingEvents extends Record<string, unknown> {
   'tracker-disconnected': { readonly trackerUrl: string };
   /** A tracker could not be reached, failed, rejected us or sent garbage (code 'tracker'). */
   'tracker-error': { readonly trackerUrl: string; readonly error: P2PMediaLoaderError };
+  /**
+   * The tracker group in use changed (fleets only, see tracker-fleet.ts): `initial` at `start()`,
+   * `failover` when the group used was down, `recovered` when a more preferred group answers again.
+   * `groupIndex` is the group's position in the `trackers` setting, `rank` its position in this
+   * swarm's preference order (0 = preferred).
+   */
+  'tracker-group': {
+    readonly groupIndex: number;
+    readonly rank: number;
+    readonly trackers: readonly string[];
+    readonly reason: 'initial' | 'failover' | 'recovered';
+  };
   /** A tracker reported the swarm's size (us included) in its announce response. */
   'swarm-size': { readonly trackerUrl: string; readonly members: number };
   /** Something went wrong with a peer before it connected; nothing to act on. */
@@ -100,8 +126,26 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
   private readonly holdsNewConnections: () => boolean;
   /** Offers and answers dropped because `admits` refused the peer (a diagnostic count). */
   refusedPeers = 0;
-  private readonly connections: TrackerConnection[] = [];
-  private readonly invalidTrackers: { url: string; reason: string }[];
+  /** Usable URLs of each tracker group, in this swarm's preference order (rank 0 first). */
+  private readonly rankedGroups: { readonly groupIndex: number; readonly urls: string[] }[] = [];
+  /** Connections of the held groups, by rank (see FleetFailover). */
+  private readonly connectionsByRank = new Map<number, TrackerConnection[]>();
+  private readonly failover: FleetFailover;
+  private readonly isFleet: boolean;
+  private fleetTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Set while {@link applyFleet} runs: a connection may report synchronously from `start()` (a
+   * pooled socket that is already open), and the re-evaluation it asks for waits until the held
+   * groups are consistent again.
+   */
+  private applyingFleet = false;
+  private fleetReevaluationPending = false;
+  private readonly identity: {
+    infoHash: string;
+    peerId: string;
+    rtcConfig: RTCConfiguration | undefined;
+  };
+  private readonly invalidTrackers: { url: string; reason: string }[] = [];
   private readonly peers = new Map<string, PeerEntry>();
   private readonly swarmSizes = new Map<string, number>();
   private announceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -145,14 +189,22 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
     );
     this.admits = options.admits ?? (() => true);
     this.holdsNewConnections = options.holdsNewConnections ?? (() => false);
-    const { valid, invalid: invalidTrackers } = validateTrackerUrls(options.trackers);
-    this.invalidTrackers = invalidTrackers;
-    const identity = { infoHash: this.infoHash, peerId: this.peerId, rtcConfig: options.rtcConfig };
-    for (const url of valid) {
-      this.connections.push(
-        new TrackerConnection(url, identity, this.listenerFor(url), () => this.announceOptions()),
-      );
+    this.identity = { infoHash: this.infoHash, peerId: this.peerId, rtcConfig: options.rtcConfig };
+    const groups = trackerGroups(options.trackers);
+    this.isFleet = groups.length > 1;
+    const seen = new Set<string>();
+    for (const groupIndex of rendezvousOrder(this.infoHash, groups)) {
+      const { valid, invalid: invalidTrackers } = validateTrackerUrls(groups[groupIndex] ?? []);
+      this.invalidTrackers.push(...invalidTrackers);
+      // One URL in two groups would make one connection serve both: it stays in the first only.
+      const urls = valid.filter((url) => !seen.has(url));
+      for (const url of urls) seen.add(url);
+      this.rankedGroups.push({ groupIndex, urls });
     }
+    this.failover = new FleetFailover(
+      this.rankedGroups.map((group) => group.urls),
+      options.fleetFailover ?? DEFAULT_FLEET_FAILOVER_POLICY,
+    );
   }
 
   /** Connections held, open or being established. */
@@ -170,7 +222,18 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
 
   /** Tracker URLs whose WebSocket is open now. */
   get connectedTrackers(): string[] {
-    return this.connections.filter((c) => c.connected).map((c) => c.url);
+    return this.allConnections()
+      .filter((c) => c.connected)
+      .map((c) => c.url);
+  }
+
+  /**
+   * The tracker group announced to now: its position in the `trackers` setting (0 for a plain
+   * list) and its usable URLs.
+   */
+  get activeTrackerGroup(): { readonly groupIndex: number; readonly trackers: readonly string[] } {
+    const group = this.rankedGroups[this.failover.activeRank];
+    return { groupIndex: group?.groupIndex ?? 0, trackers: [...(group?.urls ?? [])] };
   }
 
   /** Connects to every tracker and announces. Invalid tracker URLs are reported as 'tracker-error'. */
@@ -183,7 +246,8 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
         error: new P2PMediaLoaderError('tracker', `tracker ${url}: ${reason}`),
       });
     }
-    for (const connection of this.connections) connection.start();
+    this.applyFleet(undefined);
+    if (this.isFleet) this.emitGroup('initial');
     this.scheduleAnnounce();
   }
 
@@ -205,33 +269,132 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
     if (this.destroyed) return Promise.resolve();
     this.destroyed = true;
     clearTimeout(this.announceTimer);
+    clearTimeout(this.fleetTimer);
     for (const entry of this.peers.values()) {
       clearTimeout(entry.connectTimer);
       if (!entry.connected) entry.peer.destroy();
     }
     this.peers.clear();
-    const closed = Promise.all(this.connections.map((c) => c.destroy())).then(() => undefined);
+    const closed = Promise.all(this.allConnections().map((c) => c.destroy())).then(() => undefined);
+    this.connectionsByRank.clear();
     this.removeAllListeners();
     return closed;
+  }
+
+  private allConnections(): TrackerConnection[] {
+    return [...this.connectionsByRank.values()].flat();
+  }
+
+  /**
+   * Re-evaluates which tracker group to use after a tracker event (or the fleet timer), connects
+   * the held groups and releases the others. A plain tracker list is one group: nothing changes.
+   */
+  private reevaluateFleet(): void {
+    if (!this.started || this.destroyed) return;
+    if (this.applyingFleet) {
+      this.fleetReevaluationPending = true;
+      return;
+    }
+    const change = this.failover.evaluate(Date.now());
+    this.applyFleet(change?.reason);
+  }
+
+  private applyFleet(reason: 'failover' | 'recovered' | undefined): void {
+    this.applyingFleet = true;
+    try {
+      this.connectHeldGroups();
+    } finally {
+      this.applyingFleet = false;
+    }
+    if (reason !== undefined) this.emitGroup(reason);
+    if (this.fleetReevaluationPending) {
+      this.fleetReevaluationPending = false;
+      this.reevaluateFleet();
+      return;
+    }
+    this.scheduleFleetCheck();
+  }
+
+  /** Connects the groups the failover holds and releases the others. */
+  private connectHeldGroups(): void {
+    const held = new Set(this.failover.heldRanks);
+    for (const [rank, connections] of this.connectionsByRank) {
+      if (held.has(rank)) continue;
+      this.connectionsByRank.delete(rank);
+      for (const connection of connections) {
+        this.failover.stopped(connection.url);
+        this.swarmSizes.delete(connection.url);
+        void connection.destroy();
+      }
+    }
+    for (const rank of held) {
+      if (this.connectionsByRank.has(rank)) continue;
+      const connections = (this.rankedGroups[rank]?.urls ?? []).map(
+        (url) =>
+          new TrackerConnection(url, this.identity, this.listenerFor(url), () =>
+            this.announceOptions(),
+          ),
+      );
+      this.connectionsByRank.set(rank, connections);
+      for (const connection of connections) {
+        this.failover.started(connection.url, Date.now());
+        connection.start();
+      }
+    }
+  }
+
+  /** Re-evaluates when the time rule of the failover could next apply. */
+  private scheduleFleetCheck(): void {
+    if (this.destroyed) return;
+    clearTimeout(this.fleetTimer);
+    this.fleetTimer = undefined;
+    const checkAtMs = this.failover.nextCheckAtMs();
+    if (checkAtMs !== undefined) {
+      this.fleetTimer = setTimeout(
+        () => {
+          this.fleetTimer = undefined;
+          this.reevaluateFleet();
+        },
+        Math.max(0, checkAtMs - Date.now()),
+      );
+    }
+  }
+
+  private emitGroup(reason: TrackerSignallingEvents['tracker-group']['reason']): void {
+    const rank = this.failover.activeRank;
+    const group = this.rankedGroups[rank];
+    if (!group) return;
+    this.emit('tracker-group', {
+      groupIndex: group.groupIndex,
+      rank,
+      trackers: [...group.urls],
+      reason,
+    });
   }
 
   private listenerFor(trackerUrl: string): TrackerConnectionListener {
     return {
       onConnected: () => {
+        this.failover.connected(trackerUrl);
         this.emit('tracker-connected', { trackerUrl });
+        this.reevaluateFleet();
       },
       onDisconnected: (error, wasConnected) => {
         this.swarmSizes.delete(trackerUrl);
+        this.failover.lost(trackerUrl, Date.now());
         if (wasConnected) this.emit('tracker-disconnected', { trackerUrl });
         if (error) this.emitTrackerError(trackerUrl, error);
+        this.reevaluateFleet();
       },
       onPeer: (peer, remotePeerId) => {
         this.acceptPeer(peer, remotePeerId, trackerUrl);
       },
       onSwarmSize: (members) => {
+        this.failover.answered(trackerUrl);
         this.swarmSizes.set(trackerUrl, members);
         this.emit('swarm-size', { trackerUrl, members });
         this.rescheduleIfSooner();
+        this.reevaluateFleet();
       },
       onTrackerProblem: (error) => {
         this.emitTrackerError(trackerUrl, error);
@@ -337,7 +500,7 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
     this.announceTimer = setTimeout(() => {
       this.announceTimer = undefined;
       const options = this.announceOptions();
-      for (const connection of this.connections) connection.announce(options);
+      for (const connection of this.allConnections()) connection.announce(options);
       this.scheduleAnnounce();
     }, delayMs);
   }

@@ -33,6 +33,7 @@ import { simplePeerChannel } from '../peer/simple-peer-channel.js';
 import { rangesContain } from '../protocol/segment-id-ranges.js';
 import { TrackerSignalling } from '../signalling/tracker-signalling.js';
 import type { SimplePeer } from '../signalling/simple-peer.js';
+import type { TrackerList } from '../signalling/tracker-fleet.js';
 import type { DigestBook } from './digest-book.js';
 import type { PeerBans } from './peer-bans.js';
 import { isMisbehaviour, type PeerPenalties } from './peer-penalties.js';
@@ -55,7 +56,8 @@ export interface SwarmOptions {
   readonly streamKey: string;
   readonly infoHash: string;
   readonly localPeerId: string;
-  readonly trackers: readonly string[];
+  /** Tracker URLs, or a fleet of tracker groups (see tracker-fleet.ts). */
+  readonly trackers: TrackerList;
   readonly rtcConfig: RTCConfiguration;
   readonly maxPeers: number;
   readonly peerIdleTimeoutMs: number;

@@ -64,6 +64,46 @@ describe('resolveEngineConfig', () => {
     ).not.toThrow();
   });
 
+  it('accepts a fleet of tracker groups and copies every group', () => {
+    const fleet = [['wss://a1.example', 'wss://a2.example'], ['ws://127.0.0.1:8000']];
+    const config = resolveEngineConfig({ trackers: fleet });
+    fleet[0]?.push('wss://a3.example');
+    fleet.push(['wss://c.example']);
+    expect(config.trackers).toEqual([
+      ['wss://a1.example', 'wss://a2.example'],
+      ['ws://127.0.0.1:8000'],
+    ]);
+  });
+
+  // Each case: a bad fleet, the key path the message must name, what it must say.
+  const badFleets: [unknown[], string, RegExp][] = [
+    [[['wss://a'], 'wss://b'], 'trackers[1]', /either URLs or groups, not both/],
+    [['wss://a', ['wss://b']], 'trackers[0]', /expected a tracker group .* got "wss:\/\/a"/],
+    [
+      [['wss://a'], []],
+      'trackers[1]',
+      /non-empty array of ws:\/\/ or wss:\/\/ URLs.*got an array of 0/,
+    ],
+    [
+      [['wss://a'], ['wss://b', 'https://c']],
+      'trackers[1][1]',
+      /ws:\/\/ or wss:\/\/ URL, got "https:\/\/c"/,
+    ],
+    [[['wss://a'], ['wss://b', 7]], 'trackers[1][1]', /got 7/],
+    [
+      [['wss://a', 'wss://b'], ['wss://b/']],
+      'trackers[1][0]',
+      /one tracker group only.*also in trackers\[0\]/,
+    ],
+  ];
+
+  it.each(badFleets)('rejects the fleet %j naming %s', (trackers, path, message) => {
+    const error = configError({ trackers });
+    expect(error.code).toBe('config-invalid');
+    expect(error.message).toContain(`"${path}"`);
+    expect(error.message).toMatch(message);
+  });
+
   it('allows an empty tracker list when P2P is disabled', () => {
     expect(resolveEngineConfig({ p2pDisabled: true, trackers: [] }).trackers).toEqual([]);
   });
