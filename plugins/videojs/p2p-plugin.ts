@@ -73,6 +73,11 @@ export function createP2PPluginClass(
     private readonly eventedOn: EventedMethod;
     private readonly eventedOff: EventedMethod;
     private playback: Playback | undefined;
+    /**
+     * The source the current playback was started with. `dispose()` resumes from it: under Shaka,
+     * `player.currentSources()` is already the MediaSource's `blob:` URL, which VHS cannot play.
+     */
+    private playbackSource: PlayerSource | undefined;
     /** Components this plugin added, with the component each was added to. */
     private components: { readonly child: ComponentLike; readonly parent: ComponentLike }[] = [];
     private disposed = false;
@@ -180,6 +185,7 @@ export function createP2PPluginClass(
         choice.kind === 'shaka' ? startShakaPlayback(context) : startHlsPlayback(context);
       current.playback = started;
       this.playback = started;
+      this.playbackSource = source;
       return {
         dispose: () => {
           if (keepError) player.off('loadstart', keepError);
@@ -202,7 +208,10 @@ export function createP2PPluginClass(
       const playerGoing = event?.type === 'dispose' || player.isDisposed();
       // Read before stopping: hls.js/Shaka detaching empties the video's src, and Video.js then
       // forgets the player's source (`sourceset` with no src outside a src() call).
-      const resume = !playerGoing && this.playback !== undefined ? positionOf(player) : undefined;
+      const resume =
+        !playerGoing && this.playback !== undefined
+          ? positionOf(player, this.playbackSource)
+          : undefined;
       if (registry.get(player.id()) === this) registry.delete(player.id());
       this.stopPlayback();
       for (const { child, parent } of this.components) {
@@ -277,9 +286,10 @@ interface PlayerPosition {
   readonly playing: boolean;
 }
 
-function positionOf(player: PlayerLike): PlayerPosition {
+/** `source`: the source playback was started with, when known (else the player's current ones). */
+function positionOf(player: PlayerLike, source?: PlayerSource): PlayerPosition {
   return {
-    sources: player.currentSources(),
+    sources: source ? [source] : player.currentSources(),
     seconds: player.currentTime(),
     playing: !player.paused(),
   };

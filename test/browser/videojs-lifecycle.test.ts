@@ -45,6 +45,7 @@ interface PagePlayer {
   qualityLevels(): ArrayLike<unknown>;
   audioTracks(): ArrayLike<unknown>;
   currentTime(): number;
+  currentSrc(): string;
   src(source: { src: string; type: string }): void;
   p2p(): PageHandle;
   usingPlugin(name: string): boolean;
@@ -75,18 +76,54 @@ async function inPage<T>(
   }
 }
 
-test('a DASH source plays through Shaka Player, with its renditions in qualityLevels()', async () => {
+test('a DASH source plays through Shaka Player, with its renditions in qualityLevels(); after p2p().destroy() VHS plays it on', async () => {
   const src = suite.stack.manifestUrl('dash-number');
   const url = videojsPageUrl(suite.stack.originUrl, { src, p2p: suite.stack.localP2PConfig() });
   const viewer = await viewers.open(suite.browser, url, 'dash');
   const snapshot = await waitForPlayed(viewer.page, 5, 40_000);
   const levels = await inPage(viewer.page, (harness) => harness.player().qualityLevels().length);
+
+  // The plugin goes, the player stays. Under Shaka the player's current source is the MediaSource's
+  // blob: URL: the plugin must hand VHS the manifest it started with (it used to hand the blob:
+  // URL over, and the player stopped with error 4, "No compatible source").
+  await inPage(viewer.page, (harness) => {
+    harness.player().p2p().destroy();
+  });
+  await waitUntil(
+    () =>
+      inPage(
+        viewer.page,
+        (harness) => harness.player().tech({ IWillNotUseThisInPlugins: true }).vhs !== undefined,
+      ),
+    { timeoutMs: 20_000, description: 'VHS took the DASH source over' },
+  );
+  const resumedAt = await inPage(viewer.page, (harness) => harness.player().currentTime());
+  await waitUntil(
+    () =>
+      inPage(
+        viewer.page,
+        (harness, at) => harness.player().currentTime() > Number(at) + 2,
+        String(resumedAt),
+      ),
+    { timeoutMs: 30_000, description: 'VHS playing 2 s on' },
+  );
+  const after = await inPage(viewer.page, (harness) => ({
+    error: harness.player().error(),
+    source: harness.player().currentSrc(),
+  }));
   expect({
     engine: (snapshot.engineStats as { engine?: string } | undefined)?.engine,
     segmentsFromEngine: (snapshot.engineStats?.segments.http ?? 0) > 0,
     stalls: stallReport(snapshot),
     levels,
-  }).toEqual({ engine: 'shaka', segmentsFromEngine: true, stalls: 0, levels: 2 });
+    after,
+  }).toEqual({
+    engine: 'shaka',
+    segmentsFromEngine: true,
+    stalls: 0,
+    levels: 2,
+    after: { error: null, source: src },
+  });
   await viewer.close();
 });
 
