@@ -11,7 +11,9 @@
  * well: at the live edge a segment usually reaches the playlist a moment before the next manifest
  * that lists it, and calling it unlisted then sent every other new segment to the origin in strict
  * mode (the refresh had just run for the one before). A lookup for it waits for the next refresh
- * (at most one interval); a delivery waits for that within its peer budget only.
+ * (at most one interval; at most {@link MIN_REFRESH_INTERVAL_MS} after the last load for a segment
+ * first asked about after that load began, which that load cannot have listed); a delivery waits
+ * for that within its peer budget only.
  */
 import { P2PMediaLoaderError, isAbortError } from '../errors.js';
 import type { HashManifest } from '../p2p/integrity/hash-manifest.js';
@@ -19,6 +21,8 @@ import type { SegmentTrust, TrustedDigest } from '../scheduler/segment-trust.js'
 
 /** Refresh interval floor, ms: segments shorter than this (or without times) do not speed it up. */
 const MIN_REFRESH_INTERVAL_MS = 1000;
+/** Live segments whose first lookup time is remembered (the oldest are forgotten first). */
+const MAX_REMEMBERED_SEGMENTS = 256;
 /** Longest wait between attempts after consecutive failures, ms. */
 const MAX_FAILURE_BACKOFF_MS = 60_000;
 
@@ -62,6 +66,8 @@ export class TrustedHashes {
   private consecutiveFailures = 0;
   private loadCount = 0;
   private destroyed = false;
+  /** When each live segment not listed yet was first asked about, ms (see msUntilLoadDue). */
+  private readonly firstAskedMs = new Map<string, number>();
   private readonly now: () => number;
   private readonly wait: (ms: number, signal: AbortSignal) => Promise<void>;
 
@@ -139,12 +145,34 @@ export class TrustedHashes {
     if (this.lastAttemptMs === undefined) return 0;
     // A VOD manifest that loaded is complete: a segment it lacks will not appear.
     if (this.manifest && !segment.isLive && !this.manifest.live) return Infinity;
-    const interval = Math.max(MIN_REFRESH_INTERVAL_MS, segment.refreshIntervalMs);
+    // A live segment first asked about after the last load began cannot be in that manifest: the
+    // next one may list it, so it need not wait a whole segment duration (only the floor).
+    const newerThanManifest =
+      this.consecutiveFailures === 0 && this.firstAsked(segment) > this.lastAttemptMs;
+    const interval = newerThanManifest
+      ? MIN_REFRESH_INTERVAL_MS
+      : Math.max(MIN_REFRESH_INTERVAL_MS, segment.refreshIntervalMs);
     const wait =
       this.consecutiveFailures === 0
         ? interval
         : Math.min(MAX_FAILURE_BACKOFF_MS, interval * 2 ** (this.consecutiveFailures - 1));
     return this.lastAttemptMs + wait - this.now();
+  }
+
+  /** When `segment` (live, not listed yet) was first asked about, ms; remembered from now on. */
+  private firstAsked(segment: TrustedSegment): number {
+    if (!segment.isLive && !this.manifest?.live) return -Infinity;
+    if (this.manifest?.digestFor(segment) !== undefined) return -Infinity;
+    const key = `${segment.url} ${segment.byteRange?.start ?? ''}-${segment.byteRange?.end ?? ''}`;
+    const known = this.firstAskedMs.get(key);
+    if (known !== undefined) return known;
+    const nowMs = this.now();
+    this.firstAskedMs.set(key, nowMs);
+    if (this.firstAskedMs.size > MAX_REMEMBERED_SEGMENTS) {
+      const oldest = this.firstAskedMs.keys().next().value;
+      if (oldest !== undefined) this.firstAskedMs.delete(oldest);
+    }
+    return nowMs;
   }
 
   private startLoad(): void {

@@ -122,6 +122,41 @@ describe('TrustedHashes', () => {
     expect(hashes.loads).toBe(3);
   });
 
+  it('refreshes at once (after a 1 s floor) for a live segment first asked about after the last load', async () => {
+    const { hashes, loads, waits, advance } = harness();
+    const first = hashes.lookup(segment(1, true), never);
+    loads[0]?.resolve(manifestListing([segment(1, true).url], true));
+    await first;
+    // Segment 2 appears 1.5 s later, within the 4 s segment duration: the manifest loaded before
+    // anyone knew of it cannot list it, so the next load is due now, with no wait.
+    advance(1500);
+    const second = hashes.lookup(segment(2, true), never);
+    expect(waits).toEqual([]);
+    expect(loads).toHaveLength(2);
+    loads[1]?.resolve(
+      manifestListing(
+        [1, 2].map((n) => segment(n, true).url),
+        true,
+      ),
+    );
+    await expect(second).resolves.toEqual({ kind: 'listed', digest: DIGEST });
+    // Segment 3 asked 0.4 s after that load began: it waits only for the 1 s floor.
+    advance(400);
+    const third = hashes.lookup(segment(3, true), never);
+    expect(waits.map((wait) => wait.ms)).toEqual([600]);
+    waits[0]?.end();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(loads).toHaveLength(3);
+    loads[2]?.resolve(
+      manifestListing(
+        [1, 2, 3].map((n) => segment(n, true).url),
+        true,
+      ),
+    );
+    await expect(third).resolves.toEqual({ kind: 'listed', digest: DIGEST });
+  });
+
   it('a live segment a refreshing manifest never lists costs each lookup one refresh wait at most', async () => {
     const { hashes, loads, waits } = harness();
     const first = hashes.lookup(segment(1, true), never);
