@@ -8,11 +8,15 @@
  *   bundle when `window.jwplayer` exists);
  * - per player, {@link attachP2P} after `setup()`: the player's options, the stats overlay in the
  *   player's container (`getContainer()`) and a control-bar toggle (`addButton`), and release on
- *   `player.remove()`.
+ *   `player.remove()`;
+ * - or, instead of {@link attachP2P}, JW's own `plugins` setup option: the bundle registers itself
+ *   as the JW plugin {@link PLUGIN_NAME} (and under the name JW derives from the bundle's file name,
+ *   so JW can also load it by URL), and the plugin's config is the player's P2P options.
  *
  * ```js
  * const player = jwplayer('player').setup({ file: 'https://example.com/live.m3u8' });
  * const p2p = p2pml.jwplayer.attachP2P(player, { overlay: true });
+ * // or: jwplayer('player').setup({ file, plugins: { p2pml: { overlay: true } } });
  * ```
  */
 import {
@@ -166,5 +170,68 @@ export function attachP2P(
   return registrationFor(jw).attach(player, options);
 }
 
-// Script-tag users: the provider is registered as soon as this bundle loads after jwplayer.js.
+/**
+ * Name of the JW plugin the bundle registers (`jwplayer().registerPlugin`) when it loads after
+ * jwplayer.js: `setup({ plugins: { p2pml: options } })` then attaches P2P with `options` as
+ * {@link attachP2P} would, and `player.getPlugin('p2pml').handle` is the P2P handle.
+ */
+export const PLUGIN_NAME = 'p2pml';
+
+/** What JW's `registerPlugin` takes: a class JW creates per player with the plugin's config. */
+type JWPluginClass = new (player: JWPlayerLike, config: unknown, div: HTMLElement) => object;
+
+/**
+ * The name JW Player 8 gives a plugin it loads by URL (`plugins: { '<url>': options }`): the file
+ * name up to its first `-` (`p2p-media-loader-jwplayer.min.js` → `p2p`), as JW's plugin loader
+ * derives it. The script must register under that name, or JW reports it as not loaded.
+ */
+export function jwPluginNameOfUrl(url: string): string | undefined {
+  const fileName = url.split(/[?#]/)[0]?.split('/').pop() ?? '';
+  if (!fileName.endsWith('.js')) return undefined;
+  return fileName.split('-')[0] || undefined;
+}
+
+/**
+ * Registers the P2P JW plugin under {@link PLUGIN_NAME} and each of `extraNames` with `jw`.
+ * JW creates one instance per player during `setup()`, before the player's first provider.
+ */
+function registerJWPlugin(
+  jw: JWPlayerStaticLike,
+  extraNames: readonly (string | undefined)[],
+): void {
+  // Before any player exists, JW 8's `jwplayer()` returns an object with `registerPlugin` only.
+  const registrar = (jw as unknown as () => { registerPlugin?: unknown } | undefined)();
+  if (typeof registrar?.registerPlugin !== 'function') return;
+  const register = registrar.registerPlugin as (
+    name: string,
+    minimumVersion: string,
+    plugin: JWPluginClass,
+  ) => void;
+  class P2PJWPlugin {
+    /** The player's P2P handle (as {@link attachP2P} returns it). */
+    readonly handle: P2PPlayerHandle;
+    constructor(player: JWPlayerLike, config: unknown) {
+      this.handle = registrationFor(jw).attach(player, config ?? {});
+    }
+  }
+  const names = new Set([PLUGIN_NAME, ...extraNames.filter((name) => name !== undefined)]);
+  for (const name of names) register.call(registrar, name, '8.0', P2PJWPlugin);
+}
+
+/** The URL of the script being evaluated: this bundle's, when a `<script>` tag loads it. */
+function currentScriptUrl(): string | undefined {
+  if (typeof document === 'undefined') return undefined;
+  const script = document.currentScript;
+  return script instanceof HTMLScriptElement && script.src !== '' ? script.src : undefined;
+}
+
+// Script-tag users: the provider (and the JW plugin) are registered as soon as this bundle loads
+// after jwplayer.js, or when JW itself loads it through the `plugins` setup option.
 registerP2PProvider();
+{
+  const library = globalJWPlayer();
+  if (library) {
+    const scriptUrl = currentScriptUrl();
+    registerJWPlugin(library, [scriptUrl === undefined ? undefined : jwPluginNameOfUrl(scriptUrl)]);
+  }
+}

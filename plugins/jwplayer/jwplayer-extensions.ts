@@ -105,6 +105,11 @@ export interface JWProviderInstance extends JWEventTarget {
   getQualityLevels(): readonly { label: string }[];
   getCurrentQuality(): number;
   setCurrentQuality(index: number): void;
+  /** Audio renditions for JW's audio-track menu (JW labels each with its `name`). */
+  getAudioTracks(): readonly { name: string; language?: string }[];
+  /** Index into `getAudioTracks()`, -1 when there is none. */
+  getCurrentAudioTrack(): number;
+  setCurrentAudioTrack(index: number): void;
 }
 
 /**

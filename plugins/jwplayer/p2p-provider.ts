@@ -15,7 +15,7 @@ import type {
 } from './jwplayer-extensions.js';
 import { MediaEventBridge } from './media-events.js';
 import { ProviderEvents } from './provider-events.js';
-import { startSourcePlayback, type SourcePlayback } from './source-playback.js';
+import { startSourcePlayback, type AudioTrack, type SourcePlayback } from './source-playback.js';
 
 /** The provider's name as JW reports it (`jwplayer().getProvider().name`). */
 export const PROVIDER_NAME = 'p2pml';
@@ -234,6 +234,19 @@ export function createP2PProviderClass(host: ProviderHost): JWProviderClass {
       });
     }
 
+    getAudioTracks(): readonly AudioTrack[] {
+      return this.playback?.audioTracks() ?? [];
+    }
+
+    getCurrentAudioTrack(): number {
+      return this.playback?.currentAudioTrack() ?? -1;
+    }
+
+    /** JW's audio-track menu; `audioTrackChanged` follows as soon as hls.js starts switching. */
+    setCurrentAudioTrack(index: number): void {
+      this.playback?.setAudioTrack(index);
+    }
+
     /** How the current source plays (for tests and diagnostics). */
     get engineKind(): PlaybackEngineKind | undefined {
       return this.playback?.kind;
@@ -266,6 +279,24 @@ export function createP2PProviderClass(host: ProviderHost): JWProviderClass {
           this.trigger('levels', {
             levels: this.getQualityLevels(),
             currentQuality: this.getCurrentQuality(),
+          });
+        },
+        visualQuality: () => {
+          const quality = playback.visualQuality();
+          if (this.playback !== playback || !quality) return;
+          this.trigger('visualQuality', {
+            reason: quality.mode === 'manual' ? 'api' : 'auto',
+            mode: quality.mode,
+            bitrate: quality.level.bitrate,
+            level: quality.level,
+          });
+        },
+        audioTracks: (switched) => {
+          if (this.playback !== playback) return;
+          // JW's model keeps the list from `audioTracks` and the index from both events.
+          this.trigger(switched ? 'audioTrackChanged' : 'audioTracks', {
+            tracks: this.getAudioTracks(),
+            currentTrack: this.getCurrentAudioTrack(),
           });
         },
       });

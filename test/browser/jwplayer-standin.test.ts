@@ -6,11 +6,19 @@
  * (dist/umd/p2p-media-loader-jwplayer.min.js), real WebRTC: three viewers of one live HLS stream
  * join one after another, play through the plugin's provider, exchange segments, show the stats
  * overlay, and leave nothing running once `player.remove()` ran.
+ *
+ * Where the real JW Player build is available (see realJWPlayerLibrary), jwplayer-real.test.ts runs
+ * the DASH, `enabled: false` and destroyed-handle cases against it, and they are skipped here; the
+ * three-viewer live swarm runs on the stand-in always.
  */
 import type { Viewer } from '../support/browser.js';
 import { useBrowserSuite } from '../support/browser-suite.js';
 import { readSnapshot, waitForPlayed, type HarnessSnapshot } from '../support/hlsjs-page.js';
-import { jwplayerPageUrl, openJWPlayerViewer } from '../support/jwplayer-page.js';
+import {
+  jwplayerPageUrl,
+  openJWPlayerViewer,
+  realJWPlayerLibrary,
+} from '../support/jwplayer-page.js';
 import {
   installLeakProbe,
   noLeaks,
@@ -29,6 +37,16 @@ jest.setTimeout(120_000);
 
 const suite = useBrowserSuite();
 const { viewers } = suite;
+
+/** The real build runs these cases in jwplayer-real.test.ts; the stand-in covers clones without it. */
+const realJWPlayerRuns = !('skipReason' in realJWPlayerLibrary());
+const describeWithoutRealJW = realJWPlayerRuns ? describe.skip : describe;
+if (realJWPlayerRuns) {
+  console.log(
+    'jwplayer-standin: DASH, enabled: false and destroyed-handle cases run against the real JW ' +
+      'Player in jwplayer-real.test.ts; skipped here',
+  );
+}
 
 /** What the page shows of the plugin besides the harness snapshot. */
 interface JWPlayerState {
@@ -229,31 +247,36 @@ describe(`JW Player plugin through the jwplayer-standin: ${VIEWER_COUNT} viewers
   });
 });
 
-describe("JW Player plugin through the jwplayer-standin: DASH through the provider's Shaka path", () => {
-  let run: SwarmRun;
+describeWithoutRealJW(
+  "JW Player plugin through the jwplayer-standin: DASH through the provider's Shaka path",
+  () => {
+    let run: SwarmRun;
 
-  beforeAll(async () => {
-    const stream = 'dash-number';
-    const p2p = { ...suite.stack.localP2PConfig(), swarmId: `jw-standin-dash-${Date.now()}` };
-    run = await playSwarm({
-      src: suite.stack.manifestUrl(stream),
-      p2p,
-      pathPrefix: `/vod/${stream}/`,
-      viewerCount: 2,
-      shaka: true,
-    });
-  }, 150_000);
+    beforeAll(async () => {
+      const stream = 'dash-number';
+      const p2p = { ...suite.stack.localP2PConfig(), swarmId: `jw-standin-dash-${Date.now()}` };
+      run = await playSwarm({
+        src: suite.stack.manifestUrl(stream),
+        p2p,
+        pathPrefix: `/vod/${stream}/`,
+        viewerCount: 2,
+        shaka: true,
+      });
+    }, 150_000);
 
-  test('the provider plays DASH with Shaka and the engine, and viewers share segments', () => {
-    const outcome = run.snapshots.map((snapshot, index) => ({
-      provider: run.states[index]?.provider,
-      engineKind: run.states[index]?.engineKind,
-      setupError: snapshot.setupError,
-      fatalErrors: snapshot.fatalErrors,
-      playedEnough: snapshot.playedSeconds >= PLAYED_SECONDS,
-    }));
-    expect({ outcome, someFromPeers: run.p2pBytes > 0, viewers: summaries(run.snapshots) }).toEqual(
-      {
+    test('the provider plays DASH with Shaka and the engine, and viewers share segments', () => {
+      const outcome = run.snapshots.map((snapshot, index) => ({
+        provider: run.states[index]?.provider,
+        engineKind: run.states[index]?.engineKind,
+        setupError: snapshot.setupError,
+        fatalErrors: snapshot.fatalErrors,
+        playedEnough: snapshot.playedSeconds >= PLAYED_SECONDS,
+      }));
+      expect({
+        outcome,
+        someFromPeers: run.p2pBytes > 0,
+        viewers: summaries(run.snapshots),
+      }).toEqual({
         outcome: run.snapshots.map(() => ({
           provider: 'p2pml',
           engineKind: 'shaka',
@@ -263,78 +286,95 @@ describe("JW Player plugin through the jwplayer-standin: DASH through the provid
         })),
         someFromPeers: true,
         viewers: summaries(run.snapshots),
-      },
-    );
-  });
-
-  test('player.remove() leaves no peer connection, socket or interval behind', () => {
-    expect(run.leaks).toEqual(run.leaks.map(() => noLeaks));
-  });
-});
-
-describe('JW Player plugin through the jwplayer-standin: a player attached with enabled: false', () => {
-  let run: SwarmRun;
-
-  beforeAll(async () => {
-    const stream = 'hls-fmp4';
-    run = await playSwarm({
-      src: suite.stack.vodUrl(stream),
-      p2p: { enabled: false },
-      pathPrefix: `/vod/${stream}/`,
-      viewerCount: 1,
+      });
     });
-  }, 90_000);
 
-  test('the provider JW already chose plays the HLS source with plain hls.js, no engine, no overlay', () => {
-    const snapshot = run.snapshots[0];
-    expect({
-      state: run.states[0],
-      playedEnough: (snapshot?.playedSeconds ?? 0) >= PLAYED_SECONDS,
-      fatalErrors: snapshot?.fatalErrors,
-      engineBytes: (snapshot?.engineStats?.httpBytes ?? 0) + (snapshot?.engineStats?.p2pBytes ?? 0),
-    }).toEqual({
-      state: { provider: 'p2pml', engineKind: 'native', overlayMounted: false, buttonAdded: false },
-      playedEnough: true,
-      fatalErrors: [],
-      engineBytes: 0,
+    test('player.remove() leaves no peer connection, socket or interval behind', () => {
+      expect(run.leaks).toEqual(run.leaks.map(() => noLeaks));
     });
-  });
-});
+  },
+);
 
-describe('JW Player plugin through the jwplayer-standin: the operator destroys the P2P handle mid-playback', () => {
-  test('playback goes on over HTTP; peers, tracker socket, overlay and button are gone', async () => {
-    const stream = 'hls-fmp4';
-    const p2p = { ...suite.stack.localP2PConfig(), swarmId: `jw-standin-destroy-${Date.now()}` };
-    const url = jwplayerPageUrl(suite.stack.originUrl, {
-      src: suite.stack.vodUrl(stream),
-      p2p: { ...p2p, overlay: true },
+describeWithoutRealJW(
+  'JW Player plugin through the jwplayer-standin: a player attached with enabled: false',
+  () => {
+    let run: SwarmRun;
+
+    beforeAll(async () => {
+      const stream = 'hls-fmp4';
+      run = await playSwarm({
+        src: suite.stack.vodUrl(stream),
+        p2p: { enabled: false },
+        pathPrefix: `/vod/${stream}/`,
+        viewerCount: 1,
+      });
+    }, 90_000);
+
+    test('the provider JW already chose plays the HLS source with plain hls.js, no engine, no overlay', () => {
+      const snapshot = run.snapshots[0];
+      expect({
+        state: run.states[0],
+        playedEnough: (snapshot?.playedSeconds ?? 0) >= PLAYED_SECONDS,
+        fatalErrors: snapshot?.fatalErrors,
+        engineBytes:
+          (snapshot?.engineStats?.httpBytes ?? 0) + (snapshot?.engineStats?.p2pBytes ?? 0),
+      }).toEqual({
+        state: {
+          provider: 'p2pml',
+          engineKind: 'native',
+          overlayMounted: false,
+          buttonAdded: false,
+        },
+        playedEnough: true,
+        fatalErrors: [],
+        engineBytes: 0,
+      });
     });
-    const viewer = await openJWPlayerViewer(
-      viewers,
-      suite.browser,
-      url,
-      'jwplayer-standin destroy viewer',
-      { kind: 'standin' },
-      installLeakProbe,
-    );
-    const before = await waitForPlayed(viewer.page, 3, 40_000);
-    await viewer.page.evaluate(() => {
-      (window.__harness as unknown as { handle(): { destroy(): void } }).handle().destroy();
+  },
+);
+
+describeWithoutRealJW(
+  'JW Player plugin through the jwplayer-standin: the operator destroys the P2P handle mid-playback',
+  () => {
+    test('playback goes on over HTTP; peers, tracker socket, overlay and button are gone', async () => {
+      const stream = 'hls-fmp4';
+      const p2p = { ...suite.stack.localP2PConfig(), swarmId: `jw-standin-destroy-${Date.now()}` };
+      const url = jwplayerPageUrl(suite.stack.originUrl, {
+        src: suite.stack.vodUrl(stream),
+        p2p: { ...p2p, overlay: true },
+      });
+      const viewer = await openJWPlayerViewer(
+        viewers,
+        suite.browser,
+        url,
+        'jwplayer-standin destroy viewer',
+        { kind: 'standin' },
+        installLeakProbe,
+      );
+      const before = await waitForPlayed(viewer.page, 3, 40_000);
+      await viewer.page.evaluate(() => {
+        (window.__harness as unknown as { handle(): { destroy(): void } }).handle().destroy();
+      });
+      const after = await waitForPlayed(viewer.page, before.playedSeconds + 3, 40_000);
+      const leaks = await settleLeaks(viewer.page);
+      const state = await readState(viewer);
+      expect({
+        kept: after.playedSeconds >= before.playedSeconds + 3,
+        peerConnections: leaks.peerConnections,
+        webSockets: leaks.webSockets,
+        state,
+      }).toEqual({
+        kept: true,
+        peerConnections: 0,
+        webSockets: 0,
+        state: {
+          provider: 'p2pml',
+          engineKind: 'native',
+          overlayMounted: false,
+          buttonAdded: false,
+        },
+      });
+      await viewer.page.evaluate(() => window.__harness?.destroy());
     });
-    const after = await waitForPlayed(viewer.page, before.playedSeconds + 3, 40_000);
-    const leaks = await settleLeaks(viewer.page);
-    const state = await readState(viewer);
-    expect({
-      kept: after.playedSeconds >= before.playedSeconds + 3,
-      peerConnections: leaks.peerConnections,
-      webSockets: leaks.webSockets,
-      state,
-    }).toEqual({
-      kept: true,
-      peerConnections: 0,
-      webSockets: 0,
-      state: { provider: 'p2pml', engineKind: 'native', overlayMounted: false, buttonAdded: false },
-    });
-    await viewer.page.evaluate(() => window.__harness?.destroy());
-  });
-});
+  },
+);
