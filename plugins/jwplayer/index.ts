@@ -182,13 +182,13 @@ type JWPluginClass = new (player: JWPlayerLike, config: unknown, div: HTMLElemen
 
 /**
  * The name JW Player 8 gives a plugin it loads by URL (`plugins: { '<url>': options }`): the file
- * name up to its first `-` (`p2p-media-loader-jwplayer.min.js` → `p2p`), as JW's plugin loader
- * derives it. The script must register under that name, or JW reports it as not loaded.
+ * name without `.js`, up to its first `-` (`p2p-media-loader-jwplayer.min.js` → `p2p`,
+ * `p2p.js` → `p2p`), as JW's plugin loader derives it. The script must register under that name, or JW reports it as not loaded.
  */
 export function jwPluginNameOfUrl(url: string): string | undefined {
   const fileName = url.split(/[?#]/)[0]?.split('/').pop() ?? '';
   if (!fileName.endsWith('.js')) return undefined;
-  return fileName.split('-')[0] || undefined;
+  return fileName.slice(0, -'.js'.length).split('-')[0] || undefined;
 }
 
 /**
