@@ -82,6 +82,8 @@ export class Engine implements SegmentEngine {
   private readonly clock = new PlaybackClock();
   private readonly delivered = new DeliveredRanges();
   private readonly downloads = new Map<string, SegmentDownload>();
+  /** Downloads of removed streams that a player still awaits (see removeStream). */
+  private readonly orphanDownloads = new Set<SegmentDownload>();
   private readonly profiles = new StreamProfiles();
   private readonly prefetchPacer = new PrefetchPacer();
   private network: PeerNetwork | undefined;
@@ -238,10 +240,20 @@ export class Engine implements SegmentEngine {
   removeStream(streamKey: string): void {
     this.assertAlive();
     this.streams.remove(streamKey);
-    // Downloads of the stream still under way finish for whoever awaits them, but are no longer
-    // tracked: their bytes must not land in the store after the stream's segments were dropped.
+    // Downloads of the stream still under way: a prefetch nobody waits for stops now; one a player
+    // awaits finishes for it but is no longer tracked, so its bytes do not land in the store after
+    // the stream's segments were dropped. It stays reachable for resetSource()/destroy() to abort.
     for (const [key, download] of this.downloads) {
-      if (download.streamKey === streamKey) this.downloads.delete(key);
+      if (download.streamKey !== streamKey) continue;
+      this.downloads.delete(key);
+      if (download.interestCount === 0) {
+        download.abort();
+      } else {
+        this.orphanDownloads.add(download);
+        void download.result
+          .finally(() => this.orphanDownloads.delete(download))
+          .catch(() => undefined);
+      }
     }
     this.store.removeStream(streamKey);
     this.profiles.delete(streamKey);
@@ -352,6 +364,8 @@ export class Engine implements SegmentEngine {
     this.swarmJoin.stop();
     for (const download of this.downloads.values()) download.abort();
     this.downloads.clear();
+    for (const download of this.orphanDownloads) download.abort();
+    this.orphanDownloads.clear();
     this.network?.destroy();
     this.network = undefined;
     this.trustedHashes?.destroy();

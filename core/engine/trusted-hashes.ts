@@ -21,6 +21,11 @@ import type { SegmentTrust, TrustedDigest } from '../scheduler/segment-trust.js'
 
 /** Refresh interval floor, ms: segments shorter than this (or without times) do not speed it up. */
 const MIN_REFRESH_INTERVAL_MS = 1000;
+/**
+ * A load counts as due this close before its time, ms: timers round a fractional delay down and may
+ * fire a millisecond early, and a lookup woken by one must then find the load due, not wait again.
+ */
+const TIMER_TOLERANCE_MS = 2;
 /** Live segments whose first lookup time is remembered (the oldest are forgotten first). */
 const MAX_REMEMBERED_SEGMENTS = 256;
 /** Longest wait between attempts after consecutive failures, ms. */
@@ -92,6 +97,7 @@ export class TrustedHashes {
 
   /** What is known about `segment` now; undefined while a load that may tell is due or in flight. */
   current(segment: TrustedSegment): TrustedDigest | undefined {
+    this.firstAsked(segment);
     const digest = this.manifest?.digestFor(segment);
     if (digest) return { kind: 'listed', digest };
     if (this.destroyed) return UNAVAILABLE;
@@ -105,6 +111,7 @@ export class TrustedHashes {
    * when `signal` aborts meanwhile).
    */
   async lookup(segment: TrustedSegment, signal: AbortSignal): Promise<TrustedDigest> {
+    this.firstAsked(segment);
     if (!this.inFlight && !this.loadDue(segment) && this.awaitsRefresh(segment)) {
       await this.wait(this.msUntilLoadDue(segment), signal);
     }
@@ -137,7 +144,7 @@ export class TrustedHashes {
   }
 
   private loadDue(segment: TrustedSegment): boolean {
-    return this.msUntilLoadDue(segment) <= 0;
+    return this.msUntilLoadDue(segment) <= TIMER_TOLERANCE_MS;
   }
 
   /** Ms until a load may start on `segment`'s behalf: 0 or less when due now, Infinity never. */

@@ -106,18 +106,33 @@ export function followStartupLoad(
   hls.on(HLS_MEDIA_ATTACHING, (_event: string, data: { media?: HTMLMediaElement }) => {
     stopWaiting?.();
     stopWaiting = undefined;
+    // A source held for the previous element's first play: held again under the new element's
+    // plan, or loaded now (else it would never load).
+    const pendingUrl = holding ? heldUrl : undefined;
+    heldUrl = undefined;
+    const loadPending = (): void => {
+      if (pendingUrl !== undefined) loadSource(pendingUrl);
+    };
     holding = false;
     capping = false;
     settings.autoStartLoad = configured.autoStartLoad;
     settings.maxMaxBufferLength = configured.maxMaxBufferLength;
     const media = data.media;
-    if (media === undefined) return;
+    if (media === undefined) {
+      loadPending();
+      return;
+    }
     const plan = startupLoadPlan(mediaStartState(media));
-    if (plan.unstartedBufferSeconds === undefined) return;
+    if (plan.unstartedBufferSeconds === undefined) {
+      loadPending();
+      return;
+    }
     if (!pageSetStart) {
       holding = !plan.loadManifest;
       if (!plan.loadMedia) settings.autoStartLoad = false;
     }
+    if (holding) heldUrl = pendingUrl;
+    else loadPending();
     if (!pageSetGoal && configured.maxMaxBufferLength > plan.unstartedBufferSeconds) {
       // Nothing until a media playlist says whether the stream is live (see HLS_LEVEL_LOADED).
       capping = true;

@@ -228,16 +228,20 @@ export class FleetFailover {
   }
 
   /**
-   * When the time rule could next make a tracker of the active group failing (call
-   * {@link evaluate} then), or undefined when no timer is needed.
+   * When, after `nowMs`, the time rule could next make a tracker of the active group failing (call
+   * {@link evaluate} then), or undefined when no timer is needed. Deadlines already passed are
+   * skipped: those trackers fail by time already, and only a later deadline (or an event) can
+   * change the verdict. (Returning a passed deadline made the caller's timer fire again at once,
+   * every few ms, while a group was half down.)
    */
-  nextCheckAtMs(): number | undefined {
+  nextCheckAtMs(nowMs: number): number | undefined {
     if (this.active >= this.groups.length - 1) return undefined;
     let next: number | undefined;
     for (const url of this.groups[this.active] ?? []) {
       const health = this.health.get(url);
       if (!health || health.open) continue;
       const atMs = health.closedSinceMs + this.policy.downAfterMs;
+      if (atMs <= nowMs) continue;
       next = next === undefined ? atMs : Math.min(next, atMs);
     }
     return next;

@@ -348,14 +348,15 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
     if (this.destroyed) return;
     clearTimeout(this.fleetTimer);
     this.fleetTimer = undefined;
-    const checkAtMs = this.failover.nextCheckAtMs();
+    const nowMs = Date.now();
+    const checkAtMs = this.failover.nextCheckAtMs(nowMs);
     if (checkAtMs !== undefined) {
       this.fleetTimer = setTimeout(
         () => {
           this.fleetTimer = undefined;
           this.reevaluateFleet();
         },
-        Math.max(0, checkAtMs - Date.now()),
+        Math.max(0, checkAtMs - nowMs),
       );
     }
   }

@@ -59,4 +59,14 @@ describe('Engine stream removal', () => {
     expect(new Uint8Array((await loading).data)).toEqual(BYTES);
     expect(engine.getStats().storeBytes).toBe(0);
   });
+
+  it("destroy() aborts a removed stream's download that a player still awaits", async () => {
+    const origin = heldOrigin();
+    engine = startEngine(origin.fetchImpl);
+    const loading = engine.loadSegment(STREAM, SEGMENT);
+    engine.removeStream(STREAM.key);
+    engine.destroy();
+    engine = undefined;
+    await expect(loading).rejects.toMatchObject({ code: 'aborted' });
+  });
 });

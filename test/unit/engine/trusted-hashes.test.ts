@@ -157,6 +157,23 @@ describe('TrustedHashes', () => {
     await expect(third).resolves.toEqual({ kind: 'listed', digest: DIGEST });
   });
 
+  it('a wait that a timer ends a millisecond early still finds the refresh due', async () => {
+    const { hashes, loads, waits, advance } = harness();
+    const first = hashes.lookup(segment(1, true), never);
+    loads[0]?.resolve(manifestListing([], true));
+    await first;
+    advance(300);
+    const waiting = hashes.lookup(segment(1, true), never);
+    expect(waits.map((wait) => wait.ms)).toEqual([3700]);
+    // The timer fires 1 ms early (the harness's `end` moves the clock by the full wait; take 1 ms back).
+    waits[0]?.end();
+    advance(-1);
+    for (let turn = 0; turn < 5; turn++) await Promise.resolve();
+    expect(loads).toHaveLength(2);
+    loads[1]?.resolve(manifestListing([segment(1, true).url], true));
+    await expect(waiting).resolves.toEqual({ kind: 'listed', digest: DIGEST });
+  });
+
   it('a live segment a refreshing manifest never lists costs each lookup one refresh wait at most', async () => {
     const { hashes, loads, waits } = harness();
     const first = hashes.lookup(segment(1, true), never);

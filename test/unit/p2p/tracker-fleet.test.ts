@@ -156,7 +156,7 @@ describe('FleetFailover', () => {
   it('fails over when connects hang: no open socket for downAfterMs', () => {
     const failover = new FleetFailover(groups, policy);
     startHeld(failover, 10_000);
-    expect(failover.nextCheckAtMs()).toBe(25_000);
+    expect(failover.nextCheckAtMs(10_000)).toBe(25_000);
     expect(failover.evaluate(24_999)).toBeUndefined();
     expect(failover.evaluate(25_000)?.toRank).toBe(1);
   });
@@ -170,7 +170,7 @@ describe('FleetFailover', () => {
     failover.started('wss://c1', 30_000);
     expect(failover.evaluate(100_000)).toBeUndefined();
     expect(failover.activeRank).toBe(2);
-    expect(failover.nextCheckAtMs()).toBeUndefined();
+    expect(failover.nextCheckAtMs(100_000)).toBeUndefined();
     expect(failover.heldRanks).toEqual([0, 1, 2]);
   });
 
@@ -198,6 +198,18 @@ describe('FleetFailover', () => {
     failover.started('wss://a1', 0);
     for (let i = 0; i < 10; i++) failover.lost('wss://a1', i);
     expect(failover.evaluate(1_000_000)).toBeUndefined();
-    expect(failover.nextCheckAtMs()).toBeUndefined();
+    expect(failover.nextCheckAtMs(1_000_000)).toBeUndefined();
+  });
+
+  it('asks for no check at a deadline already passed while a group is half down', () => {
+    const failover = new FleetFailover([['wss://a1', 'wss://a2'], ['wss://b1']], policy);
+    startHeld(failover, 0);
+    failover.connected('wss://a1');
+    // a2 never connects: its deadline (15 s) passes while a1 stays open, so the group is up.
+    expect(failover.evaluate(20_000)).toBeUndefined();
+    expect(failover.nextCheckAtMs(20_000)).toBeUndefined();
+    // a1 is lost at 21 s: its own deadline is the next check.
+    failover.lost('wss://a1', 21_000);
+    expect(failover.nextCheckAtMs(21_000)).toBe(36_000);
   });
 });

@@ -206,6 +206,24 @@ describe('createHlsPlayer honours preload until the first play', () => {
     expect(off.calls).toEqual([`loadSource ${SOURCE.src}`]);
   });
 
+  it('a source held for one element follows the next one attached: held again, or loaded', () => {
+    const hls = start(new FakeMedia({ preload: 'none' }));
+    expect(hls.calls).toEqual([]);
+    // Attached to another unstarted preload="none" element: still held, for that one's play.
+    const second = new FakeMedia({ preload: 'none' });
+    hls.attachMedia(second);
+    expect(hls.calls).toEqual([]);
+    second.play();
+    expect(hls.calls).toEqual([`loadSource ${SOURCE.src}`]);
+
+    // Attached to an element that already plays: the held source loads at once.
+    const other = start(new FakeMedia({ preload: 'none' }));
+    const playing = new FakeMedia({ preload: 'none' });
+    playing.paused = false;
+    other.attachMedia(playing);
+    expect(other.calls).toEqual([`loadSource ${SOURCE.src}`]);
+  });
+
   it('destroyed while holding: a later play loads nothing', () => {
     const media = new FakeMedia({ preload: 'none' });
     const hls = start(media);
