@@ -3,21 +3,15 @@
  * slots then none (refused at once), announces stop offering new connections, and the player's own
  * requests go on as before. The engine is driven with a fake probe clock and a scripted peer.
  */
-import { createHash } from 'node:crypto';
 import type { EngineConfig } from '../../../core/engine/config.js';
 import { Engine } from '../../../core/engine/engine.js';
 import { MainThreadLagMonitor, type MainThreadLoad } from '../../../core/engine/main-thread-lag.js';
 import type { PeerNetwork, PeerNetworkContext } from '../../../core/engine/peer-network.js';
 import { prefetchAllowance, PrefetchPacer } from '../../../core/engine/prefetch-planner.js';
-import type { Segment, SegmentId, StreamDescriptor } from '../../../core/model/segment.js';
+import type { Segment } from '../../../core/model/segment.js';
 import { offersForAnnounce } from '../../../core/p2p/signalling/announce-policy.js';
 import { UploadLimiter } from '../../../core/p2p/swarm/upload-limiter.js';
-import type { PeerCandidate } from '../../../core/scheduler/request-plan.js';
-import type {
-  PeerRequestOptions,
-  PeerResponse,
-  SegmentPeers,
-} from '../../../core/scheduler/segment-peers.js';
+import { EveryPeer, SEGMENTS, STREAM, tsSegment } from './every-peer-fixture.js';
 
 describe('back-off policies by main-thread level', () => {
   it('prefetch: the whole horizon, half of it at half the pace, or none', () => {
@@ -85,47 +79,6 @@ describe('back-off policies by main-thread level', () => {
 });
 
 // ---- the engine ----
-
-const STREAM: StreamDescriptor = { key: 'main:v1/index.m3u8', kind: 'main' };
-const SEGMENTS: Segment[] = Array.from({ length: 10 }, (_, i) => ({
-  id: i,
-  url: `https://cdn.test/v1/seg${i}.ts`,
-  startTime: i * 4,
-  endTime: i * 4 + 4,
-}));
-
-function tsSegment(seed: number): Uint8Array {
-  const data = new Uint8Array(188 * 20);
-  for (let i = 0; i < data.byteLength; i++) data[i] = i % 188 === 0 ? 0x47 : (i + seed * 31) % 253;
-  return data;
-}
-
-/** One peer with every segment; records who asked for what. */
-class EveryPeer implements SegmentPeers {
-  readonly peerCount = 1;
-  readonly alone = false;
-  readonly requested: SegmentId[] = [];
-  candidates(): PeerCandidate[] {
-    return [
-      { peerId: 'p', has: true, fetching: false, throughputBps: 1e8, inFlight: 0, proven: true },
-    ];
-  }
-  request(_peerId: string, id: SegmentId, options: PeerRequestOptions): Promise<PeerResponse> {
-    this.requested.push(id);
-    const data = tsSegment(id);
-    const digest = new Uint8Array(createHash('sha256').update(data).digest());
-    options.onStart({ totalBytes: data.byteLength, digest });
-    options.onChunk(data.subarray(options.byteOffset));
-    return Promise.resolve({ totalBytes: data.byteLength, digest });
-  }
-  announceFetch(): void {}
-  vouch(): void {}
-  onAvailabilityChange(): () => void {
-    return () => undefined;
-  }
-  penalize(): void {}
-  ban(): void {}
-}
 
 /** The probe's timer, fired by hand `lateMs` after it was due. */
 class ProbeClock {

@@ -4,58 +4,11 @@
  * itself asks for; prefetch resumes when playback does. The engine is driven with a fake probe
  * clock (its tick is the prefetch tick) and a peer that has every segment.
  */
-import { createHash } from 'node:crypto';
 import { Engine } from '../../../core/engine/engine.js';
 import { MainThreadLagMonitor } from '../../../core/engine/main-thread-lag.js';
 import type { PeerNetwork } from '../../../core/engine/peer-network.js';
-import type { Segment, SegmentId, StreamDescriptor } from '../../../core/model/segment.js';
-import type { PeerCandidate } from '../../../core/scheduler/request-plan.js';
-import type {
-  PeerRequestOptions,
-  PeerResponse,
-  SegmentPeers,
-} from '../../../core/scheduler/segment-peers.js';
-
-const STREAM: StreamDescriptor = { key: 'main:v1/index.m3u8', kind: 'main' };
-const SEGMENTS: Segment[] = Array.from({ length: 10 }, (_, i) => ({
-  id: i,
-  url: `https://cdn.test/v1/seg${i}.ts`,
-  startTime: i * 4,
-  endTime: i * 4 + 4,
-}));
-
-function segmentBytes(seed: number): Uint8Array {
-  const data = new Uint8Array(188 * 20);
-  for (let i = 0; i < data.byteLength; i++) data[i] = i % 188 === 0 ? 0x47 : (i + seed * 31) % 253;
-  return data;
-}
-
-/** One peer with every segment; records what it was asked for. */
-class EveryPeer implements SegmentPeers {
-  readonly peerCount = 1;
-  readonly alone = false;
-  readonly requested: SegmentId[] = [];
-  candidates(): PeerCandidate[] {
-    return [
-      { peerId: 'p', has: true, fetching: false, throughputBps: 1e8, inFlight: 0, proven: true },
-    ];
-  }
-  request(_peerId: string, id: SegmentId, options: PeerRequestOptions): Promise<PeerResponse> {
-    this.requested.push(id);
-    const data = segmentBytes(id);
-    const digest = new Uint8Array(createHash('sha256').update(data).digest());
-    options.onStart({ totalBytes: data.byteLength, digest });
-    options.onChunk(data.subarray(options.byteOffset));
-    return Promise.resolve({ totalBytes: data.byteLength, digest });
-  }
-  announceFetch(): void {}
-  vouch(): void {}
-  onAvailabilityChange(): () => void {
-    return () => undefined;
-  }
-  penalize(): void {}
-  ban(): void {}
-}
+import type { Segment } from '../../../core/model/segment.js';
+import { EveryPeer, SEGMENTS, STREAM, tsSegment } from './every-peer-fixture.js';
 
 /** The probe's timer (the engine's prefetch tick), fired by hand; each firing is 10 s later. */
 class TickClock {
@@ -106,7 +59,7 @@ function startEngine(): { engine: Engine; peers: EveryPeer; clock: TickClock } {
     const url = input instanceof Request ? input.url : input.toString();
     return Promise.resolve(
       url === SEGMENTS[0]?.url
-        ? new Response(segmentBytes(0).slice().buffer)
+        ? new Response(tsSegment(0).slice().buffer)
         : new Response('missing', { status: 404 }),
     );
   };

@@ -14,27 +14,9 @@ import {
   startShakaPlayback,
   type ShakaFailure,
 } from '../../../plugins/shared/shaka-start.js';
+import { FakeMedia } from './fake-media.js';
 
 const SOURCE: PlayerSource = { src: 'https://cdn.example/live/manifest.mpd' };
-
-/** A media element as far as the start-up reads it: attributes, `paused`, `play` events. */
-class FakeMedia extends EventTarget {
-  readonly tagName = 'VIDEO';
-  paused = true;
-  constructor(private readonly attributes: Readonly<Record<string, string>> = {}) {
-    super();
-  }
-  getAttribute(name: string): string | null {
-    return this.attributes[name] ?? null;
-  }
-  hasAttribute(name: string): boolean {
-    return name in this.attributes;
-  }
-  play(): void {
-    this.paused = false;
-    this.dispatchEvent(new Event('play'));
-  }
-}
 
 function fakeMedia(attributes: Readonly<Record<string, string>> = {}): HTMLMediaElement {
   return new FakeMedia(attributes) as unknown as HTMLMediaElement;

@@ -12,26 +12,9 @@ import {
   startupLoadPlan,
   UNSTARTED_BUFFER_SECONDS,
 } from '../../../plugins/shared/startup-load.js';
+import { FakeMedia } from './fake-media.js';
 
 const SOURCE: PlayerSource = { src: 'https://cdn.example/vod/master.m3u8' };
-
-/** A media element as far as the start-up reads it. */
-class FakeMedia extends EventTarget {
-  paused = true;
-  constructor(private readonly attributes: Readonly<Record<string, string>> = {}) {
-    super();
-  }
-  getAttribute(name: string): string | null {
-    return this.attributes[name] ?? null;
-  }
-  hasAttribute(name: string): boolean {
-    return name in this.attributes;
-  }
-  play(): void {
-    this.paused = false;
-    this.dispatchEvent(new Event('play'));
-  }
-}
 
 type Listener = (event: string, data: unknown) => void;
 
