@@ -31,12 +31,12 @@ const UMD_BUNDLES: readonly UmdBundle[] = [
   { file: 'p2p-media-loader', entry: './core/index.ts', globalName: ['p2pml', 'core'] },
   {
     file: 'p2p-media-loader-hlsjs',
-    entry: './core/hlsjs/index.ts',
+    entry: './adapters/hlsjs/index.ts',
     globalName: ['p2pml', 'hlsjs'],
   },
   {
     file: 'p2p-media-loader-shaka',
-    entry: './core/shaka/index.ts',
+    entry: './adapters/shaka/index.ts',
     globalName: ['p2pml', 'shaka'],
   },
   {

@@ -16,7 +16,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCollector } from '../collector/index.js';
-import { startTrackerServer } from '../core/tracker/index.js';
+import { startTrackerServer } from '../tracker/index.js';
 import { startOrigin } from './server/origin.js';
 import { vendorStaticDirs } from './server/vendor-dirs.js';
 

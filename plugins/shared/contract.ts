@@ -6,11 +6,11 @@
 import type { EngineConfig } from '../../core/engine/config.js';
 import type { P2PMediaLoaderError } from '../../core/errors.js';
 import type { Listener } from '../../core/events/typed-emitter.js';
-import type { HlsClassLike, HlsInstanceLike } from '../../core/hlsjs/hlsjs-types.js';
+import type { HlsClassLike, HlsInstanceLike } from '../../adapters/hlsjs/hlsjs-types.js';
 import type { FragmentLoaderConstructor, PlaylistLoaderConstructor } from 'hls.js';
 import type { SegmentSource } from '../../core/model/segment.js';
 import type { EngineStats } from '../../core/model/stats.js';
-import type { ShakaNamespace, ShakaPlayerLike } from '../../core/shaka/shaka-types.js';
+import type { ShakaNamespace, ShakaPlayerLike } from '../../adapters/shaka/shaka-types.js';
 
 /** Kind of a source as the plugin layer sees it. */
 export type SourceKind = 'hls' | 'dash' | 'other';

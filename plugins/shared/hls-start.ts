@@ -11,7 +11,7 @@
  * playlists and {@link UNSTARTED_BUFFER_SECONDS} of a VOD stream (one segment) instead of hls.js's
  * size-based goal.
  */
-import type { HlsInstanceLike } from '../../core/hlsjs/hlsjs-types.js';
+import type { HlsInstanceLike } from '../../adapters/hlsjs/hlsjs-types.js';
 import { P2PMediaLoaderError } from '../../core/errors.js';
 import type { HlsHookup, P2PPlayerSession, PlayerSource } from './contract.js';
 import {

@@ -2,8 +2,8 @@
  * What the page offers for P2P playback: Media Source Extensions, WebRTC, hls.js and Shaka. Read
  * once per decision from the global scope so that tests (and odd embeds) can pass their own.
  */
-import type { HlsClassLike } from '../../core/hlsjs/hlsjs-types.js';
-import type { ShakaNamespace } from '../../core/shaka/shaka-types.js';
+import type { HlsClassLike } from '../../adapters/hlsjs/hlsjs-types.js';
+import type { ShakaNamespace } from '../../adapters/shaka/shaka-types.js';
 import type { P2PPluginOptions } from './contract.js';
 
 /** The facts `chooseEngine` decides on. */

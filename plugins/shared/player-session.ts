@@ -6,8 +6,8 @@
 import type { SegmentEngine } from '../../core/engine/engine-api.js';
 import { P2PMediaLoaderError } from '../../core/errors.js';
 import { TypedEmitter, type Listener } from '../../core/events/typed-emitter.js';
-import type { HlsClassLike } from '../../core/hlsjs/hlsjs-types.js';
-import type { ShakaNamespace, ShakaPlayerLike } from '../../core/shaka/shaka-types.js';
+import type { HlsClassLike } from '../../adapters/hlsjs/hlsjs-types.js';
+import type { ShakaNamespace, ShakaPlayerLike } from '../../adapters/shaka/shaka-types.js';
 import type {
   EngineChoice,
   HlsHookup,

@@ -9,7 +9,7 @@
  * and the copies had drifted: interrupted loads were ignored as 7000/7001 in two, as 7000 in one
  * and not at all in Clappr, and polyfills were installed in two of four.
  */
-import type { ShakaNamespace, ShakaPlayerLike } from '../../core/shaka/shaka-types.js';
+import type { ShakaNamespace, ShakaPlayerLike } from '../../adapters/shaka/shaka-types.js';
 import { P2PMediaLoaderError } from '../../core/errors.js';
 import type { P2PPlayerSession, PlayerSource } from './contract.js';
 import {

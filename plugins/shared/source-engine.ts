@@ -5,10 +5,10 @@
 import type { EngineConfig } from '../../core/engine/config.js';
 import type { SegmentEngine } from '../../core/engine/engine-api.js';
 import { swarmIdFor } from '../../core/engine/swarm-id.js';
-import { HlsJsP2PEngine, type HlsJsP2PLoaders } from '../../core/hlsjs/hlsjs-p2p-engine.js';
-import type { HlsInstanceLike } from '../../core/hlsjs/hlsjs-types.js';
-import { attach } from '../../core/shaka/shaka-p2p.js';
-import type { ShakaNamespace, ShakaPlayerLike } from '../../core/shaka/shaka-types.js';
+import { HlsJsP2PEngine, type HlsJsP2PLoaders } from '../../adapters/hlsjs/hlsjs-p2p-engine.js';
+import type { HlsInstanceLike } from '../../adapters/hlsjs/hlsjs-types.js';
+import { attach } from '../../adapters/shaka/shaka-p2p.js';
+import type { ShakaNamespace, ShakaPlayerLike } from '../../adapters/shaka/shaka-types.js';
 import type { PlayerSource } from './contract.js';
 
 /** Creates an engine from its configuration (default: the real `Engine`). */

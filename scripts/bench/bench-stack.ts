@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTrackerServer, type TrackerServer } from '../../core/tracker/index.js';
+import { startTrackerServer, type TrackerServer } from '../../tracker/index.js';
 import { startOrigin, type OriginServer } from '../../examples/server/origin.js';
 import { vendorStaticDirs } from '../../examples/server/vendor-dirs.js';
 

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { startOrigin, type OriginServer } from '../../examples/server/origin.js';
 import { vendorStaticDirs } from '../../examples/server/vendor-dirs.js';
-import type { TrackerServer } from '../../core/tracker/index.js';
+import type { TrackerServer } from '../../tracker/index.js';
 import { MEDIA_DIR } from './origin-media.js';
 
 const ROOT_DIR = path.resolve(__dirname, '../..');
@@ -69,7 +69,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     if (options.tracker ?? true) {
       // Loaded only when wanted: HTTP-only test files need no tracker code.
-      const { startTrackerServer } = await import('../../core/tracker/index.js');
+      const { startTrackerServer } = await import('../../tracker/index.js');
       // Every test viewer connects from the same address: no per-address socket cap.
       tracker = await startTrackerServer({ port: 0, host: '127.0.0.1', maxSocketsPerIp: 0 });
     }

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'node:net';
 import { startCollector, type Collector } from '../../../collector/index.js';
-import { startTrackerServer, type TrackerServer } from '../../../core/tracker/index.js';
+import { startTrackerServer, type TrackerServer } from '../../../tracker/index.js';
 import { waitUntil } from '../../support/wait.js';
 import { beaconBody, postBeacon } from './beacons.js';
 import { grafanaQueries } from './grafana-queries.js';

@@ -16,7 +16,7 @@ import { simplePeerChannel } from '../../../core/p2p/peer/simple-peer-channel.js
 import { TrackerSignalling } from '../../../core/p2p/signalling/tracker-signalling.js';
 import { createPeerId } from '../../../core/p2p/signalling/peer-id.js';
 import { infoHashFor } from '../../../core/p2p/swarm-identity.js';
-import { startTrackerServer, type TrackerServer } from '../../../core/tracker/index.js';
+import { startTrackerServer, type TrackerServer } from '../../../tracker/index.js';
 import { startOrigin, type OriginServer } from '../../../examples/server/origin.js';
 import { syntheticTsSegment } from '../../support/synthetic-segments.js';
 import { waitUntil } from '../../support/wait.js';

@@ -33,7 +33,7 @@ import { PeerPenalties } from '../../../core/p2p/swarm/peer-penalties.js';
 import { Swarm } from '../../../core/p2p/swarm/swarm.js';
 import { UploadLimiter } from '../../../core/p2p/swarm/upload-limiter.js';
 import { SegmentStore } from '../../../core/storage/segment-store.js';
-import { startTrackerServer, type TrackerServer } from '../../../core/tracker/index.js';
+import { startTrackerServer, type TrackerServer } from '../../../tracker/index.js';
 import { startOrigin, type OriginServer } from '../../../examples/server/origin.js';
 import { syntheticTsSegment } from '../../support/synthetic-segments.js';
 import { waitUntil } from '../../support/wait.js';

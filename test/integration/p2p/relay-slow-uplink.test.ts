@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Engine } from '../../../core/engine/engine.js';
 import type { Segment, StreamDescriptor } from '../../../core/model/segment.js';
-import { startTrackerServer, type TrackerServer } from '../../../core/tracker/index.js';
+import { startTrackerServer, type TrackerServer } from '../../../tracker/index.js';
 import { startOrigin, type OriginServer } from '../../../examples/server/origin.js';
 import { syntheticTsSegment } from '../../support/synthetic-segments.js';
 import { waitUntil } from '../../support/wait.js';

@@ -9,7 +9,7 @@ import { Engine } from '../../../core/engine/engine.js';
 import type { StreamDescriptor } from '../../../core/model/segment.js';
 import { rendezvousOrder } from '../../../core/p2p/signalling/tracker-fleet.js';
 import { infoHashFor } from '../../../core/p2p/swarm-identity.js';
-import { startTrackerServer, type TrackerServer } from '../../../core/tracker/index.js';
+import { startTrackerServer, type TrackerServer } from '../../../tracker/index.js';
 import { waitUntil } from '../../support/wait.js';
 
 jest.setTimeout(45_000);

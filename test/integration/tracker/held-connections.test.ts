@@ -4,7 +4,7 @@
  * Real tracker, real WebRTC (Node); needs the network namespace (scripts/netns-run.sh).
  */
 import { infoHashFor } from '../../../core/p2p/swarm-identity.js';
-import { startTrackerServer, type TrackerServer } from '../../../core/tracker/index.js';
+import { startTrackerServer, type TrackerServer } from '../../../tracker/index.js';
 import { waitUntil } from '../../support/wait.js';
 import {
   closeClient,

@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 
-import type { TrackerStats } from '../../../core/tracker/tracker-stats.js';
+import type { TrackerStats } from '../../../tracker/tracker-stats.js';
 import { waitUntil } from '../../support/wait.js';
 import { trackerMessageText, wireId } from '../../unit/tracker/tracker-message-arbitraries.js';
 import { failures, TrackerTestClient, type TrackerReply } from './tracker-test-client.js';
@@ -47,7 +47,7 @@ interface RunningCli {
 async function startCli(args: string[]): Promise<RunningCli> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'core/tracker/cli.ts', '--port', '0', ...args],
+    ['--import', 'tsx', 'tracker/cli.ts', '--port', '0', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

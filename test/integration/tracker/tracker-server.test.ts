@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 
-import { startTrackerServer, type TrackerServer } from '../../../core/tracker/index.js';
-import type { TrackerStats } from '../../../core/tracker/tracker-stats.js';
+import { startTrackerServer, type TrackerServer } from '../../../tracker/index.js';
+import type { TrackerStats } from '../../../tracker/tracker-stats.js';
 import { waitUntil } from '../../support/wait.js';
 
 jest.setTimeout(20_000);
@@ -158,7 +158,7 @@ it('rejects when the port is taken', async () => {
 
 describe('p2p-media-loader-tracker command', () => {
   function runCli(args: string[]) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'core/tracker/cli.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tracker/cli.ts', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

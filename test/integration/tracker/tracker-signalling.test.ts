@@ -6,8 +6,8 @@
  */
 import { P2PMediaLoaderError } from '../../../core/errors.js';
 import { infoHashFor } from '../../../core/p2p/swarm-identity.js';
-import { startTrackerServer, type TrackerServer } from '../../../core/tracker/index.js';
-import type { TrackerStats } from '../../../core/tracker/tracker-stats.js';
+import { startTrackerServer, type TrackerServer } from '../../../tracker/index.js';
+import type { TrackerStats } from '../../../tracker/tracker-stats.js';
 import { waitUntil } from '../../support/wait.js';
 import {
   activeHandleCounts,

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 
 import Server, { type WsSocket } from 'bittorrent-tracker/server';
 
-import { guardConnections } from '../../../core/tracker/message-guard.js';
-import { TrackerMetrics } from '../../../core/tracker/tracker-metrics.js';
+import { guardConnections } from '../../../tracker/message-guard.js';
+import { TrackerMetrics } from '../../../tracker/tracker-metrics.js';
 import { TrackerTestClient } from './tracker-test-client.js';
 
 const MAX_INFO_HASHES_PER_SOCKET = 5;

@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startTrackerServer, type TrackerServer } from '../../../core/tracker/index.js';
+import { startTrackerServer, type TrackerServer } from '../../../tracker/index.js';
 import { startOrigin, type OriginServer } from '../../../examples/server/origin.js';
 import type { ViewerResult } from '../../support/virtual-viewer/viewer-result.js';
 import type { ViewerSpec } from '../../support/virtual-viewer/viewer-spec.js';

@@ -11,7 +11,7 @@
  */
 import { dashStreamKey } from '../../../core/dash/index.js';
 import { hlsStreamKey } from '../../../core/hls/index.js';
-import { parseHlsMediaPlaylist } from '../../../core/shaka/hls-playlist-index.js';
+import { parseHlsMediaPlaylist } from '../../../adapters/shaka/hls-playlist-index.js';
 
 /** Longest a fetched playlist or MPD is reused before being read again, ms (live windows move). */
 const MANIFEST_REUSE_MS = 1000;

@@ -8,7 +8,7 @@
  * Segment identities are the library's own: each Representation's addressing comes from core's
  * `readMpdAddressing` (fed this reader's elements through the few DOM members it reads) and each
  * segment's id from `dashSegmentId`, exactly as the Shaka adapter names them
- * (core/shaka/segment-mapper.ts), so virtual and Chromium Shaka viewers share swarms. Which
+ * (adapters/shaka/segment-mapper.ts), so virtual and Chromium Shaka viewers share swarms. Which
  * segments a live `$Number$` stream lists at a moment follows Shaka's SegmentTemplate rules
  * (lib/dash/segment_template.js, lib/media/presentation_timeline.js of Shaka 5.2.12).
  */

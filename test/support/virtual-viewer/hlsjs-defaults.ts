@@ -64,7 +64,7 @@ export const HLSJS_DEFAULTS = Object.freeze({
   streamTickMs: 100,
   /**
    * `fragLoadPolicy.default.maxLoadTimeMs`: a fragment load taking longer times out. (Its
-   * `maxTimeToFirstByteMs`, 10 s, is not applied by our adapter, see core/hlsjs/fragment-loader.ts.)
+   * `maxTimeToFirstByteMs`, 10 s, is not applied by our adapter, see adapters/hlsjs/fragment-loader.ts.)
    */
   fragMaxLoadTimeMs: 120_000,
   /** `fragLoadPolicy.default.timeoutRetry.maxNumRetry`: retries after a timeout (no delay). */

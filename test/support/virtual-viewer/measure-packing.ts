@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startTrackerServer } from '../../../core/tracker/index.js';
+import { startTrackerServer } from '../../../tracker/index.js';
 import { startOrigin } from '../../../examples/server/origin.js';
 import type { ProcessUsage, ViewerProcessLine } from './viewer-group.js';
 import type { ViewerResult } from './viewer-result.js';

@@ -208,7 +208,7 @@ export const SHAKA_CONSTANTS = Object.freeze({
    * MediaPlaybackReporter feeds the engine on each (core/playback/media-playback.ts).
    */
   timeupdateIntervalMs: 250,
-  /** The adapter re-reads the live segment lists in use this often (core/shaka/shaka-p2p.ts). */
+  /** The adapter re-reads the live segment lists in use this often (adapters/shaka/shaka-p2p.ts). */
   adapterStreamSyncIntervalMs: 1000,
 });
 

@@ -5,7 +5,7 @@
  * Shaka's segment index does at that moment, runs one StreamingEngine update loop per media type
  * (video and audio in parallel, one request at a time each, `bufferingGoal` ahead, never more than
  * a segment ahead of the other type), picks variants with Shaka's SimpleAbrManager, and feeds the
- * engine exactly what the Shaka adapter (core/shaka/shaka-p2p.ts) would: `setSource(mpd)`,
+ * engine exactly what the Shaka adapter (adapters/shaka/shaka-p2p.ts) would: `setSource(mpd)`,
  * `updateStream`/`setActiveStream` when a Representation's segment is requested and every second
  * while live, DASH stream keys and segment ids from core/dash, playback state on `timeupdate`,
  * `playing` and startup requests through the adapter's own `StartupPosition`, and Shaka's ABR
@@ -16,8 +16,8 @@
 import { dashStreamKey } from '../../../core/dash/index.js';
 import { P2PMediaLoaderError, isAbortError } from '../../../core/errors.js';
 import type { SegmentSource, StreamDescriptor } from '../../../core/model/segment.js';
-import { bandwidthReport } from '../../../core/shaka/engine-request.js';
-import { StartupPosition } from '../../../core/shaka/startup-position.js';
+import { bandwidthReport } from '../../../adapters/shaka/engine-request.js';
+import { StartupPosition } from '../../../adapters/shaka/startup-position.js';
 import {
   numberedSegments,
   parseMpd,

@@ -11,7 +11,7 @@
 import type { LoadedSegment } from '../../../core/engine/engine-api.js';
 import { P2PMediaLoaderError } from '../../../core/errors.js';
 import { hlsStreamKey } from '../../../core/hls/stream-key.js';
-import { reportedLoadTimings } from '../../../core/hlsjs/loader-stats.js';
+import { reportedLoadTimings } from '../../../adapters/hlsjs/loader-stats.js';
 import type { SegmentSource, StreamDescriptor } from '../../../core/model/segment.js';
 import { nextAutoLevel, type AbrLevel } from './abr.js';
 import { BandwidthEstimate, defaultBandwidthOptions } from './bandwidth-estimate.js';
@@ -433,7 +433,7 @@ export class VirtualViewer extends ViewerModel<VirtualViewerOptions> {
 
   /**
    * hls.js's bandwidth sample of a main fragment, with the timings the hls.js adapter reports
-   * (core/hlsjs/fragment-loader.ts): P2P and store deliveries count at the engine's HTTP estimate.
+   * (adapters/hlsjs/fragment-loader.ts): P2P and store deliveries count at the engine's HTTP estimate.
    */
   private sampleBandwidth(
     delivery: Delivery,

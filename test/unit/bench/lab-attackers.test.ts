@@ -6,7 +6,7 @@
 import { parseBenchArgs } from '../../../scripts/bench/bench-options.js';
 import { attackerViewerSpecs } from '../../../scripts/bench/network-lab.js';
 import { labSpecOf, planNetworkScenario } from '../../../scripts/bench/network-scenarios.js';
-import { validateNetLabSpec } from '../../../test/support/netlab/spec.js';
+import { validateNetLabSpec } from '../../support/netlab/spec.js';
 
 describe('--attackers with --network', () => {
   it('is accepted, with the attack options as without a lab', () => {

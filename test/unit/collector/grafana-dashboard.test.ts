@@ -4,7 +4,7 @@
  * test also runs every query against a real Prometheus.)
  */
 import { COLLECTOR_METRIC_NAMES } from '../../../collector/metrics/collector-metrics.js';
-import { TRACKER_METRICS } from '../../../core/tracker/tracker-metrics.js';
+import { TRACKER_METRICS } from '../../../tracker/tracker-metrics.js';
 import { grafanaQueries } from '../../integration/collector/grafana-queries.js';
 
 const exported = new Set<string>([

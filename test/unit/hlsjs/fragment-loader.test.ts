@@ -4,7 +4,7 @@ import Hls, {
   type LevelDetails,
   type LoaderStats,
 } from 'hls.js';
-import { HlsJsP2PEngine } from '../../../core/hlsjs/hlsjs-p2p-engine.js';
+import { HlsJsP2PEngine } from '../../../adapters/hlsjs/hlsjs-p2p-engine.js';
 import {
   BYTERANGE_LAYOUT,
   installVod,

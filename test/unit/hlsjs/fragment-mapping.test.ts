@@ -5,8 +5,8 @@ import {
   fragmentStreamKind,
   levelPlaylistUrl,
   playlistSegments,
-} from '../../../core/hlsjs/fragment-mapping.js';
-import type { FragmentLike, LevelDetailsLike, LevelLike } from '../../../core/hlsjs/hlsjs-types.js';
+} from '../../../adapters/hlsjs/fragment-mapping.js';
+import type { FragmentLike, LevelDetailsLike, LevelLike } from '../../../adapters/hlsjs/hlsjs-types.js';
 import { BYTERANGE_LAYOUT, installVod, loadPlaylists, MASTER_PATH } from './hls-fixture.js';
 import { TestOrigin } from './test-origin.js';
 

@@ -1,6 +1,6 @@
 import Hls from 'hls.js';
 import { P2PMediaLoaderError } from '../../../core/errors.js';
-import { HlsJsP2PEngine } from '../../../core/hlsjs/hlsjs-p2p-engine.js';
+import { HlsJsP2PEngine } from '../../../adapters/hlsjs/hlsjs-p2p-engine.js';
 import { installVod, MASTER_PATH, nodeHlsConfig } from './hls-fixture.js';
 import { startLoad, waitFor } from './loader-harness.js';
 import { installHlsGlobals } from './node-hls-env.js';

@@ -1,13 +1,13 @@
 /**
  * Compile-time checks (no runtime; `npm run typecheck` covers this file). The adapter declares the
- * hls.js surface it uses structurally (core/hlsjs/hlsjs-types.ts) so it works with copies of hls.js
+ * hls.js surface it uses structurally (adapters/hlsjs/hlsjs-types.ts) so it works with copies of hls.js
  * it was not compiled against; these checks make `tsc` prove that hls.js 1.7's own types satisfy
  * those declarations and that the mixin keeps hls.js typing.
  */
 import type Hls from 'hls.js';
 import type { Fragment, HlsConfig, Level, LevelDetails, MediaPlaylist } from 'hls.js';
-import type { HlsWithP2PClass } from '../../../core/hlsjs/hls-mixin.js';
-import type { HlsJsP2PEngine } from '../../../core/hlsjs/hlsjs-p2p-engine.js';
+import type { HlsWithP2PClass } from '../../../adapters/hlsjs/hls-mixin.js';
+import type { HlsJsP2PEngine } from '../../../adapters/hlsjs/hlsjs-p2p-engine.js';
 import type {
   AudioTrackLike,
   FragmentLike,
@@ -15,7 +15,7 @@ import type {
   HlsInstanceLike,
   LevelDetailsLike,
   LevelLike,
-} from '../../../core/hlsjs/hlsjs-types.js';
+} from '../../../adapters/hlsjs/hlsjs-types.js';
 
 type Assignable<From, To> = [From] extends [To] ? true : false;
 // The usual exact-equality idiom: the type parameters are there to defer evaluation.

@@ -1,4 +1,4 @@
-import { createLoaderStats, reportedLoadTimings } from '../../../core/hlsjs/loader-stats.js';
+import { createLoaderStats, reportedLoadTimings } from '../../../adapters/hlsjs/loader-stats.js';
 
 const MBPS = 1_000_000;
 

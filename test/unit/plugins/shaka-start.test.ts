@@ -7,7 +7,7 @@
  * browser tests.
  */
 import { P2PMediaLoaderError } from '../../../core/errors.js';
-import type { ShakaNamespace, ShakaPlayerLike } from '../../../core/shaka/shaka-types.js';
+import type { ShakaNamespace, ShakaPlayerLike } from '../../../adapters/shaka/shaka-types.js';
 import type { P2PPlayerSession, PlayerSource } from '../../../plugins/shared/contract.js';
 import {
   shakaFailureOf,

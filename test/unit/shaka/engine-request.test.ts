@@ -1,5 +1,5 @@
-import { bandwidthReport } from '../../../core/shaka/engine-request.js';
-import { referenceByteRange } from '../../../core/shaka/segment-mapper.js';
+import { bandwidthReport } from '../../../adapters/shaka/engine-request.js';
+import { referenceByteRange } from '../../../adapters/shaka/segment-mapper.js';
 
 const data = new ArrayBuffer(125_000); // 1 Mbit
 

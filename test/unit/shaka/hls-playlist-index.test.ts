@@ -2,7 +2,7 @@ import {
   HlsPlaylistIndex,
   isHlsMediaPlaylist,
   parseHlsMediaPlaylist,
-} from '../../../core/shaka/hls-playlist-index.js';
+} from '../../../adapters/shaka/hls-playlist-index.js';
 
 const PLAYLIST = [
   '#EXTM3U',

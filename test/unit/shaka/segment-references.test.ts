@@ -1,5 +1,5 @@
-import { segmentReferences } from '../../../core/shaka/segment-references.js';
-import type { ShakaSegmentIndex, ShakaSegmentReference } from '../../../core/shaka/shaka-types.js';
+import { segmentReferences } from '../../../adapters/shaka/segment-references.js';
+import type { ShakaSegmentIndex, ShakaSegmentReference } from '../../../adapters/shaka/shaka-types.js';
 
 function reference(startTime: number): ShakaSegmentReference {
   return {

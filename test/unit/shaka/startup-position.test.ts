@@ -1,4 +1,4 @@
-import { StartupPosition } from '../../../core/shaka/startup-position.js';
+import { StartupPosition } from '../../../adapters/shaka/startup-position.js';
 
 const HAVE_NOTHING = 0;
 const HAVE_METADATA = 1;

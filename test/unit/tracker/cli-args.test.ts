@@ -2,7 +2,7 @@ import {
   DEFAULT_CLI_HOST,
   DEFAULT_CLI_PORT,
   parseTrackerCliArgs,
-} from '../../../core/tracker/cli-args.js';
+} from '../../../tracker/cli-args.js';
 
 describe('parseTrackerCliArgs', () => {
   it('runs on the default port and loopback when given no arguments', () => {

@@ -15,8 +15,8 @@ import {
   MAX_SDP_CHARS,
   validateTrackerMessage,
   type ValidationResult,
-} from '../../../core/tracker/message-validation.js';
-import { failureReply, REFUSAL_REASONS } from '../../../core/tracker/refusal.js';
+} from '../../../tracker/message-validation.js';
+import { failureReply, REFUSAL_REASONS } from '../../../tracker/refusal.js';
 
 const INFO_HASH = '\x00\xff'.repeat(10);
 const PEER_ID = '-PM0001-' + 'p'.repeat(12);

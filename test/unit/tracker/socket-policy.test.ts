@@ -2,7 +2,7 @@
  * The tracker's per-connection rules as pure state: token bucket, peer id ownership, swarm cap and
  * connections per address.
  */
-import type { TrackerRequest } from '../../../core/tracker/message-validation.js';
+import type { TrackerRequest } from '../../../tracker/message-validation.js';
 import {
   AddressConnectionCounter,
   DEFAULT_ANNOUNCE_BURST,
@@ -10,7 +10,7 @@ import {
   PeerIdRegistry,
   SocketPolicy,
   TokenBucket,
-} from '../../../core/tracker/socket-policy.js';
+} from '../../../tracker/socket-policy.js';
 
 const LIMITS = { maxInfoHashesPerSocket: 3, announcesPerSecond: 2, announceBurst: 4 };
 

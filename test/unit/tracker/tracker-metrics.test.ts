@@ -2,8 +2,8 @@
  * The tracker's Prometheus metrics: the agreed names, every refusal reason from the start, gauges
  * read at scrape time, and one registry per tracker.
  */
-import { REFUSAL_REASONS } from '../../../core/tracker/refusal.js';
-import { TRACKER_METRICS, TrackerMetrics } from '../../../core/tracker/tracker-metrics.js';
+import { REFUSAL_REASONS } from '../../../tracker/refusal.js';
+import { TRACKER_METRICS, TrackerMetrics } from '../../../tracker/tracker-metrics.js';
 
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));

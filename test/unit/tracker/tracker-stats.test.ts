@@ -1,4 +1,4 @@
-import { summarizeSwarms } from '../../../core/tracker/tracker-stats.js';
+import { summarizeSwarms } from '../../../tracker/tracker-stats.js';
 
 /** A swarm peer list like bittorrent-tracker's LRU: `peek` misses expired ids. */
 function swarm(live: string[], expired: string[] = []) {

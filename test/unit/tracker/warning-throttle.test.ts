@@ -1,4 +1,4 @@
-import { WarningThrottle } from '../../../core/tracker/warning-throttle.js';
+import { WarningThrottle } from '../../../tracker/warning-throttle.js';
 
 describe('WarningThrottle', () => {
   it('prints the first warnings of a window, then counts the rest and reports them once', () => {

@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SegmentMapper } from '../../../core/shaka/segment-mapper.js';
-import type { ShakaSegmentReference, ShakaStream } from '../../../core/shaka/shaka-types.js';
+import { SegmentMapper } from '../../../adapters/shaka/segment-mapper.js';
+import type { ShakaSegmentReference, ShakaStream } from '../../../adapters/shaka/shaka-types.js';
 import { renderDashLiveManifest } from '../../../examples/server/dash-live-manifest.js';
 import {
   fillTemplate,

@@ -4,10 +4,10 @@
  * by path and segments by media sequence number (core/hls, identical to the hls.js adapter). Fed
  * with the manifests and playlists Shaka downloads.
  */
-import { dashSegmentId, dashStreamKey, readMpdAddressing } from '../dash/index.js';
-import type { RepresentationAddressing } from '../dash/index.js';
-import { hlsSegment, hlsStreamKey } from '../hls/index.js';
-import type { ByteRange, Segment, StreamDescriptor, StreamKind } from '../model/segment.js';
+import { dashSegmentId, dashStreamKey, readMpdAddressing } from '../../core/dash/index.js';
+import type { RepresentationAddressing } from '../../core/dash/index.js';
+import { hlsSegment, hlsStreamKey } from '../../core/hls/index.js';
+import type { ByteRange, Segment, StreamDescriptor, StreamKind } from '../../core/model/segment.js';
 import { HlsPlaylistIndex, parseHlsMediaPlaylist } from './hls-playlist-index.js';
 import type { ShakaSegmentReference, ShakaStream } from './shaka-types.js';
 

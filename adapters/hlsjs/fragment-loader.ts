@@ -10,9 +10,9 @@ import type {
   LoaderCallbacks,
   LoaderConfiguration,
 } from 'hls.js';
-import type { LoadedSegment, SegmentEngine } from '../engine/engine-api.js';
-import { P2PMediaLoaderError } from '../errors.js';
-import type { Segment, StreamDescriptor } from '../model/segment.js';
+import type { LoadedSegment, SegmentEngine } from '../../core/engine/engine-api.js';
+import { P2PMediaLoaderError } from '../../core/errors.js';
+import type { Segment, StreamDescriptor } from '../../core/model/segment.js';
 import { startDefaultLoad } from './delegated-load.js';
 import { fragmentSegment } from './fragment-mapping.js';
 import { createLoaderStats, reportedLoadTimings } from './loader-stats.js';

@@ -2,12 +2,12 @@
  * The Shaka Player adapter: one engine per player, fed by Shaka's own extension points (request and
  * response filters, the scheme plugin) and by the player's media element.
  */
-import type { EngineConfig } from '../engine/config.js';
-import type { SegmentEngine } from '../engine/engine-api.js';
-import { Engine } from '../engine/engine.js';
-import { MediaPlaybackReporter } from '../playback/media-playback.js';
-import type { StreamDescriptor } from '../model/segment.js';
-import type { EngineStats } from '../model/stats.js';
+import type { EngineConfig } from '../../core/engine/config.js';
+import type { SegmentEngine } from '../../core/engine/engine-api.js';
+import { Engine } from '../../core/engine/engine.js';
+import { MediaPlaybackReporter } from '../../core/playback/media-playback.js';
+import type { StreamDescriptor } from '../../core/model/segment.js';
+import type { EngineStats } from '../../core/model/stats.js';
 import { serveFromEngine } from './engine-request.js';
 import { isHlsMediaPlaylist } from './hls-playlist-index.js';
 import { installSchemePlugin, tagRequest } from './scheme-plugin.js';

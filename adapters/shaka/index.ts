@@ -7,8 +7,8 @@
 export { attach, type ShakaP2PHandle, type ShakaP2POptions } from './shaka-p2p.js';
 export { SOURCE_HEADER } from './engine-request.js';
 export type { ShakaNamespace, ShakaPlayerLike } from './shaka-types.js';
-export type { SegmentEngine, LoadedSegment, DeliveryTimings } from '../engine/engine-api.js';
-export type { EngineConfig } from '../engine/config.js';
-export type { EngineStats } from '../model/stats.js';
-export type { EngineEventMap } from '../events/engine-events.js';
-export { P2PMediaLoaderError, type ErrorCode } from '../errors.js';
+export type { SegmentEngine, LoadedSegment, DeliveryTimings } from '../../core/engine/engine-api.js';
+export type { EngineConfig } from '../../core/engine/config.js';
+export type { EngineStats } from '../../core/model/stats.js';
+export type { EngineEventMap } from '../../core/events/engine-events.js';
+export { P2PMediaLoaderError, type ErrorCode } from '../../core/errors.js';

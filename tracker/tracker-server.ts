@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 
 import Server, { type WsSocket } from 'bittorrent-tracker/server';
 
-import { P2PMediaLoaderError } from '../errors.js';
+import { P2PMediaLoaderError } from '../core/errors.js';
 import { guardConnections } from './message-guard.js';
 import {
   DEFAULT_ANNOUNCE_BURST,

@@ -1,5 +1,5 @@
 // Types for the parts of bittorrent-tracker's server (v11, plain JavaScript) that the embedded tracker
-// uses. Internal to core/tracker: no exported declaration of this package refers to them.
+// uses. Internal to tracker: no exported declaration of this package refers to them.
 declare module 'bittorrent-tracker/server' {
   import type { EventEmitter } from 'node:events';
   import type { Server as HttpServer } from 'node:http';

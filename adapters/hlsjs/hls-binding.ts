@@ -3,8 +3,8 @@
  * (every live refresh included), the streams hls.js loads from, and the media element's playback
  * state. Unsubscribes everything on `destroy()`.
  */
-import type { SegmentEngine } from '../engine/engine-api.js';
-import type { StreamDescriptor } from '../model/segment.js';
+import type { SegmentEngine } from '../../core/engine/engine-api.js';
+import type { StreamDescriptor } from '../../core/model/segment.js';
 import { levelPlaylistUrl, playlistSegments } from './fragment-mapping.js';
 import {
   HlsEvent,
@@ -19,7 +19,7 @@ import {
   type ManifestLoadingPayload,
   type MediaAttachedPayload,
 } from './hlsjs-types.js';
-import { MediaPlaybackReporter } from '../playback/media-playback.js';
+import { MediaPlaybackReporter } from '../../core/playback/media-playback.js';
 import type { StreamCatalog } from './stream-catalog.js';
 
 /** What the binding needs from the adapter. */

@@ -3,7 +3,7 @@
  * bandwidth estimation (ABR).
  */
 import type { LoaderStats } from 'hls.js';
-import type { SegmentSource } from '../model/segment.js';
+import type { SegmentSource } from '../../core/model/segment.js';
 
 /** A fresh, zeroed `LoaderStats` (the shape of hls.js's `LoadStats`). */
 export function createLoaderStats(): LoaderStats {

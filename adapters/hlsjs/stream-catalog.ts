@@ -3,8 +3,8 @@
  * Shared by the loaders (which may run without `bindHls`) and the hls.js event binding, so both
  * name streams identically.
  */
-import { hlsIndexStreamKey, hlsStreamKey } from '../hls/stream-key.js';
-import type { StreamDescriptor, StreamKind } from '../model/segment.js';
+import { hlsIndexStreamKey, hlsStreamKey } from '../../core/hls/stream-key.js';
+import type { StreamDescriptor, StreamKind } from '../../core/model/segment.js';
 import { fragmentStreamKind } from './fragment-mapping.js';
 import type { FragmentLike } from './hlsjs-types.js';
 

@@ -3,10 +3,10 @@
  * hls.js instance to keep the engine informed of streams and playback.
  */
 import type { FragmentLoaderConstructor, PlaylistLoaderConstructor } from 'hls.js';
-import type { EngineConfig } from '../engine/config.js';
-import type { SegmentEngine } from '../engine/engine-api.js';
-import { Engine } from '../engine/engine.js';
-import { P2PMediaLoaderError } from '../errors.js';
+import type { EngineConfig } from '../../core/engine/config.js';
+import type { SegmentEngine } from '../../core/engine/engine-api.js';
+import { Engine } from '../../core/engine/engine.js';
+import { P2PMediaLoaderError } from '../../core/errors.js';
 import { createFragmentLoaderClass } from './fragment-loader.js';
 import { HlsBinding } from './hls-binding.js';
 import { injectP2PMixin, type HlsWithP2PClass } from './hls-mixin.js';

@@ -2,8 +2,8 @@
  * Translation of hls.js playlist objects into the engine's model, using the HLS identity rules of
  * core/hls. Pure functions.
  */
-import { hlsSegment } from '../hls/segment.js';
-import type { ByteRange, Segment, StreamKind } from '../model/segment.js';
+import { hlsSegment } from '../../core/hls/segment.js';
+import type { ByteRange, Segment, StreamKind } from '../../core/model/segment.js';
 import type { FragmentLike, LevelDetailsLike, LevelLike } from './hlsjs-types.js';
 
 /**

@@ -2,8 +2,8 @@
  * One Shaka segment request served by the engine: the Shaka response it resolves to (with the
  * timing Shaka's bandwidth estimator samples) and the Shaka error it fails with.
  */
-import type { LoadedSegment, SegmentEngine } from '../engine/engine-api.js';
-import { P2PMediaLoaderError } from '../errors.js';
+import type { LoadedSegment, SegmentEngine } from '../../core/engine/engine-api.js';
+import { P2PMediaLoaderError } from '../../core/errors.js';
 import type { MappedSegment } from './segment-mapper.js';
 import {
   ShakaErrorCode,

@@ -4,7 +4,7 @@
  * both players share one swarm). The adapter reads each media playlist Shaka downloads (in a
  * response filter) and this index answers "which playlist and sequence number is this URL/range".
  */
-import type { ByteRange } from '../model/segment.js';
+import type { ByteRange } from '../../core/model/segment.js';
 
 /** One media segment line of a playlist. */
 export interface HlsPlaylistEntry {

@@ -15,7 +15,7 @@
  * the application chose a start time, when the element's 0 only makes startup segments look more
  * urgent than they are).
  */
-import type { PlaybackState } from '../model/segment.js';
+import type { PlaybackState } from '../../core/model/segment.js';
 
 /** `HTMLMediaElement.HAVE_CURRENT_DATA`: the element has data at its current position. */
 const HAVE_CURRENT_DATA = 2;
