@@ -94,6 +94,8 @@ export class Engine implements SegmentEngine {
    * is on and a stream plays.
    */
   private readonly mainThreadLag: MainThreadLagMonitor;
+  /** Rate of the last {@link setPlayback} (0: paused), undefined until the player reported any. */
+  private lastPlaybackRate: number | undefined;
   private readonly swarmJoin = new SwarmJoinSchedule(() => {
     this.syncActiveStreams();
   });
@@ -176,6 +178,8 @@ export class Engine implements SegmentEngine {
         mainThreadLevel: () => this.backoffLevel(),
       });
       this.swarmJoin.start(performance.now());
+      // A paused player keeps quiet: the reporter may have said so before this source was set.
+      if (this.lastPlaybackRate === 0) this.swarmJoin.playbackPaused();
     }
   }
 
@@ -274,9 +278,11 @@ export class Engine implements SegmentEngine {
       this.delivered.clear();
     }
     this.clock.update(state, now);
+    this.lastPlaybackRate = state.rate;
     this.store.setPlaybackPosition(state.position);
     const bufferedAhead = (state.bufferedEnd ?? state.position) - state.position;
     if (state.rate > 0 && bufferedAhead > 0) this.swarmJoin.playbackRunning(now, bufferedAhead);
+    else if (state.rate === 0) this.swarmJoin.playbackPaused();
   }
 
   async loadSegment(

@@ -23,6 +23,12 @@
  *
  * Background prefetch from peers waits until playback has run, whenever the swarm was joined: it
  * pulls many segments at once, which is what the startup must not compete with.
+ *
+ * A player nobody started does not join at all. When the player reports that it is paused before
+ * its playback ever ran (a page with players the viewer has not clicked, `preload` fetching the
+ * first segment, autoplay blocked), the join waits for playback to run: no tracker socket, no peer
+ * connections and no announcements for a viewer who is not watching. The deadlines above apply
+ * only while no such report came, as with an engine driven without a media element.
  */
 
 /**
@@ -52,6 +58,8 @@ export class SwarmJoinSchedule {
   private joinedAtMs: number | undefined;
   private sourceSetAtMs = 0;
   private playbackHasRun = false;
+  /** The player said it is paused before it ever ran: the join waits for playback. */
+  private waitsForPlay = false;
 
   /** @param join - joins the swarms; called once per {@link start} */
   constructor(private readonly join: () => void) {}
@@ -78,7 +86,7 @@ export class SwarmJoinSchedule {
    * started, whose own rule then decides.
    */
   segmentDelivered(nowMs: number): void {
-    if (this.joinAtMs === undefined || this.playbackHasRun) return;
+    if (this.joinAtMs === undefined || this.playbackHasRun || this.waitsForPlay) return;
     this.joinBy(nowMs + JOIN_AFTER_FIRST_SEGMENT_MS, nowMs);
   }
 
@@ -91,8 +99,9 @@ export class SwarmJoinSchedule {
     if (!this.playbackHasRun) {
       this.playbackHasRun = true;
       // Replaces the first segment's deadline, which could fall in the fragile first second.
-      if (this.joinAtMs !== undefined)
+      if (this.joinAtMs !== undefined || this.waitsForPlay)
         this.reschedule(nowMs + JOIN_AT_LATEST_AFTER_PLAYBACK_MS, nowMs);
+      this.waitsForPlay = false;
     }
     if (this.joinAtMs !== undefined && bufferedAheadSeconds >= JOIN_BUFFER_AHEAD_SECONDS) {
       this.joinBy(nowMs + JOIN_AFTER_SAFE_PLAYBACK_MS, nowMs);
@@ -100,8 +109,28 @@ export class SwarmJoinSchedule {
   }
 
   /**
+   * The player reports that it is paused. Before its playback ever ran, that is a player nobody
+   * started: the pending join is cancelled until {@link playbackRunning}. Once playback has run,
+   * or the swarms were joined, a pause changes nothing (a paused viewer still serves its peers).
+   */
+  playbackPaused(): void {
+    if (this.playbackHasRun || this.joinedAtMs !== undefined || this.joinAtMs === undefined) return;
+    this.waitsForPlay = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.joinAtMs = undefined;
+  }
+
+  /** True while the join waits for a player nobody started (see {@link playbackPaused}). */
+  get waitingForPlay(): boolean {
+    return this.waitsForPlay;
+  }
+
+  /**
    * Seconds until the swarms have had their chance to connect (0 once they have). Before the join,
-   * counted from the pending join's deadline, as segments waiting for peers meanwhile would.
+   * counted from the pending join's deadline, as segments waiting for peers meanwhile would (from
+   * the source's default deadline while the join waits for play: an autoplaying element reports
+   * itself paused until its first frame, and the segments it buffers ahead may still wait).
    */
   warmupSeconds(nowMs: number): number {
     const joinMs = this.joinedAtMs ?? this.joinAtMs ?? this.sourceSetAtMs + JOIN_AFTER_SOURCE_MS;
@@ -115,6 +144,7 @@ export class SwarmJoinSchedule {
     this.joinAtMs = undefined;
     this.joinedAtMs = undefined;
     this.playbackHasRun = false;
+    this.waitsForPlay = false;
   }
 
   /** Moves the pending join to `atMs` if that is earlier. */

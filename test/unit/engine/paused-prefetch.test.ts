@@ -44,12 +44,17 @@ async function settle(): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
 }
 
-function startEngine(): { engine: Engine; peers: EveryPeer; clock: TickClock } {
+function startEngine(
+  before?: (engine: Engine) => void,
+): { engine: Engine; peers: EveryPeer; clock: TickClock; swarmUpdates: string[][] } {
   const peers = new EveryPeer();
   const clock = new TickClock();
+  const swarmUpdates: string[][] = [];
   const network: PeerNetwork = {
     peersFor: () => peers,
-    setActiveStreams: () => undefined,
+    setActiveStreams: (keys) => {
+      swarmUpdates.push([...keys]);
+    },
     rememberDigest: () => undefined,
     peerCount: 1,
     destroy: () => undefined,
@@ -67,10 +72,11 @@ function startEngine(): { engine: Engine; peers: EveryPeer; clock: TickClock } {
     { trackers: ['wss://tracker.test'], mainThreadBackoff: false },
     { fetch: fetchImpl, mainThreadLag: clock.monitor, createPeerNetwork: () => network },
   );
+  before?.(engine);
   engine.setSource('https://cdn.test/master.m3u8');
   engine.updateStream(STREAM, { segments: SEGMENTS, isLive: false });
   engine.setActiveStream(STREAM);
-  return { engine, peers, clock };
+  return { engine, peers, clock, swarmUpdates };
 }
 
 describe('Engine prefetch and playback state', () => {
@@ -128,5 +134,38 @@ describe('Engine prefetch and playback state', () => {
     engine.setPlayback({ position: 1, rate: 1, bufferedEnd: 12 });
     await step(started.clock, 0);
     expect(started.peers.requested).toEqual([1, 2, 3]);
+  });
+
+  it('an unstarted player never joins the swarm, even when it said so before its source was set', async () => {
+    jest.useFakeTimers({ doNotFake: ['performance', 'setImmediate', 'queueMicrotask'] });
+    try {
+      // hls.js attaches the media element (the reporter speaks at once) before it loads the source.
+      const started = startEngine((e) => {
+        e.setPlayback({ position: 0, rate: 0, bufferedEnd: 0 });
+      });
+      engine = started.engine;
+      await engine.loadSegment(STREAM, SEGMENTS[0] as Segment);
+      jest.advanceTimersByTime(60_000);
+      expect(started.swarmUpdates).toEqual([]); // no announce, no tracker, no peer connection
+
+      engine.setPlayback({ position: 0, rate: 1, bufferedEnd: 4 });
+      jest.advanceTimersByTime(100);
+      expect(started.swarmUpdates).toEqual([[STREAM.key]]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('a player that reported nothing joins on the deadlines as before (an engine without media)', async () => {
+    jest.useFakeTimers({ doNotFake: ['performance', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const started = startEngine();
+      engine = started.engine;
+      await engine.loadSegment(STREAM, SEGMENTS[0] as Segment);
+      jest.advanceTimersByTime(1000);
+      expect(started.swarmUpdates).toEqual([[STREAM.key]]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -120,4 +120,50 @@ describe('SwarmJoinSchedule', () => {
     jest.advanceTimersByTime(10_000);
     expect(joins).toHaveLength(1);
   });
+
+  it('does not join for a player nobody started, however long it waits, then joins once it plays', () => {
+    const { joins, schedule: join } = schedule();
+    const startMs = performance.now();
+    join.start(startMs);
+    join.playbackPaused(); // the player reports it is paused before it ever ran
+    expect(join.waitingForPlay).toBe(true);
+    join.segmentDelivered(performance.now()); // preload: its first segment
+    // Segments it buffers may wait for peers as long as with the source's default deadline.
+    expect(join.warmupSeconds(startMs)).toBeCloseTo(5);
+    jest.advanceTimersByTime(600_000);
+    expect(joins).toHaveLength(0);
+    const playMs = performance.now();
+    join.playbackRunning(playMs, 0.5); // started, thin buffer: the latest-join rule applies
+    expect(join.waitingForPlay).toBe(false);
+    jest.advanceTimersByTime(1499);
+    expect(joins).toHaveLength(0);
+    jest.advanceTimersByTime(1);
+    expect(joins).toEqual([playMs + 1500]);
+  });
+
+  it('keeps a joined or once-played source in the swarm when the player pauses', () => {
+    const { joins, schedule: join } = schedule();
+    join.start(performance.now());
+    join.playbackRunning(performance.now(), 0.5);
+    join.playbackPaused(); // the viewer paused after playback ran: the pending join stays
+    expect(join.waitingForPlay).toBe(false);
+    jest.advanceTimersByTime(1500);
+    expect(joins).toHaveLength(1);
+    join.playbackPaused(); // and a pause after the join changes nothing
+    expect(join.joined).toBe(true);
+    expect(join.waitingForPlay).toBe(false);
+  });
+
+  it('ignores a pause reported before any source and forgets the wait on a new source', () => {
+    const { joins, schedule: join } = schedule();
+    join.playbackPaused(); // no source yet
+    join.start(performance.now());
+    expect(join.waitingForPlay).toBe(false);
+    join.playbackPaused();
+    expect(join.waitingForPlay).toBe(true);
+    join.start(performance.now()); // a new source: its own deadlines until told otherwise
+    expect(join.waitingForPlay).toBe(false);
+    jest.advanceTimersByTime(3000);
+    expect(joins).toHaveLength(1);
+  });
 });
