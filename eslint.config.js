@@ -1,6 +1,8 @@
-// Lint configuration: typescript-eslint's strict type-checked rules for every TypeScript file.
+// Lint configuration: typescript-eslint's strict type-checked rules for every TypeScript file, and
+// the layer boundaries (engine -> adapters -> plugins, the tracker apart) from eslint.boundaries.js.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { boundaryConfigs } from './eslint.boundaries.js';
 
 export default tseslint.config(
   {
@@ -27,4 +29,5 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  ...boundaryConfigs,
 );

@@ -8,7 +8,7 @@
  * "stop" button) and on `load()`; all of them get the same loaders, so they all serve the one
  * source's engine, and each is bound in turn.
  */
-import type { HlsInstanceLike } from '../../adapters/hlsjs/hlsjs-types.js';
+import type { HlsInstanceLike } from '../shared/library-types.js';
 import type { P2PPlayerSession, PlayerSource } from '../shared/contract.js';
 import type { ClapprPlaybackLike, HlsCustomListener } from './clappr-types.js';
 

@@ -112,4 +112,4 @@ export {
 } from './shaka-playback.js';
 export type { ClapprNamespace, ClapprPlayerLike } from './clappr-types.js';
 export type * from '../shared/contract.js';
-export { P2PMediaLoaderError, type ErrorCode } from '../../core/errors.js';
+export { P2PMediaLoaderError, type ErrorCode } from '../shared/index.js';

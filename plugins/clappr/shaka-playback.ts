@@ -3,7 +3,7 @@
  * playback with Shaka Player owning the video element's source, and the player's P2P session
  * plugged into that Shaka player before it loads the manifest.
  */
-import type { ShakaNamespace } from '../../adapters/shaka/shaka-types.js';
+import type { ShakaNamespace } from '../shared/library-types.js';
 import { chooseEngine } from '../shared/engine-choice.js';
 import { detectEnvironment } from '../shared/playback-environment.js';
 import {

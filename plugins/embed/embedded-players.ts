@@ -4,8 +4,7 @@
  * ones disposed, changed attributes re-create the player) and answers the operator API.
  */
 import type videojsModule from 'video.js';
-import type { HlsClassLike } from '../../adapters/hlsjs/hlsjs-types.js';
-import type { ShakaNamespace } from '../../adapters/shaka/shaka-types.js';
+import type { HlsClassLike, ShakaNamespace } from '../shared/library-types.js';
 import type { P2PPlayerHandle, P2PPluginOptions, PlayerSource } from '../shared/contract.js';
 import { sourceKindOf } from '../shared/source-kind.js';
 import {

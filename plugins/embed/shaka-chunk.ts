@@ -4,7 +4,7 @@
  * webpack.config.ts), so a page that only plays HLS never downloads it. Shaka's DASH build is
  * enough: HLS always plays through the bundled hls.js.
  */
-import type { ShakaNamespace } from '../../adapters/shaka/shaka-types.js';
+import type { ShakaNamespace } from '../shared/library-types.js';
 
 let loading: Promise<ShakaNamespace> | undefined;
 

@@ -5,7 +5,7 @@
  * plugin needs a handful of members that have been stable across 3.x, so it declares just those
  * (from index.d.ts and plugins/hls.d.ts of 3.37) and works with any copy a page loads.
  */
-import type { HlsInstanceLike } from '../../adapters/hlsjs/hlsjs-types.js';
+import type { HlsInstanceLike } from '../shared/library-types.js';
 
 /** The player configuration a plugin's `init` receives (`flowplayer(root, config)`). */
 export interface FlowplayerConfigLike {

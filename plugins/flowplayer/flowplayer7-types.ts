@@ -3,7 +3,7 @@
  * ships no type declarations, so these are declared here, structurally, from its source
  * (dist/flowplayer.js 7.2.7): only members that the plugin reads or calls.
  */
-import type { HlsInstanceLike } from '../../adapters/hlsjs/hlsjs-types.js';
+import type { HlsInstanceLike } from '../shared/library-types.js';
 
 /** A clip as Flowplayer 7 hands it to its engine (`api.load(video)` resolves it to one source). */
 export interface Flowplayer7Video {

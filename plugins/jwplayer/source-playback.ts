@@ -3,7 +3,7 @@
  * engine's loaders, Shaka with the engine plugged in, or the element's own playback (`native`: no
  * MSE, P2P off, unknown type). The provider owns one of these per loaded item.
  */
-import type { HlsInstanceLike } from '../../adapters/hlsjs/hlsjs-types.js';
+import type { HlsInstanceLike } from '../shared/library-types.js';
 import {
   type P2PPlayerSession,
   type PlaybackEngineKind,

@@ -32,7 +32,7 @@ export type {
   MejsNamespace,
 } from './mediaelement-types.js';
 export type * from '../shared/contract.js';
-export { P2PMediaLoaderError, type ErrorCode } from '../../core/errors.js';
+export { P2PMediaLoaderError, type ErrorCode } from '../shared/index.js';
 
 // Script-tag users load this bundle after MediaElement: install right away when it is there.
 installMediaElementP2P();

@@ -3,7 +3,7 @@
  * TypeScript types. Only members read or written by this folder are listed, as 7.1.0's browser
  * build defines them (core/mediaelement.js, core/renderer.js, renderers/hls.js, player.js).
  */
-import type { HlsInstanceLike } from '../../adapters/hlsjs/hlsjs-types.js';
+import type { HlsInstanceLike } from '../shared/library-types.js';
 import type { P2PPlayerHandle } from '../shared/contract.js';
 
 /** One source as MediaElement lists it (`mediaFiles`). */

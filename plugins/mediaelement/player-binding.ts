@@ -3,7 +3,7 @@
  * get the engine (hls.js loaders for MediaElement's `native_hls` renderer, the Shaka renderer's
  * host), the stats overlay, and the release of all of it when the player is removed.
  */
-import type { HlsInstanceLike } from '../../adapters/hlsjs/hlsjs-types.js';
+import type { HlsInstanceLike } from '../shared/library-types.js';
 import type { P2PPlayerHandle, P2PPlayerSession, PlayerSource } from '../shared/contract.js';
 import {
   createPlayerSession,

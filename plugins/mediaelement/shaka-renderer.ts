@@ -5,7 +5,7 @@
  * The renderer owns its Shaka player; what the engine does with it is up to the host (the player's
  * P2P binding, or nothing for players without P2P options).
  */
-import type { ShakaNamespace, ShakaPlayerLike } from '../../adapters/shaka/shaka-types.js';
+import type { ShakaNamespace, ShakaPlayerLike } from '../shared/library-types.js';
 import type { PlayerSource } from '../shared/contract.js';
 import { createShakaPlayer, shakaFailureOf, type ShakaPlayer } from '../shared/shaka-start.js';
 import type {

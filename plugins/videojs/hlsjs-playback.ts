@@ -2,7 +2,7 @@
  * Plays an HLS source in the Html5 tech with hls.js and the session's P2P loaders, and mirrors
  * hls.js's renditions and audio tracks into Video.js's quality-level and audio-track lists.
  */
-import type { HlsInstanceLike } from '../../adapters/hlsjs/hlsjs-types.js';
+import type { HlsInstanceLike } from '../shared/library-types.js';
 import { createHlsPlayer } from '../shared/hls-start.js';
 import { AudioTracksBridge, type AudioOption } from './audio-tracks.js';
 import { MediaErrorCode, type Playback, type PlaybackContext } from './playback.js';

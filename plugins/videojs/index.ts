@@ -28,7 +28,7 @@ export type {
   EngineChoice,
   PlaybackEngineKind,
 } from '../shared/contract.js';
-export { P2PMediaLoaderError, type ErrorCode } from '../../core/errors.js';
+export { P2PMediaLoaderError, type ErrorCode } from '../shared/index.js';
 
 /** Script-tag pages load Video.js first: register on its global right away. */
 const pageVideojs = (globalThis as { videojs?: unknown }).videojs;

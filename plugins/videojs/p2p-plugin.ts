@@ -4,7 +4,7 @@
  * handler routes to it, mounts the overlay components, and on dispose releases everything; a
  * player that keeps living then plays its current source again through Video.js's own playback.
  */
-import type { Listener } from '../../core/events/typed-emitter.js';
+import type { Listener } from '../shared/library-types.js';
 import {
   chooseEngine,
   createPlayerSession,
