@@ -24,6 +24,7 @@ import type {
   HarnessTraceEntry,
 } from '../../test/support/hlsjs-page.js';
 import type { OriginServer } from '../../examples/server/origin.js';
+import type { ViewerBrowserName } from './browser-mix.js';
 import { CpuMeter } from './cpu-meter.js';
 import { PageMetricsMeter, type PageCost } from './page-metrics.js';
 import type { PageSetup, PlayerPage } from './player-pages.js';
@@ -96,6 +97,8 @@ export interface ArmViewer extends Viewer {
    * Absent where the viewer cannot (a context of a shared browser).
    */
   readonly leaveAbruptly?: (how: Exclude<ArmLeaveKind, 'session-end'>) => Promise<void>;
+  /** The browser the viewer runs in (the per-browser figures group by it). Default Chromium. */
+  readonly browser?: ViewerBrowserName;
 }
 
 /** What one arm runs. */
@@ -178,6 +181,8 @@ export interface ViewerOutcome {
    * so no trace, loads or page cost. Absent for Chromium viewers.
    */
   readonly virtual?: true;
+  /** The browser its page ran in; absent for virtual viewers. */
+  readonly browser?: ViewerBrowserName;
 }
 
 /** Everything an arm measured. */
@@ -259,6 +264,8 @@ export async function runArm(setup: ArmSetup): Promise<ArmResult> {
       name: `${setup.label} viewer ${planned.id}`,
       index: planned.index,
       onPage: async (page) => {
+        // Before it navigates: e.g. JW Player's files answered from their vendor folder.
+        await setup.page.preparePage?.(page);
         // The first page only: it is the viewer's player.
         metrics ??= await PageMetricsMeter.attach(page);
       },
@@ -391,6 +398,13 @@ async function leaveAbruptly(
   await carryOut(how);
 }
 
+/** Bytes of the media segments (init segments left out, as the origin counts) a page delivered. */
+function deliveredMediaBytes(segments: HarnessSnapshot['segments']): number {
+  return segments
+    .filter((segment) => segment.sn !== 'initSegment')
+    .reduce((sum, segment) => sum + segment.byteLength, 0);
+}
+
 /** Waits for the origin to finish answering (every player has stopped), and reads final numbers. */
 async function finish(
   setup: ArmSetup,
@@ -419,12 +433,16 @@ async function finish(
       const before = entry.playbackAtLeave ?? entry.latest;
       // A viewer killed while its page was busy may have left no last words: its latest sample
       // stands for its counters, and it has no trace.
-      const final = readings.final ?? (entry.gone ? before : undefined);
+      const sampled = readings.final ?? (entry.gone ? before : undefined);
       const snapshot = readings.snapshot ?? (entry.gone ? EMPTY_SNAPSHOT_PARTS : undefined);
       const { timeOrigin } = readings;
-      if (final === undefined || before === undefined || snapshot === undefined) {
+      if (sampled === undefined || before === undefined || snapshot === undefined) {
         throw new Error(`${entry.viewer.name}: the page has no harness`);
       }
+      const final =
+        setup.page.mediaBytesFromSegments === true
+          ? { ...sampled, mediaBytes: deliveredMediaBytes(snapshot.segments) }
+          : sampled;
       const problems = [
         ...(readings.snapshot === undefined && entry.gone
           ? [`no snapshot before its abrupt leave (${entry.leaveKind})`]
@@ -450,6 +468,7 @@ async function finish(
         })),
         problems,
         leaveKind: entry.leaveKind,
+        browser: entry.viewer.browser ?? 'chromium',
       };
     }),
   );

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 // A cycle (network-scenarios.ts throws BenchUsageError): only used inside functions here.
 import { NETWORK_SCENARIOS, type NetworkScenario } from './network-scenarios.js';
+import { BENCH_BROWSERS, type BenchBrowser } from './browser-mix.js';
 
 /** How viewers watch: one live stream of their own session, or a VOD stream from its start. */
 export type BenchMode = 'live' | 'vod';
@@ -79,6 +80,12 @@ export interface BenchOptions {
    * `--network` and an hls.js stream. Default 0.
    */
   readonly virtualPeers: number;
+  /**
+   * Which browser the viewers of both arms run in (`--browser`): every one in Chromium, every one in
+   * Firefox, or alternating Chromium, Firefox, Chromium, ... by join order (see browser-mix.ts).
+   * Default 'chromium'.
+   */
+  readonly browser: BenchBrowser;
   /** One JSON line per scenario instead of a table. */
   readonly json: boolean;
   /** Where charts and diagnostics go. Default 'artifacts/bench'. */
@@ -136,7 +143,10 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
                        dash needs --engine shaka (the default for dash)
   --stream KIND        hls-ts | hls-fmp4 | hls-byterange | hls-audio | dash-number | dash-timeline
                        | dash-list | dash-base (default dash-number for dash, hls-ts for hls)
-  --player NAME        player page (default: the engine's own page, hlsjs or shaka)
+  --player NAME        player page (default: the engine's own page, hlsjs or shaka): hlsjs | shaka
+                       | videojs | clappr | mediaelement | flowplayer | jwplayer (the real JW Player
+                       8.24.3 open-source build: JWPLAYER_LIBRARY or ../shared/vendor/jwplayer-8.24.3/;
+                       HLS in Chromium only, no --cap-level)
   --engine NAME        streaming engine under the player: hlsjs | shaka (default hlsjs, shaka for dash)
   --cap-level N        highest rendition index ABR may pick, same in both arms (default: none)
   --engine-config JSON engine options for the P2P arm, e.g. '{"p2pPrefetchSeconds":20}'
@@ -151,8 +161,14 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
                        matching SHA-256)
   --trusted-hashes on|off  verify peer bytes against the origin's signed segments-sha256.json
                        (default on)
-  --browser-per-viewer every viewer in a Chromium process of its own (default: one shared
-                       browser, a context per viewer)
+  --browser chromium|firefox|mixed  the viewers' browser in both arms: all Chromium, all Firefox
+                       (FIREFOX_PATH or /usr/bin/firefox-esr), or mixed: Chromium, Firefox,
+                       Chromium, ... by join order (default chromium); the report then gives
+                       offload, stalls and startup per browser. Not with --network or
+                       --browser-per-viewer, nor with --player jwplayer (its open-source build
+                       plays HLS natively only, which Firefox cannot)
+  --browser-per-viewer every viewer in a browser process of its own (default: one shared
+                       browser per kind, a context per viewer)
   --network SCENARIO   run every arm in a network lab (root, iproute2, nftables, tc; coturn for
                        nat and mixed): clean | lossy | nat | uplink | churn | slow-cpu | mixed;
                        implies --browser-per-viewer (default: no lab)
@@ -246,6 +262,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
         network: { type: 'string' },
         seed: { type: 'string' },
         'virtual-peers': { type: 'string' },
+        browser: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -291,6 +308,38 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
   }
   if (values.seed !== undefined && network === undefined) {
     throw new BenchUsageError('--seed sets the network plan: it needs --network');
+  }
+  const browser = values.browser ?? 'chromium';
+  if (!(BENCH_BROWSERS as readonly string[]).includes(browser)) {
+    throw new BenchUsageError(`--browser must be ${BENCH_BROWSERS.join(', ')}, got '${browser}'`);
+  }
+  if (browser !== 'chromium' && network !== undefined) {
+    // The lab runs each viewer as a Chromium process in its slot's namespace (viewer-browser.ts).
+    throw new BenchUsageError(
+      `--browser ${browser} is not supported with --network: the network lab runs Chromium ` +
+        'viewers only',
+    );
+  }
+  if (browser !== 'chromium' && values['browser-per-viewer'] === true) {
+    // Tried on 2026-12-07 (firefox-esr 153): with a Firefox process per viewer, the first viewer's
+    // playback froze after 2 s once the second Firefox started, and the second never loaded its
+    // manifest; Firefox viewers share one browser (a context each) until that is understood.
+    throw new BenchUsageError(
+      `--browser ${browser} is not supported with --browser-per-viewer: Firefox viewers share ` +
+        'one Firefox, a context each',
+    );
+  }
+  if (browser !== 'chromium' && values.player === 'jwplayer') {
+    throw new BenchUsageError(
+      `--browser ${browser} is not supported with --player jwplayer: the plain arm is JW Player's ` +
+        'open-source build alone, whose only provider (html5) plays HLS through the browser, ' +
+        'and Firefox has no native HLS',
+    );
+  }
+  if (values.player === 'jwplayer' && values['cap-level'] !== undefined) {
+    throw new BenchUsageError(
+      '--cap-level is not supported with --player jwplayer: the plain arm (native HLS) has no cap',
+    );
   }
   const isInteger = Number.isInteger;
   const attackers = numberOption(
@@ -356,6 +405,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
       'an integer 0..4294967295',
     ),
     virtualPeers,
+    browser: browser as BenchBrowser,
     json: values.json === true,
     outDir: values.out ?? 'artifacts/bench',
   };

@@ -16,19 +16,16 @@
  * (network-report.ts). With `--virtual-peers N` the plan's virtual viewers run beside them as
  * viewer processes in their slots' namespaces (virtual-viewer-plan.ts, virtual-viewer-fleet.ts).
  *
+ * With `--browser firefox|mixed`, the viewers of both arms run in Firefox, or alternate Chromium and
+ * Firefox by join order (browser-mix.ts, viewer-openers.ts), and the line's `byBrowser` gives each
+ * browser's offload, stalls and startup (browser-figures.ts).
+ *
  * Run it through scripts/bench/run.sh (what `npm run bench` does): it needs the network namespace
  * of scripts/netns-run.sh, in which Chromium's WebRTC peers can reach each other.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { demoHashSigningKeyPath } from '../../examples/media/streams-manifest.js';
-import { launchBrowser, newViewer } from '../../test/support/browser.js';
-import {
-  crashPage,
-  launchViewerBrowser,
-  type ViewerBrowserOptions,
-} from '../../test/support/viewer-browser.js';
 import {
   startHostilePeer,
   trustedHashesConfig,
@@ -53,6 +50,8 @@ import {
   type BenchOptions,
 } from './bench-options.js';
 import { ROOT_DIR, startBenchStack, type BenchStack } from './bench-stack.js';
+import { browserBreakdown, type BrowserBreakdown } from './browser-figures.js';
+import { browsersNeeded } from './browser-mix.js';
 import { armDiagnostics, formatDiagnostics, startupBreakdown } from './diagnostics.js';
 import {
   assertNetworkLabSupport,
@@ -79,6 +78,13 @@ import {
   type ScenarioSpec,
 } from './scenario-report.js';
 import { renderLineChart } from './svg-chart.js';
+import {
+  benchViewerOpener,
+  browserPerViewerOpener,
+  launchSharedBrowsers,
+  requireFirefox,
+  type SharedBrowsers,
+} from './viewer-openers.js';
 import { warmUpBrowser } from './warm-up.js';
 
 const MEDIA_DIR = path.join(ROOT_DIR, 'examples/media/streams');
@@ -143,53 +149,6 @@ interface ScenarioContext {
   readonly page: PlayerPage;
   /** The `--network` scenario's plan, when there is one. */
   readonly plan: NetworkPlan | undefined;
-}
-
-/** A viewer name as a process marker: 'live p2p viewer 0' -> 'live-p2p-viewer-0'. */
-function processName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 64) || 'viewer';
-}
-
-/** Viewers as contexts of one shared browser. */
-function sharedBrowserOpener(browser: Browser): ViewerOpener {
-  return ({ url, name, onPage }) => newViewer(browser, url, name, { onPage });
-}
-
-/**
- * Every viewer in a Chromium process of its own (`--browser-per-viewer`); closing the viewer ends
- * its process. `placement` says where viewer `index` runs and how fast: its network namespace, CPU
- * throttle and the extra hosts it may reach (the network lab's slot of a plan); default: here,
- * unthrottled.
- */
-function browserPerViewerOpener(
-  placement: (index: number) => Omit<ViewerBrowserOptions, 'name'> = () => ({}),
-): ViewerOpener {
-  return async ({ url, name, index, onPage }) => {
-    const own = await launchViewerBrowser({ ...placement(index), name: processName(name) });
-    try {
-      const viewer = await own.openViewer(url, { onPage });
-      return {
-        ...viewer,
-        name,
-        close: async () => {
-          await viewer.close().catch(() => undefined);
-          await own.destroy();
-        },
-        leaveAbruptly: async (how) => {
-          if (how === 'process-killed') {
-            await own.kill();
-          } else {
-            await crashPage(viewer.page);
-          }
-          // The renderer is gone with its connections; the idle browser would only cost CPU.
-          await own.destroy();
-        },
-      };
-    } catch (error) {
-      await own.destroy();
-      throw error;
-    }
-  };
 }
 
 /** Manifest URL of the scenario's stream: VOD, or a live session of its own. */
@@ -476,8 +435,11 @@ function writeChart(file: string, spec: ScenarioSpec, p2p: ArmResult, baseline: 
   writeFileSync(file, svg);
 }
 
-/** A scenario's JSON line: the scenario report, its attack fields and (`--network`) its network ones. */
-type ScenarioLine = ScenarioReport & AttackFigures & Partial<NetworkFigures>;
+/**
+ * A scenario's JSON line: the scenario report, its attack fields, its browsers' figures and
+ * (`--network`) its network ones.
+ */
+type ScenarioLine = ScenarioReport & AttackFigures & BrowserBreakdown & Partial<NetworkFigures>;
 
 async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<ScenarioLine> {
   const { options } = context;
@@ -505,7 +467,8 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
     context.plan === undefined || context.plan.virtualViewers === 0
       ? ''
       : ` and ${context.plan.virtualViewers} virtual`;
-  progress(`${mode}: P2P arm (${options.peers} viewers${virtual}${attacked}${inLab})`);
+  const browsers = options.browser === 'chromium' ? '' : ` in ${options.browser}`;
+  progress(`${mode}: P2P arm (${options.peers} viewers${browsers}${virtual}${attacked}${inLab})`);
   const p2pRun = await runScenarioArm(context, mode, { p2p: true, attackers: options.attackers });
   const p2p = p2pRun.arm;
   progress(`${mode}: baseline arm (${options.player} without the engine)`);
@@ -528,6 +491,7 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
   const report: ScenarioLine = {
     ...scenarioReport(spec, p2p, baseline, diagnostics.originFetches),
     ...attack,
+    ...browserBreakdown(options.browser, p2p, baseline),
     ...(context.plan === undefined ? {} : networkFigures(context.plan, p2p, baseline)),
   };
   const startup = { p2p: startupBreakdown(p2p), baseline: startupBreakdown(baseline) };
@@ -576,6 +540,16 @@ async function main(): Promise<number> {
     progress('bench: WARNING: not inside scripts/netns-run.sh; run it as `npm run bench`');
   }
   const page = playerPageFor(options.player, options.engine);
+  const pageProblem = page.unavailable?.();
+  const needed = browsersNeeded(options.browser, options.peers);
+  try {
+    if (pageProblem !== undefined) throw new BenchUsageError(pageProblem);
+    if (needed.includes('firefox')) progress(`bench: Firefox viewers run ${requireFirefox()}`);
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    progress(`bench: ${error.message}`);
+    return 2;
+  }
   if (options.trustedHashes && trustedHashesConfig(MEDIA_DIR, options.stream) === undefined) {
     progress(
       `bench: WARNING: '${options.stream}' has no hash manifest (run examples/media/generate.sh ` +
@@ -619,30 +593,38 @@ async function main(): Promise<number> {
   }
   mkdirSync(options.outDir, { recursive: true });
 
-  // With a browser per viewer, the shared one serves the warm-up only (binary and page cache).
-  const [stack, browser] = await Promise.all([
-    startBenchStack(plan === undefined ? undefined : '0.0.0.0'),
-    launchBrowser(),
-  ]);
-  const openViewer = options.browserPerViewer
-    ? browserPerViewerOpener()
-    : sharedBrowserOpener(browser);
+  // With a browser per viewer, the shared ones serve the warm-up only (binary and page cache).
+  const stack = await startBenchStack(plan === undefined ? undefined : '0.0.0.0');
+  let browsers: SharedBrowsers;
   try {
-    const warmUpProblem = await warmUpBrowser({
-      browser,
-      origin: stack.origin,
-      page,
-      pageSetup: {
-        src: sourceUrl(stack, options.stream, 'vod', 'warm-up'),
-        engine: options.engine,
-        p2p: undefined,
-        capLevel: options.capLevel,
-        shakaConfig: shakaConfigFor(options, 'vod'),
-      },
-      pathPrefix: `/vod/${options.stream}/`,
-    });
-    if (warmUpProblem !== undefined) progress(`bench: WARNING: ${warmUpProblem}`);
-    if (options.browserPerViewer) await browser.close(); // idle from here on
+    browsers = await launchSharedBrowsers(needed);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  // A lab's arms open their viewers in their namespaces; this opener serves runs without one.
+  const openViewer = benchViewerOpener({
+    browser: options.browser,
+    shared: options.browserPerViewer ? undefined : browsers,
+  });
+  try {
+    for (const name of needed) {
+      const warmUpProblem = await warmUpBrowser({
+        browser: browsers.get(name),
+        origin: stack.origin,
+        page,
+        pageSetup: {
+          src: sourceUrl(stack, options.stream, 'vod', 'warm-up'),
+          engine: options.engine,
+          p2p: undefined,
+          capLevel: options.capLevel,
+          shakaConfig: shakaConfigFor(options, 'vod'),
+        },
+        pathPrefix: `/vod/${options.stream}/`,
+      });
+      if (warmUpProblem !== undefined) progress(`bench: WARNING: ${name} ${warmUpProblem}`);
+    }
+    if (options.browserPerViewer) await browsers.close(); // idle from here on
     for (const mode of options.modes) {
       const report = await runScenario({ options, stack, openViewer, page, plan }, mode);
       process.stdout.write(
@@ -650,7 +632,7 @@ async function main(): Promise<number> {
       );
     }
   } finally {
-    await browser.close();
+    await browsers.close();
     await stack.stop();
   }
   return 0;

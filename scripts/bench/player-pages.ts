@@ -4,10 +4,12 @@
  * `window.__harness` (`sample()`, `snapshot()`, `destroy()`; see test/support/hlsjs-page.ts). A
  * player plugin joins the bench by adding its page here: the driver needs nothing else.
  */
+import type { Page } from 'playwright-core';
 import { hlsjsPageUrl } from '../../test/support/hlsjs-page.js';
 import { shakaPageUrl } from '../../test/support/shaka-page.js';
 import { clapprPage } from './pages/clappr.js';
 import { flowplayerPage } from './pages/flowplayer.js';
+import { jwplayerPage } from './pages/jwplayer.js';
 import { mediaElementPage } from './pages/mediaelement.js';
 import { videojsPage } from './pages/videojs.js';
 
@@ -33,6 +35,22 @@ export interface PlayerPage {
   readonly engines: readonly string[];
   /** URL of the page on the origin. */
   url(originUrl: string, setup: PageSetup): string;
+  /**
+   * Runs on every viewer's page before it navigates (e.g. routes that answer the player's own
+   * files from outside the origin). Default: nothing.
+   */
+  preparePage?(page: Page): Promise<void>;
+  /**
+   * Why the page cannot run on this machine (a player file missing), or undefined when it can.
+   * Asked once before any browser starts. Default: it can.
+   */
+  unavailable?(): string | undefined;
+  /**
+   * True when the page's harness does not count played bytes (`mediaBytes` stays 0): each
+   * viewer's played bytes are then the sum of the media segments its harness recorded as
+   * delivered, read once it has left (the timeline's played bytes stay 0). Default false.
+   */
+  readonly mediaBytesFromSegments?: boolean;
 }
 
 /** Bare hls.js: test/browser/pages/hlsjs.html, through our adapter or (baseline) without it. */
@@ -75,7 +93,7 @@ const shakaPage: PlayerPage = {
 export const PLAYER_PAGES: ReadonlyMap<string, PlayerPage> = new Map([
   [hlsjsPage.name, hlsjsPage],
   [shakaPage.name, shakaPage],
-  ...[videojsPage, clapprPage, mediaElementPage, flowplayerPage].map(
+  ...[videojsPage, clapprPage, mediaElementPage, flowplayerPage, jwplayerPage].map(
     (page) => [page.name, page] as const,
   ),
 ]);

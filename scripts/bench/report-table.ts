@@ -1,5 +1,6 @@
 /** The bench's human-readable output: one block per scenario, P2P arm beside the baseline. */
 import type { AttackFigures } from './attack-report.js';
+import type { BrowserBreakdown, BrowserFigures } from './browser-figures.js';
 import type { NetworkFigures } from './network-report.js';
 import type { ViewerGroupFigures } from './virtual-viewer-plan.js';
 import type { ScenarioReport } from './scenario-report.js';
@@ -91,12 +92,78 @@ function groupLine(name: string, group: ViewerGroupFigures | null | undefined): 
   ];
 }
 
+function percentOrNa(ratio: number | null): string {
+  return ratio === null ? 'n/a' : percent(ratio);
+}
+
+/** `P2P (baseline)` in one cell. */
+function withBaseline(p2p: string, baseline: string): string {
+  return `${p2p} (${baseline})`;
+}
+
+/**
+ * The per-browser table of a scenario (`--browser`), else none: one row per figure, one column per
+ * browser, each cell the P2P arm with the baseline in brackets. CPU and heap read n/a for Firefox
+ * (no DevTools protocol): unmeasured, not zero.
+ */
+export function browserLines(report: Partial<BrowserBreakdown>): string[] {
+  const byBrowser = report.byBrowser;
+  // An all-Chromium run's one column would repeat the table above.
+  if (byBrowser === undefined || report.browser === 'chromium') return [];
+  const columns = (['chromium', 'firefox'] as const).flatMap((name) => {
+    const figures = byBrowser[name];
+    return figures === undefined ? [] : [[name, figures] as const];
+  });
+  if (columns.length === 0) return [];
+  const row = (label: string, cell: (figures: BrowserFigures) => string): string[] => [
+    label,
+    ...columns.map(([, figures]) => cell(figures)),
+  ];
+  return [
+    `per browser (--browser ${report.browser ?? '?'}), P2P (baseline):`,
+    table([
+      ['', ...columns.map(([name]) => name)],
+      row('viewers', (f) => withBaseline(String(f.viewers), String(f.baselineViewers))),
+      row(
+        'offload (p2p / played)',
+        (f) => `${percentOrNa(f.offload)} of ${megabytes(f.playedBytes)}`,
+      ),
+      row('uploaded to peers', (f) => megabytes(f.uploadBytes)),
+      row('stalls', (f) =>
+        withBaseline(
+          `${f.stalls} / ${f.stallMs} ms`,
+          `${f.baselineStalls} / ${f.baselineStallMs} ms`,
+        ),
+      ),
+      row('startup median', (f) =>
+        withBaseline(milliseconds(f.startupMsMedian), milliseconds(f.baselineStartupMsMedian)),
+      ),
+      row('startup p95', (f) =>
+        withBaseline(milliseconds(f.startupMsP95), milliseconds(f.baselineStartupMsP95)),
+      ),
+      row('never started', (f) => withBaseline(String(f.notStarted), String(f.baselineNotStarted))),
+      row('page CPU per played minute', (f) =>
+        withBaseline(
+          milliseconds(f.cpuMsPerPlayedMinute),
+          milliseconds(f.baselineCpuMsPerPlayedMinute),
+        ),
+      ),
+      row('JS heap max', (f) =>
+        withBaseline(mebibytes(f.heapBytesMax), mebibytes(f.baselineHeapBytesMax)),
+      ),
+    ]).replace(/^/gm, '  '),
+  ];
+}
+
 /**
  * Formats one scenario as a small table with its targets (and its attack and network lab, if it
  * had them).
  */
 export function formatScenario(
-  report: ScenarioReport & Partial<AttackFigures> & Partial<NetworkFigures>,
+  report: ScenarioReport &
+    Partial<AttackFigures> &
+    Partial<NetworkFigures> &
+    Partial<BrowserBreakdown>,
 ): string {
   const cap = report.capLevel === null ? 'ABR uncapped' : `ABR capped at level ${report.capLevel}`;
   const title =
@@ -156,6 +223,7 @@ export function formatScenario(
     targets,
     ...attackLines(report),
     ...networkLines(report),
+    ...browserLines(report),
     ...problems,
   ].join('\n');
 }

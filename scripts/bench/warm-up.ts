@@ -1,9 +1,9 @@
 /**
- * One unmeasured viewer before the first arm. A freshly launched Chromium starts its GPU and network
- * service processes, loads its media pipeline and fills the OS page cache with its own binary while
- * the first page plays: measured on this 2-core machine, that first viewer's startup took 1.5-2× the
- * next ones'. The P2P arm always runs first, so without a warm-up it alone paid for the browser's
- * start and its startup ratio to the baseline read high.
+ * One unmeasured viewer before the first arm, in each browser kind the run uses. A freshly launched
+ * Chromium starts its GPU and network service processes, loads its media pipeline and fills the OS
+ * page cache with its own binary while the first page plays: measured on this 2-core machine, that
+ * first viewer's startup took 1.5-2× the next ones'. The P2P arm always runs first, so without a
+ * warm-up it alone paid for the browser's start and its startup ratio to the baseline read high.
  */
 import type { Browser } from 'playwright-core';
 import { newViewer } from '../../test/support/browser.js';
@@ -35,7 +35,11 @@ export interface WarmUpSetup {
  */
 export async function warmUpBrowser(setup: WarmUpSetup): Promise<string | undefined> {
   const url = setup.page.url(setup.origin.url, setup.pageSetup);
-  const viewer = await newViewer(setup.browser, url, 'warm-up');
+  const viewer = await newViewer(setup.browser, url, 'warm-up', {
+    onPage: async (page) => {
+      await setup.page.preparePage?.(page);
+    },
+  });
   let problem: string | undefined;
   try {
     await viewer.page.waitForFunction(
