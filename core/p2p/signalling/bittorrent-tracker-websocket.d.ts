@@ -27,6 +27,14 @@ declare module 'bittorrent-tracker/websocket-tracker' {
     emit(event: string, payload: unknown): void;
   }
 
+  /** An announce response or a forwarded offer/answer, as the tracker sent it (JSON). */
+  export interface AnnounceResponse {
+    readonly info_hash?: unknown;
+    readonly peer_id?: unknown;
+    readonly offer?: unknown;
+    readonly [key: string]: unknown;
+  }
+
   export default class WebSocketTracker {
     constructor(client: WebSocketTrackerClient, announceUrl: string);
     readonly client: WebSocketTrackerClient;
@@ -43,5 +51,7 @@ declare module 'bittorrent-tracker/websocket-tracker' {
     _onSocketError(error: Error): void;
     _onSocketClose(): void;
     _startReconnectTimer(): void;
+    /** Handles one message of the tracker: swarm size, a remote offer (creates a peer), an answer. */
+    _onAnnounceResponse(data: AnnounceResponse): void;
   }
 }

@@ -27,3 +27,10 @@ export function hexToBinaryString(hex: string): string {
     binary += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
   return binary;
 }
+
+/** The hex form (lowercase) of a WebTorrent "binary string" (one char per byte). */
+export function binaryStringToHex(binary: string): string {
+  let hex = '';
+  for (let i = 0; i < binary.length; i++) hex += binary.charCodeAt(i).toString(16).padStart(2, '0');
+  return hex;
+}

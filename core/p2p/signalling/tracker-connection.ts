@@ -11,16 +11,21 @@
  * - `_onSocketConnect`, `_onSocketError`, `_onSocketClose`, overridden to report state and to
  *   reconnect with {@link reconnectDelayMs} by creating a fresh tracker object;
  * - `setInterval`, overridden to do nothing: TrackerSignalling schedules announces itself (the package
- *   would otherwise start a timer at the tracker's suggested interval after every response).
+ *   would otherwise start a timer at the tracker's suggested interval after every response);
+ * - `_onAnnounceResponse`, overridden to drop a remote offer the owner would refuse anyway (swarm
+ *   full, peer banned) before the package creates an RTCPeerConnection for it: in a large swarm a
+ *   full viewer receives other members' offers all the time, and creating, signalling and closing
+ *   a connection per offer cost its main thread more than the map traffic of all its peers.
  * The integration tests in test/integration/tracker exercise every one of these paths.
  */
 import WebSocketTracker, {
   type AnnounceOptions,
+  type AnnounceResponse,
   type WebSocketTrackerClient,
 } from 'bittorrent-tracker/websocket-tracker';
 
 import { reconnectDelayMs } from './announce-policy.js';
-import { hexToBinaryString } from './peer-id.js';
+import { binaryStringToHex, hexToBinaryString } from './peer-id.js';
 import { acquireSocketUrl, releaseSocketUrl } from './socket-sharing.js';
 import type { SimplePeer } from './simple-peer.js';
 
@@ -38,6 +43,33 @@ export interface TrackerConnectionListener {
   onTrackerProblem(error: Error): void;
   /** A peer failed before it connected. */
   onPeerProblem(error: Error): void;
+  /**
+   * Asked for each remote offer before a peer is created for it: true drops the offer (no
+   * connection, no answer; the remote side's offer times out, as with a refused one). Default:
+   * every offer is taken.
+   */
+  declinesOffer?(remotePeerId: string): boolean;
+}
+
+/**
+ * The remote peer id (hex) of a tracker message that carries another peer's offer for this swarm,
+ * or undefined (no offer, another swarm's message on a shared socket, or our own offer echoed).
+ *
+ * @param data - the tracker's message
+ * @param infoHashBinary - our swarm's info hash, binary string
+ * @param peerIdBinary - our peer id, binary string
+ */
+export function offeringPeerId(
+  data: AnnounceResponse,
+  infoHashBinary: string,
+  peerIdBinary: string,
+): string | undefined {
+  if (data.offer === undefined || data.offer === null) return undefined;
+  if (data.info_hash !== infoHashBinary) return undefined;
+  if (typeof data.peer_id !== 'string' || data.peer_id === '' || data.peer_id === peerIdBinary) {
+    return undefined;
+  }
+  return binaryStringToHex(data.peer_id);
 }
 
 /** Identity and WebRTC settings shared by every tracker of one swarm. */
@@ -79,6 +111,11 @@ class ClientFacade implements WebSocketTrackerClient {
     this.owner.handleTrackerEvent(event, payload);
   }
 
+  /** True when the owner would refuse a connection offered by `remotePeerId` (hex). */
+  declinesOffer(remotePeerId: string): boolean {
+    return this.owner.declinesOffer(remotePeerId);
+  }
+
   /** Socket events, forwarded by {@link HookedWebSocketTracker}. */
   socketConnected(tracker: HookedWebSocketTracker): void {
     this.owner.handleSocketConnected(tracker);
@@ -110,6 +147,20 @@ class HookedWebSocketTracker extends WebSocketTracker {
     if (this.destroyed) return;
     this.destroy();
     facadeOf(this)?.socketLost(this, undefined);
+  }
+
+  override _onAnnounceResponse(data: AnnounceResponse): void {
+    const facade = facadeOf(this);
+    const remotePeerId =
+      facade === undefined
+        ? undefined
+        : offeringPeerId(data, facade._infoHashBinary, facade._peerIdBinary);
+    if (remotePeerId !== undefined && facade?.declinesOffer(remotePeerId) === true) {
+      // The rest of the message (swarm size, warnings) still counts.
+      super._onAnnounceResponse({ ...data, offer: undefined });
+      return;
+    }
+    super._onAnnounceResponse(data);
   }
 
   override _startReconnectTimer(): void {
@@ -193,6 +244,12 @@ export class TrackerConnection {
         resolve();
       }
     });
+  }
+
+  /** @internal from ClientFacade */
+  declinesOffer(remotePeerId: string): boolean {
+    if (this.destroyed) return true;
+    return this.listener.declinesOffer?.(remotePeerId) ?? false;
   }
 
   /** @internal from ClientFacade */

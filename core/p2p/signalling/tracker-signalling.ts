@@ -403,6 +403,7 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
       onPeerProblem: (error) => {
         this.emit('warning', { error, trackerUrl });
       },
+      declinesOffer: (remotePeerId) => this.declinesOffer(remotePeerId),
     };
   }
 
@@ -412,6 +413,22 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
       trackerUrl,
       error: new P2PMediaLoaderError('tracker', message, { cause }),
     });
+  }
+
+  /**
+   * True when {@link acceptPeer} would refuse a connection offered by `remotePeerId` for a reason
+   * known before the connection exists (destroyed, banned or excluded, full), so the tracker
+   * connection drops the offer instead of creating a WebRTC connection only to close it. An offer
+   * from a peer we are already connected to goes through: which duplicate is kept needs both.
+   */
+  private declinesOffer(remotePeerId: string): boolean {
+    if (this.destroyed || remotePeerId === this.peerId) return true;
+    if (this.peers.has(remotePeerId)) return false;
+    if (!this.admits(remotePeerId)) {
+      this.refusedPeers++;
+      return true;
+    }
+    return this.peers.size >= this.maxPeers;
   }
 
   private acceptPeer(peer: SimplePeer, remotePeerId: string, trackerUrl: string): void {

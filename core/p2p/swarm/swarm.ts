@@ -28,6 +28,7 @@ import {
 } from '../peer/peer-limits.js';
 import { PeerRequestError } from '../peer/peer-request-error.js';
 import type { SegmentMapChange } from '../peer/remote-segment-map.js';
+import type { LocalSegmentMapDelta } from '../peer/peer-connection-options.js';
 import type { UploadRequest } from '../peer/served-requests.js';
 import { simplePeerChannel } from '../peer/simple-peer-channel.js';
 import { rangesContain } from '../protocol/segment-id-ranges.js';
@@ -35,6 +36,7 @@ import { TrackerSignalling } from '../signalling/tracker-signalling.js';
 import type { SimplePeer } from '../signalling/simple-peer.js';
 import type { TrackerList } from '../signalling/tracker-fleet.js';
 import type { DigestBook } from './digest-book.js';
+import { MapAnnouncementBatch } from './map-announcements.js';
 import type { PeerBans } from './peer-bans.js';
 import { isMisbehaviour, type PeerPenalties } from './peer-penalties.js';
 import {
@@ -98,6 +100,8 @@ export class Swarm implements SegmentPeers {
   private readonly unsubscribeStore: () => void;
   private readonly uploadTimers = new Set<ReturnType<typeof setTimeout>>();
   private readonly fetchEndTimers = new Map<SegmentId, ReturnType<typeof setTimeout>>();
+  /** Map changes of the current task, sent to every ready peer in one message (see map-announcements.ts). */
+  private readonly announcements = new MapAnnouncementBatch();
   /** Relayed peers turned away while the swarm was full (see relay-replacement.ts). */
   private readonly declinedRelayed = new DeclinedRelayedPeers();
   /** The connection limit the signalling enforces now: `maxPeers`, plus one for a trial. */
@@ -138,9 +142,7 @@ export class Swarm implements SegmentPeers {
         this.endFetch(change.segmentId, true);
         return;
       }
-      this.broadcast((peer) => {
-        peer.announce({ removed: [change.segmentId] });
-      });
+      this.announce({ removed: [change.segmentId] });
     });
     this.signalling.start();
   }
@@ -229,9 +231,7 @@ export class Swarm implements SegmentPeers {
     if (state === 'started') {
       if (this.fetching.has(segmentId)) return;
       this.fetching.add(segmentId);
-      this.broadcast((peer) => {
-        peer.announce({ fetchStarted: [segmentId] });
-      });
+      this.announce({ fetchStarted: [segmentId] });
     } else if (state === 'failed') {
       this.endFetch(segmentId, false);
     } else if (this.fetching.has(segmentId) && !this.fetchEndTimers.has(segmentId)) {
@@ -255,8 +255,26 @@ export class Swarm implements SegmentPeers {
       ...(stored ? { added: [segmentId] } : {}),
       ...(wasFetching ? { fetchEnded: [segmentId] } : {}),
     };
-    this.broadcast((peer) => {
-      peer.announce(delta);
+    this.announce(delta);
+  }
+
+  /**
+   * Queues map changes for every ready peer; the first change of a task schedules one send at the
+   * end of the task (a microtask), so changes made together (stored + evicted) share a message. A
+   * peer whose handshake completes in between gets our whole map then, and this delta again:
+   * harmless, the peer applies it as set operations.
+   */
+  private announce(delta: LocalSegmentMapDelta): void {
+    if (this.destroyed) return;
+    const wasEmpty = this.announcements.isEmpty;
+    this.announcements.add(delta);
+    if (!wasEmpty) return;
+    queueMicrotask(() => {
+      const batch = this.announcements.take();
+      if (batch === undefined || this.destroyed) return;
+      this.broadcast((peer) => {
+        peer.announce(batch);
+      });
     });
   }
 
@@ -353,6 +371,7 @@ export class Swarm implements SegmentPeers {
     for (const timer of this.fetchEndTimers.values()) clearTimeout(timer);
     this.fetchEndTimers.clear();
     this.uploadTimers.clear();
+    this.announcements.clear();
     void this.signalling.destroy();
     for (const peer of [...this.peers.values()]) peer.destroy();
     this.peers.clear();
