@@ -10,7 +10,6 @@
  * contexts open pages at once (see test/support/swarm/suite.ts).
  */
 // First: test/support's firefox.ts and jwplayer-page.ts read `__dirname` (see the module).
-import './test-support-dirname.js';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newViewer } from '../../test/support/browser.js';
 import { FIREFOX_MISSING_MESSAGE, firefoxPath, launchFirefox } from '../../test/support/firefox.js';

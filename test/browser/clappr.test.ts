@@ -6,7 +6,6 @@
  * playback, a source change and a destroy that leave nothing running, and two players on one page.
  */
 import type { Page } from 'playwright-core';
-import type { Viewer } from '../support/browser.js';
 import { useBrowserSuite } from '../support/browser-suite.js';
 import {
   clapprPageUrl,
@@ -26,7 +25,15 @@ import {
   screenshotOverlay,
   type OverlayAgainstStats,
 } from '../support/plugin-probes.js';
-import { stallReport } from '../support/stall-report.js';
+import {
+  expectCleanPlayback,
+  expectSwarmOffload,
+  joinSwarm,
+  mediaBytes,
+  summariesOf,
+  totalP2PBytes,
+  type SwarmBytes,
+} from '../support/swarm/index.js';
 import { waitUntil } from '../support/wait.js';
 
 const PLAYED_SECONDS = 15;
@@ -46,34 +53,13 @@ function closeViewersAfterBlock(): void {
 }
 
 /** What one swarm of Clappr viewers ended with. */
-interface SwarmRun {
+interface SwarmRun extends SwarmBytes {
   /** The viewers' `swarmId` option. */
   readonly swarmId: string;
   readonly pages: readonly Page[];
   readonly snapshots: readonly HarnessSnapshot[];
-  readonly originMediaBytes: number;
-  readonly playerMediaBytes: number;
-  readonly p2pBytes: number;
   /** Each viewer's overlay numbers next to its handle's `getStats()`, read at one instant. */
   readonly overlays: readonly OverlayAgainstStats[];
-}
-
-function mediaBytesOf(snapshot: HarnessSnapshot): number {
-  return snapshot.segments
-    .filter((segment) => segment.sn !== 'initSegment')
-    .reduce((sum, segment) => sum + segment.byteLength, 0);
-}
-
-function summaries(run: SwarmRun): string[] {
-  return run.snapshots.map((snapshot, index) => {
-    const stats = snapshot.engineStats;
-    return (
-      `viewer ${index}: played ${snapshot.playedSeconds.toFixed(1)} s, stalls ` +
-      `${snapshot.stalls.count}, fatal ${JSON.stringify(snapshot.fatalErrors)}, segments ` +
-      `${JSON.stringify(stats?.segments)}, http ${stats?.httpBytes ?? '?'} B, p2p ` +
-      `${stats?.p2pBytes ?? '?'} B, peers ${stats?.peers ?? '?'}`
-    );
-  });
 }
 
 /** Opens three viewers of `src` one after another, lets all play, and collects their numbers. */
@@ -90,13 +76,13 @@ async function playSwarm(name: string, src: string, pathPrefix: string): Promise
     p2p,
     hls: { startLevel: 0 },
   });
-  const swarm: Viewer[] = [];
-  for (let index = 0; index < 3; index += 1) {
-    const previous = swarm.at(-1);
-    if (previous) await waitForPlayed(previous.page, JOIN_AFTER_PLAYED_SECONDS, 40_000);
-    swarm.push(await viewers.open(suite.browser, pageUrl, `${name} viewer ${index}`));
-  }
-  await Promise.all(swarm.map((viewer) => waitForPlayed(viewer.page, PLAYED_SECONDS, 80_000)));
+  const spec = { browser: 'chromium', player: 'clappr', pageUrl } as const;
+  const swarm = await joinSwarm(suite, name, [spec, spec, spec], {
+    playedSeconds: PLAYED_SECONDS,
+    joinAfterPlayedSeconds: JOIN_AFTER_PLAYED_SECONDS,
+    joinTimeoutMs: 40_000,
+    timeoutMs: 80_000,
+  });
   const overlays = await Promise.all(
     swarm.map((viewer) => readOverlayAgainstStats(viewer.page, 'window.__harness.handle()')),
   );
@@ -107,8 +93,8 @@ async function playSwarm(name: string, src: string, pathPrefix: string): Promise
     pages: swarm.map((viewer) => viewer.page),
     snapshots,
     originMediaBytes: suite.stack.origin.counters.mediaBytes(pathPrefix),
-    playerMediaBytes: snapshots.reduce((sum, snapshot) => sum + mediaBytesOf(snapshot), 0),
-    p2pBytes: snapshots.reduce((sum, snapshot) => sum + (snapshot.engineStats?.p2pBytes ?? 0), 0),
+    playerMediaBytes: snapshots.reduce((sum, snapshot) => sum + mediaBytes(snapshot), 0),
+    p2pBytes: totalP2PBytes(snapshots),
     overlays,
   };
 }
@@ -122,35 +108,14 @@ function expectOverlaysMatchStats(run: SwarmRun): void {
   });
 }
 
+/** The three viewers played cleanly, shared, and took less from the origin than they played. */
 function expectSwarmPlayedWell(run: SwarmRun): void {
-  const outcome = {
-    played: run.snapshots.map((s) => s.playedSeconds >= PLAYED_SECONDS),
-    stalls: run.snapshots.map(stallReport),
-    fatalErrors: run.snapshots.map((s) => s.fatalErrors),
-    someFromPeers: run.p2pBytes > 0,
-    originBelowPlayed: run.originMediaBytes < run.playerMediaBytes,
-  };
-  if (!outcome.originBelowPlayed || !outcome.someFromPeers) {
-    // The expectation below shows only differing fields: the numbers behind them go with it.
-    Object.assign(outcome, {
-      numbers: {
-        origin: run.originMediaBytes,
-        played: run.playerMediaBytes,
-        viewers: summaries(run),
-      },
-    });
-  }
-  expect({ outcome, viewers: summaries(run), origin: run.originMediaBytes }).toEqual({
-    outcome: {
-      played: [true, true, true],
-      stalls: [0, 0, 0],
-      fatalErrors: [[], [], []],
-      someFromPeers: true,
-      originBelowPlayed: true,
-    },
-    viewers: summaries(run),
-    origin: run.originMediaBytes,
+  const summaries = summariesOf(run.snapshots);
+  expectCleanPlayback(run.snapshots, {
+    playedSeconds: [PLAYED_SECONDS, PLAYED_SECONDS, PLAYED_SECONDS],
+    summaries,
   });
+  expectSwarmOffload(run, summaries);
 }
 
 describe('three Clappr viewers of a live HLS stream', () => {

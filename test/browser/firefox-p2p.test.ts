@@ -17,7 +17,11 @@ import {
   type Viewer,
 } from '../support/browser.js';
 import { describeWithFirefox } from '../support/firefox.js';
+import { hlsjsPageUrl } from '../support/hlsjs-page.js';
+import { shakaPageUrl } from '../support/shaka-page.js';
 import {
+  expectCleanPlayback,
+  expectOriginBytes,
   logSwarmSummary,
   p2pDeliveries,
   playSwarm,
@@ -25,10 +29,7 @@ import {
   viewerSummaries,
   type SwarmRun,
   type SwarmViewerSpec,
-} from '../support/firefox-swarm.js';
-import { originMismatches } from '../support/origin-media.js';
-import { hlsjsPageUrl } from '../support/hlsjs-page.js';
-import { shakaPageUrl } from '../support/shaka-page.js';
+} from '../support/swarm/index.js';
 
 const VIEWER_COUNT = 2;
 const PLAYED_SECONDS = 6;
@@ -167,26 +168,13 @@ describeWithFirefox('Firefox', () => {
     }
 
     test(`every viewer plays ${PLAYED_SECONDS} s without a fatal error`, () => {
-      const outcome = played().map(({ stream, run }) => ({
-        stream,
-        viewers: run.snapshots.map((snapshot) => ({
-          setupError: snapshot.setupError,
-          fatalErrors: snapshot.fatalErrors,
-          playedEnough: snapshot.playedSeconds >= PLAYED_SECONDS,
-        })),
-        summaries: viewerSummaries(run),
-      }));
-      expect(outcome).toEqual(
-        played().map(({ stream, run }) => ({
-          stream,
-          viewers: run.snapshots.map(() => ({
-            setupError: undefined,
-            fatalErrors: [],
-            playedEnough: true,
-          })),
-          summaries: viewerSummaries(run),
-        })),
-      );
+      for (const { stream, run } of played()) {
+        expectCleanPlayback(run.snapshots, {
+          playedSeconds: PLAYED_SECONDS,
+          noStalls: false,
+          summaries: [stream, ...viewerSummaries(run)],
+        });
+      }
     });
 
     test('some segments come from the other Firefox viewer', () => {
@@ -202,14 +190,7 @@ describeWithFirefox('Firefox', () => {
     });
 
     test('every segment the players got is byte-identical to the origin file', () => {
-      for (const { stream, run } of played()) {
-        const { checked, mismatches } = originMismatches(run.snapshots);
-        expect({ stream, enoughChecked: checked >= VIEWER_COUNT * 2, mismatches }).toEqual({
-          stream,
-          enoughChecked: true,
-          mismatches: [],
-        });
-      }
+      for (const { run } of played()) expectOriginBytes(run.snapshots, VIEWER_COUNT * 2);
     });
   });
 });

@@ -30,7 +30,11 @@ import {
   type OverlayPresence,
   type ProbedFragment,
 } from '../support/firefox-plugins.js';
-import { useCrossBrowserSuite, type CrossBrowserSuite } from '../support/firefox-swarm.js';
+import {
+  consoleProblems,
+  useCrossBrowserSuite,
+  type CrossBrowserSuite,
+} from '../support/swarm/index.js';
 import { originMismatches, urlPath } from '../support/origin-media.js';
 import {
   installLeakProbe,
@@ -458,9 +462,7 @@ async function playSwarm(
     }
     result.push({
       name: viewer.name,
-      consoleProblems: viewer.consoleMessages.filter(
-        (line) => line.startsWith('[error]') || line.startsWith('[warning]'),
-      ),
+      consoleProblems: consoleProblems(viewer),
       early: earlyPair,
       late,
       presence,
@@ -477,7 +479,7 @@ async function playSwarm(
   return result;
 }
 
-/** Plays a case; prints its summaries when `P2PML_SWARM_SUMMARY=1` (as firefox-swarm's do). */
+/** Plays a case; prints its summaries when `P2PML_SWARM_SUMMARY=1` (as the swarm module's do). */
 async function playAndLog(
   suite: CrossBrowserSuite,
   pluginCase: PluginCase,

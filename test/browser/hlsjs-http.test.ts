@@ -13,9 +13,8 @@ import {
   waitForPlayed,
   type HarnessSnapshot,
 } from '../support/hlsjs-page.js';
-import { originByteBounds } from '../support/origin-byte-bounds.js';
-import { HLS_STREAM_KINDS, originBytes, sha256Hex, urlPath } from '../support/origin-media.js';
-import { waitUntil } from '../support/wait.js';
+import { originByteBounds, waitForOriginByteMatch } from '../support/origin-byte-bounds.js';
+import { HLS_STREAM_KINDS, originMismatches } from '../support/origin-media.js';
 
 const PLAYED_SECONDS = 20;
 jest.setTimeout(120_000);
@@ -79,13 +78,7 @@ describe.each(cases)('hls.js, P2P disabled: $kind $mode', (playbackCase) => {
     const { snapshot } = await results.of(playbackCase);
     const mediaSegments = snapshot.segments.filter((segment) => segment.sn !== 'initSegment');
     expect(mediaSegments.length).toBeGreaterThanOrEqual(PLAYED_SECONDS / 2);
-    const mismatches = snapshot.segments
-      .filter(
-        (segment) =>
-          segment.sha256 !==
-          sha256Hex(originBytes(segment.url, segment.rangeStart, segment.rangeEnd)),
-      )
-      .map((segment) => `${urlPath(segment.url)} ${segment.rangeStart ?? ''}`);
+    const { mismatches } = originMismatches([snapshot]);
     expect(mismatches).toEqual([]);
   });
 
@@ -94,31 +87,21 @@ describe.each(cases)('hls.js, P2P disabled: $kind $mode', (playbackCase) => {
     // hls.js keeps buffering while this runs: compare at a moment when no download is in flight.
     // Downloads hls.js abandoned (its ABR aborts a slow fragment) may explain a difference, nothing
     // else may (see origin-byte-bounds.ts).
-    let last = '';
-    await waitUntil(
-      async () => {
-        const snapshot = await readSnapshot(viewer.page);
-        const bounds = originByteBounds(
-          suite.stack.origin.counters.requests({ pathPrefix }),
-          snapshot.loads,
-          snapshot.segments,
-        );
-        const engineBytes = snapshot.engineStats?.httpBytes ?? -1;
-        last = `engine ${engineBytes}, origin sent ${bounds.minBytes}..${bounds.maxBytes}`;
-        return (
-          !bounds.inFlight &&
-          bounds.minBytes > 0 &&
-          engineBytes >= bounds.minBytes &&
-          engineBytes <= bounds.maxBytes
-        );
-      },
-      {
-        timeoutMs: 15_000,
-        intervalMs: 200,
-        description: 'engine byte count matching the origin',
-        lastSeen: () => last,
-      },
-    );
+    await waitForOriginByteMatch(async () => {
+      const snapshot = await readSnapshot(viewer.page);
+      const bounds = originByteBounds(
+        suite.stack.origin.counters.requests({ pathPrefix }),
+        snapshot.loads,
+        snapshot.segments,
+      );
+      const engineBytes = snapshot.engineStats?.httpBytes ?? -1;
+      return {
+        clientBytes: engineBytes,
+        bounds,
+        ready: bounds.minBytes > 0,
+        detail: `engine ${engineBytes}`,
+      };
+    }, 'engine byte count matching the origin');
     const stats = (await readSnapshot(viewer.page)).engineStats;
     expect(stats).toMatchObject({ p2pBytes: 0, uploadBytes: 0, peers: 0 });
     expect(stats?.segments.p2p).toBe(0);

@@ -27,13 +27,20 @@ import {
   realJWPlayerLibrary,
   type JWPlayerPageOptions,
 } from '../support/jwplayer-page.js';
-import { originMismatches } from '../support/origin-media.js';
 import {
   installLeakProbe,
   noLeaks,
   settleLeaks,
   type LeakCounts,
 } from '../support/plugin-probes.js';
+import {
+  expectCleanPlayback,
+  expectOriginBytes,
+  joinSwarm,
+  settledOriginMediaBytes,
+  summariesOf,
+  totalP2PBytes,
+} from '../support/swarm/index.js';
 import { waitUntil } from '../support/wait.js';
 
 const PLAYED_SECONDS = 12;
@@ -154,15 +161,6 @@ async function hashedSnapshot(page: Page): Promise<HarnessSnapshot> {
   return readSnapshot(page);
 }
 
-function summary(snapshot: HarnessSnapshot): string {
-  const stats = snapshot.engineStats;
-  return (
-    `played ${snapshot.playedSeconds.toFixed(1)} s, http ${stats?.httpBytes ?? '?'} B, ` +
-    `p2p ${stats?.p2pBytes ?? '?'} B, peers ${stats?.peers ?? '?'}, segments ` +
-    `${snapshot.segments.length}, errors ${JSON.stringify(snapshot.errors.slice(-3))}`
-  );
-}
-
 describeReal(
   'real JW Player 8.24.3: two viewers of one live HLS TS stream through attachP2P',
   () => {
@@ -179,13 +177,16 @@ describeReal(
       const pathPrefix = `/live/${session}/`;
       const p2p = { ...suite.stack.localP2PConfig(), swarmId: session, overlay: true };
       const options = { src: suite.stack.liveUrl(session, 'hls-ts'), p2p };
-      const first = await openReal('real JW live viewer 0', options);
-      await waitForPlayed(first.page, JOIN_AFTER_PLAYED_SECONDS, PLAY_TIMEOUT_MS);
-      const second = await openReal('real JW live viewer 1', options);
-      const swarm = [first, second];
-      await Promise.all(
-        swarm.map((viewer) => waitForPlayed(viewer.page, PLAYED_SECONDS, PLAY_TIMEOUT_MS)),
-      );
+      // openReal builds the page URL (with the served library's key): the spec's URL goes unused.
+      const viewer = { browser: 'chromium', player: 'jwplayer', pageUrl: '' } as const;
+      const swarm = await joinSwarm(suite, 'real JW live', [viewer, viewer], {
+        playedSeconds: PLAYED_SECONDS,
+        joinAfterPlayedSeconds: JOIN_AFTER_PLAYED_SECONDS,
+        timeoutMs: PLAY_TIMEOUT_MS,
+        open: (_spec, label) => openReal(label, options),
+      });
+      const [first] = swarm;
+      if (first === undefined) throw new Error('the swarm opened no viewer');
       // Peers may need longer than the playback above to connect on a loaded machine: wait
       // (bounded) for the first bytes from a peer; the test below reports what was seen either way.
       await waitUntil(
@@ -203,10 +204,7 @@ describeReal(
       );
       statesAfterRemove = await Promise.all(swarm.map((viewer) => readJWState(viewer.page)));
       leaks = await Promise.all(swarm.map((viewer) => settleLeaks(viewer.page)));
-      await waitUntil(() => suite.stack.origin.counters.settled({ pathPrefix }, 100), {
-        timeoutMs: 10_000,
-        description: `no origin request under ${pathPrefix} in flight after remove()`,
-      });
+      await settledOriginMediaBytes(suite.stack, pathPrefix);
       const originNow = (): { bytes: number; requests: number } => ({
         bytes: suite.stack.origin.counters.mediaBytes(pathPrefix),
         requests: suite.stack.origin.counters.requests({ pathPrefix }).length,
@@ -234,27 +232,19 @@ describeReal(
     });
 
     test(`both viewers play ${PLAYED_SECONDS} s without a fatal error`, () => {
-      expect(
-        snapshots.map((snapshot) => ({
-          setupError: snapshot.setupError,
-          fatalErrors: snapshot.fatalErrors,
-          playedEnough: snapshot.playedSeconds >= PLAYED_SECONDS,
-        })),
-      ).toEqual(
-        snapshots.map(() => ({ setupError: undefined, fatalErrors: [], playedEnough: true })),
-      );
+      expectCleanPlayback(snapshots, {
+        playedSeconds: [PLAYED_SECONDS, PLAYED_SECONDS],
+        noStalls: false,
+      });
     });
 
     test('viewers get segments from each other, every segment byte-identical to the origin', () => {
-      const p2pBytes = snapshots.reduce((sum, s) => sum + (s.engineStats?.p2pBytes ?? 0), 0);
-      const { checked, mismatches } = originMismatches(snapshots);
-      const viewersSeen = snapshots.map(summary);
-      expect({
-        someFromPeers: p2pBytes > 0,
-        someChecked: checked > 0,
-        mismatches,
+      const viewersSeen = summariesOf(snapshots);
+      expect({ someFromPeers: totalP2PBytes(snapshots) > 0, viewersSeen }).toEqual({
+        someFromPeers: true,
         viewersSeen,
-      }).toEqual({ someFromPeers: true, someChecked: true, mismatches: [], viewersSeen });
+      });
+      expectOriginBytes(snapshots, 1);
     });
 
     test("the overlay sits in JW's container and its toggle in JW's control bar", () => {
@@ -470,26 +460,7 @@ async function switchQualityInMenu(
   page: Page,
   options: { readonly waitForVideoHeight: boolean },
 ): Promise<QualitySwitch> {
-  await waitInPage(
-    page,
-    'quality levels known to JW',
-    () =>
-      (window.__harness as unknown as { player(): { getQualityLevels(): unknown[] } })
-        .player()
-        .getQualityLevels().length > 1,
-    0,
-  );
-  await waitInPage(
-    page,
-    'JW knows the rendition on screen',
-    () =>
-      (window.__harness as unknown as { player(): { getVisualQuality(): unknown } })
-        .player()
-        .getVisualQuality() != null,
-    0,
-  );
-  const menus = await readMenus(page);
-  const before = menus.visual;
+  const seen = await readQualityMenu(page);
   const height = await page.evaluate(
     () =>
       (window.__harness as unknown as { video(): HTMLVideoElement | undefined }).video()
@@ -533,14 +504,7 @@ async function switchQualityInMenu(
     })),
     visual: await readVisualQuality(page),
   };
-  return {
-    labels: menus.qualityLabels,
-    menu: menus.menuItems['quality'],
-    autoLabel: menus.autoLabel,
-    before,
-    target,
-    after,
-  };
+  return { ...seen, target, after };
 }
 
 interface PluginRouteRun {

@@ -22,12 +22,21 @@ import {
 import {
   installLeakProbe,
   noLeaks,
+  overlayMatches,
   readOverlayAgainstStats,
   settleLeaks,
   type OverlayAgainstStats,
 } from '../support/plugin-probes.js';
-import { stallReport } from '../support/stall-report.js';
-import { waitUntil } from '../support/wait.js';
+import {
+  engineDeliveredBytes,
+  expectCleanPlayback,
+  expectSwarmOffload,
+  joinSwarm,
+  settledOriginMediaBytes,
+  summariesOf,
+  totalP2PBytes,
+  type SwarmBytes,
+} from '../support/swarm/index.js';
 
 const VIEWER_COUNT = 3;
 const PLAYED_SECONDS = 12;
@@ -58,15 +67,12 @@ interface JWPlayerState {
   readonly buttonAdded: boolean;
 }
 
-interface SwarmRun {
+interface SwarmRun extends SwarmBytes {
   readonly snapshots: readonly HarnessSnapshot[];
   readonly states: readonly JWPlayerState[];
   readonly overlays: readonly OverlayAgainstStats[];
   readonly statesAfterRemove: readonly JWPlayerState[];
   readonly leaks: readonly unknown[];
-  readonly originMediaBytes: number;
-  readonly playedMediaBytes: number;
-  readonly p2pBytes: number;
 }
 
 function readState(viewer: Viewer): Promise<JWPlayerState> {
@@ -81,29 +87,6 @@ function readState(viewer: Viewer): Promise<JWPlayerState> {
       overlayMounted: document.querySelector('#player .p2pml-jw-overlay-layer') !== null,
       buttonAdded: document.querySelector('[id="p2pml-stats"]') !== null,
     };
-  });
-}
-
-function overlayMatches({ overlay, stats }: OverlayAgainstStats): boolean {
-  const keys = Object.keys(overlay);
-  return keys.length > 0 && keys.every((key) => overlay[key] === stats[key]);
-}
-
-/** Media bytes the engine handed to hls.js (the provider's hls.js is internal to the plugin). */
-function mediaBytesOf(snapshot: HarnessSnapshot): number {
-  return snapshot.trace
-    .filter((entry) => entry.event === 'segment-loaded')
-    .reduce((sum, entry) => sum + Number(entry.bytes), 0);
-}
-
-function summaries(snapshots: readonly HarnessSnapshot[]): string[] {
-  return snapshots.map((snapshot, index) => {
-    const stats = snapshot.engineStats;
-    return (
-      `viewer ${index}: played ${snapshot.playedSeconds.toFixed(1)} s, stalls ${snapshot.stalls.count}, ` +
-      `http ${stats?.httpBytes ?? '?'} B, p2p ${stats?.p2pBytes ?? '?'} B, peers ${stats?.peers ?? '?'}, ` +
-      `errors ${JSON.stringify(snapshot.errors.slice(-3))}`
-    );
   });
 }
 
@@ -126,22 +109,27 @@ async function playSwarm(spec: SwarmSpec): Promise<SwarmRun> {
     p2p: { ...spec.p2p, overlay: true },
     shaka: spec.shaka === true,
   });
-  const swarm: Viewer[] = [];
-  for (let index = 0; index < spec.viewerCount; index++) {
-    const previous = swarm.at(-1);
-    if (previous) await waitForPlayed(previous.page, JOIN_AFTER_PLAYED_SECONDS, 40_000);
-    swarm.push(
-      await openJWPlayerViewer(
-        viewers,
-        suite.browser,
-        url,
-        `jwplayer-standin viewer ${index}`,
-        { kind: 'standin' },
-        installLeakProbe,
-      ),
-    );
-  }
-  await Promise.all(swarm.map((viewer) => waitForPlayed(viewer.page, PLAYED_SECONDS, 60_000)));
+  const viewer = { browser: 'chromium', player: 'jwplayer-standin', pageUrl: url } as const;
+  const swarm = await joinSwarm(
+    suite,
+    'jwplayer-standin',
+    Array.from({ length: spec.viewerCount }, () => viewer),
+    {
+      playedSeconds: PLAYED_SECONDS,
+      joinAfterPlayedSeconds: JOIN_AFTER_PLAYED_SECONDS,
+      joinTimeoutMs: 40_000,
+      timeoutMs: 60_000,
+      open: (_spec, label) =>
+        openJWPlayerViewer(
+          viewers,
+          suite.browser,
+          url,
+          label,
+          { kind: 'standin' },
+          installLeakProbe,
+        ),
+    },
+  );
   const overlays = await Promise.all(
     swarm.map((viewer) => readOverlayAgainstStats(viewer.page, 'window.__harness.handle()')),
   );
@@ -150,19 +138,17 @@ async function playSwarm(spec: SwarmSpec): Promise<SwarmRun> {
   await Promise.all(swarm.map((viewer) => viewer.page.evaluate(() => window.__harness?.destroy())));
   const statesAfterRemove = await Promise.all(swarm.map((viewer) => readState(viewer)));
   const leaks = await Promise.all(swarm.map((viewer) => settleLeaks(viewer.page)));
-  await waitUntil(() => suite.stack.origin.counters.settled({ pathPrefix }, 100), {
-    timeoutMs: 10_000,
-    description: `no origin request under ${pathPrefix} in flight`,
-  });
+  const originMediaBytes = await settledOriginMediaBytes(suite.stack, pathPrefix);
   return {
     snapshots,
     states,
     overlays,
     statesAfterRemove,
     leaks,
-    originMediaBytes: suite.stack.origin.counters.mediaBytes(pathPrefix) - originBefore,
-    playedMediaBytes: snapshots.reduce((sum, snapshot) => sum + mediaBytesOf(snapshot), 0),
-    p2pBytes: snapshots.reduce((sum, snapshot) => sum + (snapshot.engineStats?.p2pBytes ?? 0), 0),
+    originMediaBytes: originMediaBytes - originBefore,
+    // The provider's hls.js is internal to the plugin: count what the engine handed to it.
+    playerMediaBytes: snapshots.reduce((sum, snapshot) => sum + engineDeliveredBytes(snapshot), 0),
+    p2pBytes: totalP2PBytes(snapshots),
   };
 }
 
@@ -189,35 +175,11 @@ describe(`JW Player plugin through the jwplayer-standin: ${VIEWER_COUNT} viewers
   });
 
   test(`every viewer plays ${PLAYED_SECONDS} s without a fatal error or a stall`, () => {
-    const outcome = run.snapshots.map((snapshot) => ({
-      setupError: snapshot.setupError,
-      fatalErrors: snapshot.fatalErrors,
-      playedEnough: snapshot.playedSeconds >= PLAYED_SECONDS,
-      stalls: stallReport(snapshot),
-    }));
-    expect({ outcome, viewers: summaries(run.snapshots) }).toEqual({
-      outcome: run.snapshots.map(() => ({
-        setupError: undefined,
-        fatalErrors: [],
-        playedEnough: true,
-        stalls: 0,
-      })),
-      viewers: summaries(run.snapshots),
-    });
+    expectCleanPlayback(run.snapshots, { playedSeconds: PLAYED_SECONDS });
   });
 
   test('viewers get segments from peers and take fewer bytes from the origin than they play', () => {
-    const outcome = {
-      p2pBytes: run.p2pBytes,
-      originMediaBytes: run.originMediaBytes,
-      playedMediaBytes: run.playedMediaBytes,
-      viewers: summaries(run.snapshots),
-    };
-    expect({
-      ...outcome,
-      someFromPeers: run.p2pBytes > 0,
-      originBelowPlayed: run.originMediaBytes < run.playedMediaBytes,
-    }).toEqual({ ...outcome, someFromPeers: true, originBelowPlayed: true });
+    expectSwarmOffload(run, summariesOf(run.snapshots));
   });
 
   test('the overlay sits in the player container, has its control-bar button, and shows getStats()', () => {
@@ -275,7 +237,7 @@ describeWithoutRealJW(
       expect({
         outcome,
         someFromPeers: run.p2pBytes > 0,
-        viewers: summaries(run.snapshots),
+        viewers: summariesOf(run.snapshots),
       }).toEqual({
         outcome: run.snapshots.map(() => ({
           provider: 'p2pml',
@@ -285,7 +247,7 @@ describeWithoutRealJW(
           playedEnough: true,
         })),
         someFromPeers: true,
-        viewers: summaries(run.snapshots),
+        viewers: summariesOf(run.snapshots),
       });
     });
 

@@ -23,11 +23,21 @@ import {
   noLeaks,
   readOverlayAgainstStats,
   screenshotOverlay,
+  overlayMatches,
   settleLeaks,
   type LeakCounts,
   type OverlayAgainstStats,
 } from '../support/plugin-probes.js';
 import { stallReport } from '../support/stall-report.js';
+import {
+  engineDeliveredBytes,
+  expectSwarmOffload,
+  joinSwarm,
+  mediaBytes,
+  summariesOf,
+  totalP2PBytes,
+  type SwarmBytes,
+} from '../support/swarm/index.js';
 import { waitUntil } from '../support/wait.js';
 
 const VIEWER_COUNT = 3;
@@ -40,7 +50,7 @@ const suite = useBrowserSuite();
 const { viewers } = suite;
 
 /** What a swarm of MediaElement viewers ended with. */
-interface SwarmRun {
+interface SwarmRun extends SwarmBytes {
   /** Snapshots taken while playing (before `remove()`). */
   readonly snapshots: readonly MediaElementHarnessSnapshot[];
   /** Per viewer: overlay numbers and `getStats()` read at one instant. */
@@ -49,24 +59,14 @@ interface SwarmRun {
   readonly leaks: readonly LeakCounts[];
   /** Per viewer: elements of the plugin still in the page once the player was removed. */
   readonly leftElements: readonly string[][];
-  /** Media segment bytes the origin sent under the swarm's path prefix. */
-  readonly originMediaBytes: number;
-  /** Media segment bytes delivered to the players, summed. */
-  readonly playedMediaBytes: number;
-  readonly p2pBytes: number;
 }
 
-/** One line per viewer for failure messages. */
+/** One line per viewer for failure messages, with its renderer and engine. */
 function summaries(snapshots: readonly MediaElementHarnessSnapshot[]): string[] {
-  return snapshots.map((snapshot, index) => {
-    const stats = snapshot.engineStats;
-    return (
-      `viewer ${index} (${snapshot.renderer ?? '?'}/${snapshot.engineKind ?? '?'}): ` +
-      `played ${snapshot.playedSeconds.toFixed(1)} s, stalls ${snapshot.stalls.count}, ` +
-      `http ${stats?.httpBytes ?? '?'} B, p2p ${stats?.p2pBytes ?? '?'} B, ` +
-      `peers ${stats?.peers ?? '?'}, errors ${JSON.stringify(snapshot.errors.slice(-3))}`
-    );
-  });
+  return summariesOf(
+    snapshots,
+    (snapshot) => `${snapshot.renderer ?? '?'}/${snapshot.engineKind ?? '?'}`,
+  );
 }
 
 /** Opens a viewer with the leak probe in place before any page script runs. */
@@ -86,13 +86,19 @@ async function playSwarm(
 ): Promise<SwarmRun> {
   const originBefore = suite.stack.origin.counters.mediaBytes(pathPrefix);
   const url = mediaElementPageUrl(suite.stack.originUrl, options);
-  const swarm: Viewer[] = [];
-  for (let index = 0; index < viewerCount; index++) {
-    const previous = swarm.at(-1);
-    if (previous) await waitForPlayed(previous.page, JOIN_AFTER_PLAYED_SECONDS, 40_000);
-    swarm.push(await openViewer(url, `${name} viewer ${index}`));
-  }
-  await Promise.all(swarm.map((viewer) => waitForPlayed(viewer.page, PLAYED_SECONDS, 60_000)));
+  const spec = { browser: 'chromium', player: 'mediaelement', pageUrl: url } as const;
+  const swarm = await joinSwarm(
+    suite,
+    name,
+    Array.from({ length: viewerCount }, () => spec),
+    {
+      playedSeconds: PLAYED_SECONDS,
+      joinAfterPlayedSeconds: JOIN_AFTER_PLAYED_SECONDS,
+      joinTimeoutMs: 40_000,
+      timeoutMs: 60_000,
+      open: (_spec, label) => openViewer(url, label),
+    },
+  );
   const overlays = await Promise.all(
     swarm.map((viewer) => readOverlayAgainstStats(viewer.page, 'window.__harness.player.p2p')),
   );
@@ -111,20 +117,15 @@ async function playSwarm(
     leaks,
     leftElements,
     originMediaBytes,
-    playedMediaBytes: snapshots.reduce((sum, snapshot) => sum + mediaBytesOf(snapshot), 0),
-    p2pBytes: snapshots.reduce((sum, snapshot) => sum + (snapshot.engineStats?.p2pBytes ?? 0), 0),
+    playerMediaBytes: snapshots.reduce((sum, snapshot) => sum + mediaBytesOf(snapshot), 0),
+    p2pBytes: totalP2PBytes(snapshots),
   };
 }
 
 /** Media bytes the player got: hls.js fragments for HLS, the engine's deliveries for DASH. */
 function mediaBytesOf(snapshot: MediaElementHarnessSnapshot): number {
-  const fragments = snapshot.segments
-    .filter((segment) => segment.sn !== 'initSegment')
-    .reduce((sum, segment) => sum + segment.byteLength, 0);
-  if (fragments > 0) return fragments;
-  return snapshot.trace
-    .filter((entry) => entry.event === 'segment-loaded')
-    .reduce((sum, entry) => sum + Number(entry.bytes), 0);
+  const fragments = mediaBytes(snapshot);
+  return fragments > 0 ? fragments : engineDeliveredBytes(snapshot);
 }
 
 /**
@@ -145,12 +146,6 @@ function pluginElements(page: Page): Promise<string[]> {
       ...(videos.length > 1 ? Array.from(videos, describe) : []),
     ];
   });
-}
-
-/** Whether the overlay shows exactly the numbers `getStats()` gave (and shows some at all). */
-function overlayMatches({ overlay, stats }: OverlayAgainstStats): boolean {
-  const keys = Object.keys(overlay);
-  return keys.length > 0 && keys.every((key) => overlay[key] === stats[key]);
 }
 
 /** The tests every HLS swarm must pass. */
@@ -192,17 +187,7 @@ function describeHlsSwarm(kind: 'live' | 'vod'): void {
     });
 
     test('viewers get segments from peers and take fewer bytes from the origin than they play', () => {
-      const outcome = {
-        p2pBytes: run.p2pBytes,
-        originMediaBytes: run.originMediaBytes,
-        playedMediaBytes: run.playedMediaBytes,
-        viewers: summaries(run.snapshots),
-      };
-      expect({
-        ...outcome,
-        someFromPeers: run.p2pBytes > 0,
-        originBelowPlayed: run.originMediaBytes < run.playedMediaBytes,
-      }).toEqual({ ...outcome, someFromPeers: true, originBelowPlayed: true });
+      expectSwarmOffload(run, summaries(run.snapshots));
     });
 
     test('the p2pstats overlay shows the numbers getStats() returns', () => {

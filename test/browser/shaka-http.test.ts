@@ -8,8 +8,8 @@ import type { Viewer } from '../support/browser.js';
 import { useBrowserSuite } from '../support/browser-suite.js';
 import { CaseResults } from '../support/case-results.js';
 import { readSnapshot } from '../support/hlsjs-page.js';
-import { originByteBounds } from '../support/origin-byte-bounds.js';
-import { originBytes, sha256Hex, urlPath } from '../support/origin-media.js';
+import { originByteBounds, waitForOriginByteMatch } from '../support/origin-byte-bounds.js';
+import { originMismatches, urlPath } from '../support/origin-media.js';
 import {
   readShakaSnapshot,
   shakaPageUrl,
@@ -17,7 +17,6 @@ import {
   waitForShakaPlayed,
   type ShakaHarnessSnapshot,
 } from '../support/shaka-page.js';
-import { waitUntil } from '../support/wait.js';
 
 const PLAYED_SECONDS = 20;
 jest.setTimeout(150_000);
@@ -106,51 +105,32 @@ describe.each(cases)('Shaka, P2P disabled: $kind $mode', (playbackCase) => {
     expect(media.filter((segment) => segment.withReference).length).toBeGreaterThanOrEqual(
       PLAYED_SECONDS / 2,
     );
-    const mismatches = snapshot.segments
-      .filter(
-        (segment) =>
-          segment.sha256 !==
-          sha256Hex(originBytes(segment.url, segment.rangeStart, segment.rangeEnd)),
-      )
-      .map((segment) => `${urlPath(segment.url)} ${segment.rangeStart ?? ''}`);
+    const { mismatches } = originMismatches([snapshot]);
     expect(mismatches).toEqual([]);
   });
 
   test("the origin's media bytes are the engine's HTTP bytes plus Shaka's own fetches", async () => {
     const { pathPrefix, viewer } = await results.of(playbackCase);
-    let last = '';
-    await waitUntil(
-      async () => {
-        const snapshot = await readShakaSnapshot(viewer.page);
-        const stats = snapshot.engineStats;
-        const bounds = originByteBounds(
-          suite.stack.origin.counters.requests({ pathPrefix }),
-          snapshot.loads,
-          snapshot.segments,
-        );
-        const engineEnds = snapshot.trace
-          .filter((entry) => entry.event === 'segment-aborted' || entry.event === 'segment-error')
-          .map((entry) => JSON.stringify(entry));
-        const clientBytes = (stats?.httpBytes ?? 0) + snapshot.delegatedMediaBytes;
-        last =
-          `engine ${stats?.httpBytes ?? 'no stats'} + shaka ${snapshot.delegatedMediaBytes}, ` +
-          `origin sent ${bounds.minBytes}..${bounds.maxBytes}; ` +
-          `engine aborts/errors: ${engineEnds.join(' ')}`;
-        return (
-          stats !== undefined &&
-          stats.httpBytes > 0 &&
-          !bounds.inFlight &&
-          clientBytes >= bounds.minBytes &&
-          clientBytes <= bounds.maxBytes
-        );
-      },
-      {
-        timeoutMs: 15_000,
-        intervalMs: 200,
-        description: 'equal byte counts',
-        lastSeen: () => last,
-      },
-    );
+    await waitForOriginByteMatch(async () => {
+      const snapshot = await readShakaSnapshot(viewer.page);
+      const stats = snapshot.engineStats;
+      const bounds = originByteBounds(
+        suite.stack.origin.counters.requests({ pathPrefix }),
+        snapshot.loads,
+        snapshot.segments,
+      );
+      const engineEnds = snapshot.trace
+        .filter((entry) => entry.event === 'segment-aborted' || entry.event === 'segment-error')
+        .map((entry) => JSON.stringify(entry));
+      return {
+        clientBytes: (stats?.httpBytes ?? 0) + snapshot.delegatedMediaBytes,
+        bounds,
+        ready: stats !== undefined && stats.httpBytes > 0,
+        detail:
+          `engine ${stats?.httpBytes ?? 'no stats'} + shaka ${snapshot.delegatedMediaBytes}; ` +
+          `engine aborts/errors: ${engineEnds.join(' ')}`,
+      };
+    }, 'equal byte counts');
     const stats = (await readSnapshot(viewer.page)).engineStats;
     expect(stats).toMatchObject({ p2pBytes: 0, uploadBytes: 0, peers: 0 });
   });

@@ -76,6 +76,28 @@ async function inPage<T>(
   }
 }
 
+/**
+ * Destroys the page's P2P plugin (`player.p2p().destroy()`: the plugin goes, the player stays) and
+ * waits until Video.js's own playback, VHS, has the source.
+ */
+async function destroyPluginUntilVhs(
+  page: Page,
+  timeoutMs: number,
+  description: string,
+): Promise<void> {
+  await inPage(page, (harness) => {
+    harness.player().p2p().destroy();
+  });
+  await waitUntil(
+    () =>
+      inPage(
+        page,
+        (harness) => harness.player().tech({ IWillNotUseThisInPlugins: true }).vhs !== undefined,
+      ),
+    { timeoutMs, description },
+  );
+}
+
 test('a DASH source plays through Shaka Player, with its renditions in qualityLevels(); after p2p().destroy() VHS plays it on', async () => {
   const src = suite.stack.manifestUrl('dash-number');
   const url = videojsPageUrl(suite.stack.originUrl, { src, p2p: suite.stack.localP2PConfig() });
@@ -86,17 +108,7 @@ test('a DASH source plays through Shaka Player, with its renditions in qualityLe
   // The plugin goes, the player stays. Under Shaka the player's current source is the MediaSource's
   // blob: URL: the plugin must hand VHS the manifest it started with (it used to hand the blob:
   // URL over, and the player stopped with error 4, "No compatible source").
-  await inPage(viewer.page, (harness) => {
-    harness.player().p2p().destroy();
-  });
-  await waitUntil(
-    () =>
-      inPage(
-        viewer.page,
-        (harness) => harness.player().tech({ IWillNotUseThisInPlugins: true }).vhs !== undefined,
-      ),
-    { timeoutMs: 20_000, description: 'VHS took the DASH source over' },
-  );
+  await destroyPluginUntilVhs(viewer.page, 20_000, 'VHS took the DASH source over');
   const resumedAt = await inPage(viewer.page, (harness) => harness.player().currentTime());
   await waitUntil(
     () =>
@@ -375,17 +387,7 @@ test('source change, p2p().dispose() and player.dispose() leave no peer connecti
   const firstSourceLeft = await settleLeaksSince(viewer.page, beforeChange);
 
   // The plugin goes, the player stays: Video.js's own playback (VHS) takes the source over.
-  await inPage(viewer.page, (harness) => {
-    harness.player().p2p().destroy();
-  });
-  await waitUntil(
-    () =>
-      inPage(
-        viewer.page,
-        (harness) => harness.player().tech({ IWillNotUseThisInPlugins: true }).vhs !== undefined,
-      ),
-    { timeoutMs: 10_000, description: 'VHS took the source over' },
-  );
+  await destroyPluginUntilVhs(viewer.page, 10_000, 'VHS took the source over');
   const pluginLeft = await settleLeaksSince(viewer.page);
   await inPage(viewer.page, (harness) => {
     harness.player().dispose();

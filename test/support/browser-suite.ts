@@ -4,7 +4,7 @@
  * closed at the end. Call at the top level of a test file.
  */
 import type { Browser } from 'playwright-core';
-import { ViewerSet, launchBrowser } from './browser.js';
+import { ViewerSet, launchBrowser, type BrowserName, type Viewer } from './browser.js';
 import { startStack, type Stack, type StackOptions } from './stack.js';
 
 /** The servers, browser and viewers of one test file (available once `beforeAll` ran). */
@@ -12,6 +12,12 @@ export interface BrowserSuite {
   readonly stack: Stack;
   readonly browser: Browser;
   readonly viewers: ViewerSet;
+  /**
+   * Opens a viewer in the file's Chromium (see `ViewerSet.open`). Takes a browser name so the
+   * suite can drive the swarms of test/support/swarm like a cross-browser suite does; throws for
+   * `'firefox'`, which this suite does not launch.
+   */
+  openViewer(browser: BrowserName, url: string, label: string): Promise<Viewer>;
 }
 
 /** Registers the file's hooks and returns accessors for what they start. */
@@ -44,5 +50,10 @@ export function useBrowserSuite(options: StackOptions = {}): BrowserSuite {
       return browser;
     },
     viewers,
+    openViewer(name: BrowserName, url: string, label: string): Promise<Viewer> {
+      if (name !== 'chromium') throw new Error(`this browser suite runs no ${name}`);
+      if (!browser) throw new Error('the browser suite has not started yet (use it inside tests)');
+      return viewers.open(browser, url, label);
+    },
   };
 }

@@ -98,6 +98,9 @@ function isLocalUrl(url: URL, hosts: readonly string[]): boolean {
   return hosts.includes(url.hostname);
 }
 
+/** A browser the rig can launch (Chromium by `launchBrowser`, Firefox by firefox.ts). */
+export type BrowserName = 'chromium' | 'firefox';
+
 /** One viewer: its own browser context (no shared cache, storage or connections) and page. */
 export interface Viewer {
   /** A short name for messages. */

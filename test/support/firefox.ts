@@ -12,13 +12,17 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { firefox, type Browser } from 'playwright-core';
+
+/** This module's folder (test/support), in Jest's CommonJS and in the bench's ES modules alike. */
+const SUPPORT_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 /**
  * What Playwright starts: a relay in front of Firefox that tolerates the one BiDi command Firefox
  * ESR 153 lacks (see the file's own comment). It starts the real Firefox itself.
  */
-const BIDI_RELAY_PATH = path.join(__dirname, 'firefox-bidi-relay.mjs');
+const BIDI_RELAY_PATH = path.join(SUPPORT_DIR, 'firefox-bidi-relay.mjs');
 
 /** Executables tried when `FIREFOX_PATH` is not set. */
 const FIREFOX_CANDIDATES = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];

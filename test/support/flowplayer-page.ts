@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { EngineConfig } from '../../core/engine/config.js';
 import type { Viewer, ViewerSet } from './browser.js';
-import { useBrowserSuite } from './browser-suite.js';
+import { useBrowserSuite, type BrowserSuite } from './browser-suite.js';
 import { readSnapshot, waitForPlayed, type HarnessSnapshot } from './hlsjs-page.js';
 import {
   installLeakProbe,
@@ -22,8 +22,15 @@ import {
   settleLeaks,
   type OverlayAgainstStats,
 } from './plugin-probes.js';
-import { stallReport } from './stall-report.js';
-import { waitUntil } from './wait.js';
+import {
+  expectCleanPlayback,
+  expectSwarmOffload,
+  joinSwarm,
+  mediaBytes,
+  settledOriginMediaBytes,
+  summariesOf,
+  totalP2PBytes,
+} from './swarm/index.js';
 
 /** Which Flowplayer: `'7'` (flowplayer 7.x, GPL) or `'current'` (@flowplayer/player 3.x). */
 export type FlowplayerLine = '7' | 'current';
@@ -153,23 +160,34 @@ export interface FlowplayerSwarmRun {
  * before reading its counters.
  */
 export async function playFlowplayerSwarm(
-  viewers: ViewerSet,
-  browser: Browser,
+  suite: BrowserSuite,
   options: FlowplayerSwarmOptions,
 ): Promise<FlowplayerSwarmRun> {
   const swarm: FlowplayerViewer[] = [];
-  for (let index = 0; index < options.viewerCount; index += 1) {
-    const previous = swarm.at(-1);
-    if (previous) {
-      await waitForPlayed(previous.viewer.page, options.joinAfterPlayedSeconds, 40_000);
-    }
-    const name = `${options.name} viewer ${index}`;
-    swarm.push(
-      await openFlowplayerViewer(viewers, browser, options.pageUrl, name, options.prepare),
-    );
-  }
-  const pages = swarm.map(({ viewer }) => viewer.page);
-  await Promise.all(pages.map((page) => waitForPlayed(page, options.playedSeconds, 90_000)));
+  const spec = { browser: 'chromium', player: 'flowplayer', pageUrl: options.pageUrl } as const;
+  const joined = await joinSwarm(
+    suite,
+    options.name,
+    Array.from({ length: options.viewerCount }, () => spec),
+    {
+      playedSeconds: options.playedSeconds,
+      joinAfterPlayedSeconds: options.joinAfterPlayedSeconds,
+      joinTimeoutMs: 40_000,
+      timeoutMs: 90_000,
+      open: async (_spec, label) => {
+        const opened = await openFlowplayerViewer(
+          suite.viewers,
+          suite.browser,
+          options.pageUrl,
+          label,
+          options.prepare,
+        );
+        swarm.push(opened);
+        return opened.viewer;
+      },
+    },
+  );
+  const pages = joined.map((viewer) => viewer.page);
   const playing = await Promise.all(pages.map((page) => readSnapshot(page)));
   const whilePlaying = await Promise.all(
     pages.map(async (page, index) => options.whilePlaying?.(page, index)),
@@ -182,27 +200,12 @@ export async function playFlowplayerSwarm(
   return { viewers: swarm, playing, stopped, whilePlaying, afterDestroy };
 }
 
-/** Bytes of media segments (init segments excluded) a snapshot says the player received. */
-export function mediaBytesOf(snapshot: HarnessSnapshot): number {
-  return snapshot.segments
-    .filter((segment) => segment.sn !== 'initSegment')
-    .reduce((sum, segment) => sum + segment.byteLength, 0);
-}
-
-/** One line per viewer for failure messages. */
+/** One line per viewer for failure messages, with the telemetry requests it had blocked. */
 export function describeViewers(run: FlowplayerSwarmRun): string[] {
-  return run.playing.map((snapshot, index) => {
-    const stats = snapshot.engineStats;
-    return (
-      `viewer ${index}: played ${snapshot.playedSeconds.toFixed(1)} s, ` +
-      `stalls ${snapshot.stalls.count} (${Math.round(snapshot.stalls.totalMs)} ms), ` +
-      `fatal ${JSON.stringify(snapshot.fatalErrors)}, ` +
-      `levels ${[...new Set(snapshot.segments.map((segment) => segment.level))].join(',')}, ` +
-      `segments ${JSON.stringify(stats?.segments)}, http ${stats?.httpBytes ?? '?'} B, ` +
-      `p2p ${stats?.p2pBytes ?? '?'} B, upload ${stats?.uploadBytes ?? '?'} B, ` +
-      `peers ${stats?.peers ?? '?'}, telemetry blocked ${run.viewers[index]?.telemetry.length ?? 0}`
-    );
-  });
+  return summariesOf(
+    run.playing,
+    (_snapshot, index) => `telemetry blocked ${run.viewers[index]?.telemetry.length ?? 0}`,
+  );
 }
 
 /** Writes a PNG of the page's player (`#player`) to artifacts/screenshots/<name>.png; returns the path. */
@@ -261,7 +264,7 @@ export function defineFlowplayerSwarmTests(spec: FlowplayerSuiteSpec): void {
         const src = live ? stack.liveUrl(session, swarm.stream) : stack.vodUrl(swarm.stream);
         const pathPrefix = live ? `/live/${session}/` : `/vod/${swarm.stream}/`;
         const p2p = { ...stack.localP2PConfig(), swarmId: session, overlay: true };
-        const run = await playFlowplayerSwarm(suite.viewers, suite.browser, {
+        const run = await playFlowplayerSwarm(suite, {
           name,
           pageUrl: flowplayerPageUrl(stack.originUrl, { line: spec.line, src, p2p }),
           viewerCount: swarm.viewerCount,
@@ -282,48 +285,27 @@ export function defineFlowplayerSwarmTests(spec: FlowplayerSuiteSpec): void {
           }),
         });
         // In-flight responses end when the players abort them; only then are the counters final.
-        await waitUntil(() => stack.origin.counters.settled({ pathPrefix }, 100), {
-          timeoutMs: 10_000,
-          description: `no origin request under ${pathPrefix} in flight`,
-        });
-        checked = { run, originMediaBytes: stack.origin.counters.mediaBytes(pathPrefix) };
+        checked = { run, originMediaBytes: await settledOriginMediaBytes(stack, pathPrefix) };
       });
 
       test(`every viewer plays ${PLAYED_SECONDS} s without a fatal error or a stall`, () => {
         const { run } = checked;
-        const outcome = run.playing.map((snapshot) => ({
-          setupError: snapshot.setupError,
-          fatalErrors: snapshot.fatalErrors,
-          playedEnough: snapshot.playedSeconds >= PLAYED_SECONDS,
-          stalls: stallReport(snapshot),
-        }));
-        const clean = run.playing.map(() => ({
-          setupError: undefined,
-          fatalErrors: [],
-          playedEnough: true,
-          stalls: 0,
-        }));
-        expect({ outcome, viewers: describeViewers(run) }).toEqual({
-          outcome: clean,
-          viewers: describeViewers(run),
+        expectCleanPlayback(run.playing, {
+          playedSeconds: PLAYED_SECONDS,
+          summaries: describeViewers(run),
         });
       });
 
       test('viewers get segments from peers and take fewer media bytes from the origin than they play', () => {
         const { run, originMediaBytes } = checked;
-        const playerMediaBytes = run.stopped.reduce((sum, s) => sum + mediaBytesOf(s), 0);
-        const p2pBytes = run.playing.reduce((sum, s) => sum + (s.engineStats?.p2pBytes ?? 0), 0);
-        const outcome = {
-          p2pBytes,
-          originMediaBytes,
-          playerMediaBytes,
-          viewers: describeViewers(run),
-        };
-        expect({
-          ...outcome,
-          someFromPeers: p2pBytes > 0,
-          originBelowPlayed: originMediaBytes < playerMediaBytes,
-        }).toEqual({ ...outcome, someFromPeers: true, originBelowPlayed: true });
+        expectSwarmOffload(
+          {
+            p2pBytes: totalP2PBytes(run.playing),
+            originMediaBytes,
+            playerMediaBytes: run.stopped.reduce((sum, s) => sum + mediaBytes(s), 0),
+          },
+          describeViewers(run),
+        );
       });
 
       test('the overlay in the player shows the numbers of getStats()', () => {

@@ -15,10 +15,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page, Route } from 'playwright-core';
 import ts from 'typescript';
 import type { EngineConfig } from '../../core/engine/config.js';
 import type { Viewer, ViewerSet } from './browser.js';
+
+/** This module's folder (test/support), in Jest's CommonJS and in the bench's ES modules alike. */
+const SUPPORT_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 /** URL path prefix the page loads JW Player from (answered per page, see the file comment). */
 export const JWPLAYER_PATH_PREFIX = '/__jwplayer/';
@@ -89,7 +93,7 @@ let standinScript: string | undefined;
 /** The stand-in as a browser script (compiled once per test file). */
 export function jwplayerStandinScript(): string {
   if (standinScript === undefined) {
-    const file = path.join(__dirname, 'jwplayer-standin', 'jwplayer-standin.ts');
+    const file = path.join(SUPPORT_DIR, 'jwplayer-standin', 'jwplayer-standin.ts');
     const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
       fileName: file,
       compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext },
@@ -161,7 +165,7 @@ export const VENDORED_JWPLAYER_DIR = 'jwplayer-8.24.3';
 export function realJWPlayerCandidates(): string[] {
   const fromEnv = process.env.JWPLAYER_LIBRARY;
   if (fromEnv !== undefined && fromEnv !== '') return [path.resolve(fromEnv)];
-  const repositoryRoot = path.resolve(__dirname, '../..');
+  const repositoryRoot = path.resolve(SUPPORT_DIR, '../..');
   return [
     path.resolve(repositoryRoot, '..', 'shared', 'vendor', VENDORED_JWPLAYER_DIR, 'jwplayer.js'),
     path.join('/work/shared/vendor', VENDORED_JWPLAYER_DIR, 'jwplayer.js'),

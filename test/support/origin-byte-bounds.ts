@@ -8,6 +8,7 @@
  */
 import type { RequestRecord } from '../../examples/server/counters.js';
 import { urlPath } from './origin-media.js';
+import { waitUntil } from './wait.js';
 
 /** A request as the player pages record them: URL and an optional byte range [start, end). */
 export interface PlayerRequest {
@@ -75,4 +76,42 @@ export function originByteBounds(
     }
   }
   return { maxBytes, minBytes: maxBytes - abandonedBytes, inFlight };
+}
+
+/** One reading of a client's byte count next to the origin's bounds for it. */
+export interface ByteCountReading {
+  /** What the client says it received. */
+  readonly clientBytes: number;
+  readonly bounds: OriginByteBounds;
+  /** Whatever else must hold first (e.g. the client counted any bytes at all). */
+  readonly ready: boolean;
+  /** The client's side for the failure message (`engine 123 + shaka 45`). */
+  readonly detail: string;
+}
+
+/**
+ * Waits until a reading has nothing in flight at the origin, is `ready`, and its client count lies
+ * within the origin's bounds. A player keeps buffering while this runs, so the comparison needs a
+ * moment when no download is in flight; abandoned downloads may explain a difference, nothing
+ * else may. Fails after `timeoutMs` (default 15 s) with the last reading.
+ */
+export async function waitForOriginByteMatch(
+  read: () => Promise<ByteCountReading>,
+  description: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  let last = '';
+  await waitUntil(
+    async () => {
+      const { clientBytes, bounds, ready, detail } = await read();
+      last = `${detail}, origin sent ${bounds.minBytes}..${bounds.maxBytes}`;
+      return (
+        ready &&
+        !bounds.inFlight &&
+        clientBytes >= bounds.minBytes &&
+        clientBytes <= bounds.maxBytes
+      );
+    },
+    { timeoutMs, intervalMs: 200, description, lastSeen: () => last },
+  );
 }

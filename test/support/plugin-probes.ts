@@ -134,6 +134,12 @@ export interface OverlayAgainstStats {
   readonly stats: Record<string, number>;
 }
 
+/** Whether the overlay shows some numbers, each exactly the one `getStats()` gave. */
+export function overlayMatches({ overlay, stats }: OverlayAgainstStats): boolean {
+  const keys = Object.keys(overlay);
+  return keys.length > 0 && keys.every((key) => overlay[key] === stats[key]);
+}
+
 /**
  * Waits in the page for the handle's next `stats` event and, inside that event (after the overlay
  * rendered it: the overlay subscribed first), reads the overlay and `handle.getStats()` together.

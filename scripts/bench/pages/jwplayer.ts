@@ -17,7 +17,6 @@
  * HLS): its played bytes read 0; its origin bytes are what it downloaded.
  */
 // First: test/support's firefox.ts and jwplayer-page.ts read `__dirname` (see the module).
-import '../test-support-dirname.js';
 import path from 'node:path';
 import type { Page, Route } from 'playwright-core';
 import {
