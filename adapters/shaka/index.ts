@@ -7,7 +7,11 @@
 export { attach, type ShakaP2PHandle, type ShakaP2POptions } from './shaka-p2p.js';
 export { SOURCE_HEADER } from './engine-request.js';
 export type { ShakaNamespace, ShakaPlayerLike } from './shaka-types.js';
-export type { SegmentEngine, LoadedSegment, DeliveryTimings } from '../../core/engine/engine-api.js';
+export type {
+  SegmentEngine,
+  LoadedSegment,
+  DeliveryTimings,
+} from '../../core/engine/engine-api.js';
 export type { EngineConfig } from '../../core/engine/config.js';
 export type { EngineStats } from '../../core/model/stats.js';
 export type { EngineEventMap } from '../../core/events/engine-events.js';

@@ -281,7 +281,9 @@ export class Engine implements SegmentEngine {
     this.lastPlaybackRate = state.rate;
     this.store.setPlaybackPosition(state.position);
     const bufferedAhead = (state.bufferedEnd ?? state.position) - state.position;
-    if (state.rate > 0 && bufferedAhead > 0) this.swarmJoin.playbackRunning(now, bufferedAhead);
+    // Without `bufferedEnd` (unknown) a playing element counts as running: nothing else would.
+    const running = bufferedAhead > 0 || state.bufferedEnd === undefined;
+    if (state.rate > 0 && running) this.swarmJoin.playbackRunning(now, bufferedAhead);
     else if (state.rate === 0) this.swarmJoin.playbackPaused();
   }
 

@@ -66,7 +66,13 @@ export function startHlsPlayback(context: PlaybackContext): Playback {
     context.fail(MediaErrorCode.SRC_NOT_SUPPORTED, 'hls.js is not available on this page');
     return { dispose: () => undefined };
   }
-  const hls = createHlsPlayer(session, Hls, source);
+  // A live stream's duration is Infinity, as with Video.js's own VHS, unless the page says
+  // otherwise: Video.js then knows the stream is live (LIVE label, live tracker, no VOD seek bar).
+  // With hls.js's default (a finite, sliding duration) Video.js took a live stream for VOD and its
+  // seek bar re-measured its layout every 30 ms while playing: the Video.js page cost about twice
+  // the CPU of VHS's, and six such viewers on two cores started slowly and stalled.
+  const liveDurationInfinity = session.options.hlsConfig?.liveDurationInfinity ?? true;
+  const hls = createHlsPlayer(session, Hls, source, { config: { liveDurationInfinity } });
 
   const quality = new QualityLevelsBridge(player.qualityLevels?.(), (enabled) => {
     const range = enabledRange(enabled);

@@ -140,6 +140,29 @@ describe.each([
       expectSwarmPlayedWell(run);
     });
 
+    test(`Video.js knows whether the stream is live, as with its own VHS (live: ${String(mode === 'live')})`, async () => {
+      // hls.js reports a live stream's duration as finite unless liveDurationInfinity is set: Video.js
+      // then showed a VOD seek bar that re-measured its layout every 30 ms (twice VHS's CPU).
+      const live = await Promise.all(
+        run.pages.map((page) =>
+          page.evaluate(() => {
+            const harness = window.__harness as unknown as {
+              player(
+                index: number,
+              ): { duration(): number; hasClass(name: string): boolean } | undefined;
+            };
+            const player = harness.player(0);
+            return {
+              infinite: player?.duration() === Infinity,
+              liveClass: player?.hasClass('vjs-live') ?? false,
+            };
+          }),
+        ),
+      );
+      const expected = { infinite: mode === 'live', liveClass: mode === 'live' };
+      expect(live).toEqual(run.pages.map(() => expected));
+    });
+
     test('quality menus see every rendition in player.qualityLevels(), and the one playing', async () => {
       const menus = await Promise.all(run.pages.map((page) => qualityMenuOf(page)));
       expect(menus.map((menu) => menu.levels)).toEqual(menus.map(() => expectedLevels));

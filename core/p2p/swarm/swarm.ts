@@ -273,7 +273,13 @@ export class Swarm implements SegmentPeers {
       const batch = this.announcements.take();
       if (batch === undefined || this.destroyed) return;
       this.broadcast((peer) => {
-        peer.announce(batch);
+        try {
+          peer.announce(batch);
+        } catch {
+          // The encoder refused the delta (ids outside the protocol's range) before sending any of
+          // it. In a microtask a throw would be uncaught (a crash in Node): this peer misses the
+          // change, as it would a lost message, and the other peers still get theirs.
+        }
       });
     });
   }

@@ -22,12 +22,15 @@
  * by category (protocol, map/announce, upload/send, hashing, timers, hls.js, GC, program...), and
  * main-thread TaskDuration per played minute of the profiled page. `--from-profile FILE
  * [--played-seconds S] [--bundle-dir DIR]` prints the same breakdown of a profile saved with --out.
+ * `--page videojs` profiles the Video.js plugin's test page instead (Video.js + hls.js + the
+ * plugin; `--plain`: Video.js alone with its VHS).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { SourceMapConsumer, type RawSourceMap } from 'source-map';
 import { hlsjsPageUrl } from '../../../test/support/hlsjs-page.js';
+import { videojsPageUrl } from '../../../test/support/videojs-page.js';
 import { launchBrowser, newViewer, type Viewer } from '../../../test/support/browser.js';
 import { trustedHashesConfig } from '../../../test/support/hostile-peer/trusted-hashes.js';
 import { ROOT_DIR, startBenchStack } from '../bench-stack.js';
@@ -77,6 +80,8 @@ interface Options {
   readonly target: number | undefined;
   readonly fromProfile: string | undefined;
   readonly playedSeconds: number;
+  /** Test page of the viewers: the hls.js page or the Video.js plugin's page. */
+  readonly page: 'hlsjs' | 'videojs';
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -99,7 +104,14 @@ function parseOptions(argv: readonly string[]): Options {
     target: value('--target') === undefined ? undefined : Number(value('--target')),
     fromProfile: value('--from-profile'),
     playedSeconds: Number(value('--played-seconds') ?? Number.NaN),
+    page: pageOption(value('--page')),
   };
+}
+
+/** `--page hlsjs|videojs`: the test page profiled (default the hls.js page). */
+function pageOption(raw: string | undefined): 'hlsjs' | 'videojs' {
+  if (raw === undefined || raw === 'hlsjs' || raw === 'videojs') return raw ?? 'hlsjs';
+  throw new Error(`--page hlsjs|videojs, not '${raw}'`);
 }
 
 const sleep = (ms: number): Promise<void> =>
@@ -255,7 +267,8 @@ async function main(): Promise<void> {
         ? `${stack.origin.url}/live/${session}/${stream}/master.m3u8`
         : `${stack.origin.url}/vod/${stream}/master.m3u8`;
     const integrity = trustedHashesConfig(path.join(ROOT_DIR, 'examples/media/streams'), stream);
-    const url = hlsjsPageUrl(stack.origin.url, {
+    const pageUrl = options.page === 'videojs' ? videojsPageUrl : hlsjsPageUrl;
+    const url = pageUrl(stack.origin.url, {
       src,
       ...(options.plain
         ? { engine: 'none' as const }

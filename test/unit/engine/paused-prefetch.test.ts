@@ -44,9 +44,12 @@ async function settle(): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
 }
 
-function startEngine(
-  before?: (engine: Engine) => void,
-): { engine: Engine; peers: EveryPeer; clock: TickClock; swarmUpdates: string[][] } {
+function startEngine(before?: (engine: Engine) => void): {
+  engine: Engine;
+  peers: EveryPeer;
+  clock: TickClock;
+  swarmUpdates: string[][];
+} {
   const peers = new EveryPeer();
   const clock = new TickClock();
   const swarmUpdates: string[][] = [];
@@ -163,6 +166,23 @@ describe('Engine prefetch and playback state', () => {
       engine = started.engine;
       await engine.loadSegment(STREAM, SEGMENTS[0] as Segment);
       jest.advanceTimersByTime(1000);
+      expect(started.swarmUpdates).toEqual([[STREAM.key]]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('joins once a player that reports no buffered range plays (the join is not held for good)', () => {
+    jest.useFakeTimers({ doNotFake: ['performance', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const started = startEngine((e) => {
+        e.setPlayback({ position: 0, rate: 0 });
+      });
+      engine = started.engine;
+      jest.advanceTimersByTime(60_000);
+      expect(started.swarmUpdates).toEqual([]);
+      engine.setPlayback({ position: 0, rate: 1 }); // bufferedEnd unknown
+      jest.advanceTimersByTime(1500);
       expect(started.swarmUpdates).toEqual([[STREAM.key]]);
     } finally {
       jest.useRealTimers();

@@ -6,7 +6,11 @@ import {
   levelPlaylistUrl,
   playlistSegments,
 } from '../../../adapters/hlsjs/fragment-mapping.js';
-import type { FragmentLike, LevelDetailsLike, LevelLike } from '../../../adapters/hlsjs/hlsjs-types.js';
+import type {
+  FragmentLike,
+  LevelDetailsLike,
+  LevelLike,
+} from '../../../adapters/hlsjs/hlsjs-types.js';
 import { BYTERANGE_LAYOUT, installVod, loadPlaylists, MASTER_PATH } from './hls-fixture.js';
 import { TestOrigin } from './test-origin.js';
 

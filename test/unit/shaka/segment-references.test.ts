@@ -1,5 +1,8 @@
 import { segmentReferences } from '../../../adapters/shaka/segment-references.js';
-import type { ShakaSegmentIndex, ShakaSegmentReference } from '../../../adapters/shaka/shaka-types.js';
+import type {
+  ShakaSegmentIndex,
+  ShakaSegmentReference,
+} from '../../../adapters/shaka/shaka-types.js';
 
 function reference(startTime: number): ShakaSegmentReference {
   return {
