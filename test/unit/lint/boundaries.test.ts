@@ -6,11 +6,17 @@
  * TypeScript parser, so no type-aware program is built and the file runs in seconds.
  */
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
-import { BOUNDARY_MESSAGES, boundaryConfigs } from '../../../eslint.boundaries.js';
+import {
+  ADAPTERS,
+  BOUNDARY_MESSAGES,
+  PLAYER_PLUGINS,
+  boundaryConfigs,
+} from '../../../eslint.boundaries.js';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const execFileAsync = promisify(execFile);
@@ -218,4 +224,25 @@ describe('eslint.config.js', () => {
     if (!Array.isArray(expected)) throw new Error('no boundary block for plugins/clappr');
     expect(printed.rules['no-restricted-imports']).toEqual([2, ...expected.slice(1)]);
   }, 60_000);
+
+  it('knows every folder of adapters/ and plugins/: a new one gets no boundary until it is listed', () => {
+    // The blocks are generated from ADAPTERS and PLAYER_PLUGINS; an unlisted folder (or a file
+    // directly in adapters/ or plugins/) would fall back to the tracker rule alone.
+    const entries = (top: string): { folders: string[]; files: string[] } => {
+      const all = readdirSync(path.join(REPO_ROOT, top), { withFileTypes: true });
+      return {
+        folders: all
+          .filter((entry) => entry.isDirectory())
+          .map((entry) => entry.name)
+          .sort(),
+        files: all.filter((entry) => !entry.isDirectory()).map((entry) => entry.name),
+      };
+    };
+    const adapters = entries('adapters');
+    const plugins = entries('plugins');
+    expect({ adapters, plugins }).toEqual({
+      adapters: { folders: Object.keys(ADAPTERS).sort(), files: [] },
+      plugins: { folders: [...Object.keys(PLAYER_PLUGINS), 'shared'].sort(), files: [] },
+    });
+  });
 });
