@@ -20,9 +20,12 @@ export interface AttackFigures {
   readonly attack: string | null;
   /** The P2P arm verified peer bytes against the origin's signed hash manifest. */
   readonly trustedHashes: boolean;
-  /** Segments (init segments included) handed to a player whose SHA-256 differs from the origin's. */
-  readonly wrongSegmentsPlayed: number;
-  /** Segments handed to a player that were compared with the origin's bytes. */
+  /**
+   * Segments (init segments included) handed to a player whose SHA-256 differs from the origin's;
+   * null when the player's page records no digests (only the hls.js, Shaka and JW pages do).
+   */
+  readonly wrongSegmentsPlayed: number | null;
+  /** Segments handed to a player that were compared with the origin's bytes (0 without digests). */
   readonly segmentsChecked: number;
   /**
    * Most segments any honest viewer received from an attacker (each one wrong from its first
@@ -132,12 +135,17 @@ export interface AttackInputs {
   /** The same scenario's P2P arm without attackers (undefined without attackers). */
   readonly clean: ArmResult | undefined;
   readonly originDigest: OriginDigest;
+  /** The page records each delivered segment's SHA-256 (`PlayerPage.recordsDigests`). */
+  readonly digestsRecorded: boolean;
 }
 
 /** The attack fields of a scenario's JSON line. */
 export function attackFigures(inputs: AttackInputs): AttackFigures {
   const { attacked, attackers } = inputs;
-  const comparison = compareWithOrigin(attacked, inputs.originDigest);
+  // A page that hashes nothing would otherwise show every segment as wrong.
+  const comparison = inputs.digestsRecorded
+    ? compareWithOrigin(attacked, inputs.originDigest)
+    : { wrong: null, checked: 0 };
   const perViewer = segmentsUntilBan(attackers);
   let most: number | null = null;
   for (const perAttacker of perViewer.values()) {

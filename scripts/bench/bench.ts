@@ -485,6 +485,7 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
     attackers: p2pRun.attackers,
     clean,
     originDigest: originDigests(MEDIA_DIR),
+    digestsRecorded: context.page.recordsDigests === true,
   });
 
   const diagnostics = armDiagnostics(p2p);
@@ -544,6 +545,12 @@ async function main(): Promise<number> {
   const needed = browsersNeeded(options.browser, options.peers);
   try {
     if (pageProblem !== undefined) throw new BenchUsageError(pageProblem);
+    if (options.attackers > 0 && page.recordsDigests !== true) {
+      throw new BenchUsageError(
+        `--attackers needs a page that records segment digests (hlsjs, shaka, jwplayer); ` +
+          `--player ${options.player} records none`,
+      );
+    }
     if (needed.includes('firefox')) progress(`bench: Firefox viewers run ${requireFirefox()}`);
   } catch (error) {
     if (!(error instanceof BenchUsageError)) throw error;

@@ -51,12 +51,18 @@ export interface PlayerPage {
    * delivered, read once it has left (the timeline's played bytes stay 0). Default false.
    */
   readonly mediaBytesFromSegments?: boolean;
+  /**
+   * True when the page records the SHA-256 of every segment it hands its player (the bench then
+   * compares them with the origin's bytes; `--attackers` needs it). Default false.
+   */
+  readonly recordsDigests?: boolean;
 }
 
 /** Bare hls.js: test/browser/pages/hlsjs.html, through our adapter or (baseline) without it. */
 const hlsjsPage: PlayerPage = {
   name: 'hlsjs',
   engines: ['hlsjs'],
+  recordsDigests: true,
   url: (originUrl, setup) =>
     hlsjsPageUrl(originUrl, {
       src: setup.src,
@@ -81,6 +87,7 @@ function shakaConfigFor(setup: PageSetup): { shaka?: Record<string, unknown> } {
 const shakaPage: PlayerPage = {
   name: 'shaka',
   engines: ['shaka'],
+  recordsDigests: true,
   url: (originUrl, setup) =>
     shakaPageUrl(originUrl, {
       src: setup.src,

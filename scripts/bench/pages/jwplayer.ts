@@ -55,6 +55,7 @@ async function serveJWPlayer(page: Page): Promise<void> {
 /** `--player jwplayer --engine hlsjs`. */
 export const jwplayerPage: PlayerPage = {
   name: 'jwplayer',
+  recordsDigests: true,
   // The plain arm (html5 provider, native playback) cannot play DASH: no Shaka scenario.
   engines: ['hlsjs'],
   url: (originUrl, setup) =>

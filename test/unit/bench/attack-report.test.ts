@@ -124,6 +124,7 @@ describe('attackFigures', () => {
       attackers: [attacker('evil', [session('va', 1), session('vb', 1)])],
       clean,
       originDigest,
+      digestsRecorded: true,
     });
     expect(figures).toEqual({
       attackers: 1,
@@ -151,6 +152,7 @@ describe('attackFigures', () => {
       attackers: [attacker('evil', [session('va', 3)])],
       clean: arm(100, viewer('a', [], [], 1000)),
       originDigest,
+      digestsRecorded: true,
     });
     expect(figures).toMatchObject({
       wrongSegmentsPlayed: 1,
@@ -168,6 +170,7 @@ describe('attackFigures', () => {
       attackers: [],
       clean: undefined,
       originDigest,
+      digestsRecorded: true,
     });
     expect(figures).toMatchObject({
       attackers: 0,
@@ -177,6 +180,20 @@ describe('attackFigures', () => {
       offloadWithoutAttackers: null,
       attackTargetsMet: null,
     });
+  });
+
+  it('checks nothing (null wrong segments, not all of them) for a page that records no digests', () => {
+    const figures = attackFigures({
+      attack: 'wrong-bytes',
+      trustedHashes: true,
+      // A Video.js page: its segments carry no sha256.
+      attacked: arm(100, viewer('a', [{ url: 'u1' }, { url: 'u2' }])),
+      attackers: [],
+      clean: undefined,
+      originDigest,
+      digestsRecorded: false,
+    });
+    expect(figures).toMatchObject({ wrongSegmentsPlayed: null, segmentsChecked: 0 });
   });
 
   it('adds an attack line to the table only for scenarios with attackers', () => {
@@ -221,6 +238,7 @@ describe('attackFigures', () => {
       attackers: [attacker('evil', [session('va', 1)])],
       clean: arm(100, viewer('a', [])),
       originDigest,
+      digestsRecorded: true,
     });
     const text = formatScenario({ ...report, ...attacked });
     expect(text).toContain('attack: 1 x wrong-bytes, trusted hashes on: 0 wrong of 1 segments');
