@@ -86,6 +86,13 @@ export interface BenchOptions {
    * Default 'chromium'.
    */
   readonly browser: BenchBrowser;
+  /**
+   * What JW Player's plain arm plays with (`--jw-baseline`, `--player jwplayer` only): 'native',
+   * JW's open-source build alone (its html5 provider, the browser's native HLS), or 'hlsjs', JW with
+   * the plugin's provider and P2P off (`enabled: false`: hls.js without the engine, as JW's own
+   * hls.js provider would play HLS in a browser without native HLS). Default 'native'.
+   */
+  readonly jwBaseline: JWBaseline;
   /** One JSON line per scenario instead of a table. */
   readonly json: boolean;
   /** Where charts and diagnostics go. Default 'artifacts/bench'. */
@@ -167,6 +174,9 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
                        offload, stalls and startup per browser. Not with --network or
                        --browser-per-viewer, nor with --player jwplayer (its open-source build
                        plays HLS natively only, which Firefox cannot)
+  --jw-baseline native|hlsjs  JW Player's plain arm (--player jwplayer): the open-source build
+                       alone, native HLS (default), or JW with the plugin's provider and P2P off
+                       (hls.js without the engine), which isolates what P2P itself costs
   --browser-per-viewer every viewer in a browser process of its own (default: one shared
                        browser per kind, a context per viewer)
   --network SCENARIO   run every arm in a network lab (root, iproute2, nftables, tc; coturn for
@@ -178,6 +188,9 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
                        and hls.js playing HLS or Shaka playing dash-number/dash-timeline)
   --out DIR            charts and diagnostics directory (default artifacts/bench)
   --json               one JSON line per scenario instead of a table`;
+
+/** What JW Player's plain arm plays with (see {@link BenchOptions.jwBaseline}). */
+export type JWBaseline = 'native' | 'hlsjs';
 
 /** A bad command line; the message says which argument and why. */
 export class BenchUsageError extends Error {
@@ -263,6 +276,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
         seed: { type: 'string' },
         'virtual-peers': { type: 'string' },
         browser: { type: 'string' },
+        'jw-baseline': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -336,6 +350,13 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
         'and Firefox has no native HLS',
     );
   }
+  const jwBaseline = values['jw-baseline'] ?? 'native';
+  if (jwBaseline !== 'native' && jwBaseline !== 'hlsjs') {
+    throw new BenchUsageError(`--jw-baseline must be native or hlsjs, got '${jwBaseline}'`);
+  }
+  if (values['jw-baseline'] !== undefined && values.player !== 'jwplayer') {
+    throw new BenchUsageError('--jw-baseline needs --player jwplayer');
+  }
   if (values.player === 'jwplayer' && values['cap-level'] !== undefined) {
     throw new BenchUsageError(
       '--cap-level is not supported with --player jwplayer: the plain arm (native HLS) has no cap',
@@ -406,6 +427,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
     ),
     virtualPeers,
     browser: browser as BenchBrowser,
+    jwBaseline,
     json: values.json === true,
     outDir: values.out ?? 'artifacts/bench',
   };

@@ -48,6 +48,7 @@ import {
   shakaConfigFor,
   type BenchMode,
   type BenchOptions,
+  type JWBaseline,
 } from './bench-options.js';
 import { ROOT_DIR, startBenchStack, type BenchStack } from './bench-stack.js';
 import { browserBreakdown, type BrowserBreakdown } from './browser-figures.js';
@@ -319,6 +320,7 @@ function runArmOf(
         : undefined,
       capLevel: options.capLevel,
       shakaConfig: shakaConfigFor(options, mode),
+      jwBaseline: options.jwBaseline,
     },
     pathPrefix: mode === 'live' ? `/live/${session}/` : `/vod/${options.stream}/`,
     viewers: options.peers,
@@ -439,7 +441,13 @@ function writeChart(file: string, spec: ScenarioSpec, p2p: ArmResult, baseline: 
  * A scenario's JSON line: the scenario report, its attack fields, its browsers' figures and
  * (`--network`) its network ones.
  */
-type ScenarioLine = ScenarioReport & AttackFigures & BrowserBreakdown & Partial<NetworkFigures>;
+type ScenarioLine = ScenarioReport &
+  AttackFigures &
+  BrowserBreakdown &
+  Partial<NetworkFigures> & {
+    /** JW Player's plain arm (`--jw-baseline`); only on `--player jwplayer` lines. */
+    readonly jwBaseline?: JWBaseline;
+  };
 
 async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<ScenarioLine> {
   const { options } = context;
@@ -494,6 +502,7 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
     ...attack,
     ...browserBreakdown(options.browser, p2p, baseline),
     ...(context.plan === undefined ? {} : networkFigures(context.plan, p2p, baseline)),
+    ...(options.player === 'jwplayer' ? { jwBaseline: options.jwBaseline } : {}),
   };
   const startup = { p2p: startupBreakdown(p2p), baseline: startupBreakdown(baseline) };
   const network = context.plan === undefined ? '' : `-${context.plan.scenario}`;

@@ -25,6 +25,8 @@ export interface PageSetup {
   readonly capLevel: number | undefined;
   /** Shaka Player configuration (Shaka page only); undefined = Shaka's defaults. */
   readonly shakaConfig?: Readonly<Record<string, unknown>> | undefined;
+  /** What JW Player's baseline plays with (JW page only, `--jw-baseline`). Default 'native'. */
+  readonly jwBaseline?: 'native' | 'hlsjs';
 }
 
 /** A page of one player. */

@@ -63,7 +63,14 @@ export const jwplayerPage: PlayerPage = {
       src: setup.src,
       // The bench reads numbers, not the overlay: keep the page's DOM work equal in both arms.
       ...(setup.p2p === undefined
-        ? { engine: 'none' as const }
+        ? setup.jwBaseline === 'hlsjs'
+          ? // The plugin's provider with P2P off: hls.js alone, no engine.
+            {
+              engine: 'p2p' as const,
+              route: 'attach' as const,
+              p2p: { enabled: false, overlay: false },
+            }
+          : { engine: 'none' as const }
         : {
             engine: 'p2p' as const,
             route: 'attach' as const,

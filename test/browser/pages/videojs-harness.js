@@ -109,10 +109,15 @@
     viewer.player = player;
     if (engineMode !== 'none') {
       const p2p = player.p2p({ ...p2pOptions, Hls: tappedHls(viewer) });
+      // The whole payload (stream key, segment id, source, bytes, peer): the bench's diagnostics
+      // classify origin fetches by segment and by when the viewer's first peer connected.
       p2p.on('segment-loaded', (event) => {
-        addTrace(viewer, 'segment-loaded', { source: event.source, bytes: event.bytes });
+        addTrace(viewer, 'segment-loaded', event);
         if (p2p.engineKind === 'shaka') viewer.media.add(event.bytes);
       });
+      for (const name of ['peer-connected', 'peer-disconnected']) {
+        p2p.on(name, (payload) => addTrace(viewer, name, payload));
+      }
       p2p.on('error', ({ error, fatal }) => {
         viewer.state.errors.push({
           type: 'p2p',

@@ -102,3 +102,25 @@ describe('browsersNeeded', () => {
     expect(browsersNeeded('chromium', 2)).toEqual(['chromium']);
   });
 });
+
+describe('--jw-baseline', () => {
+  it("is JW Player alone (native HLS) unless told 'hlsjs' (the plugin's provider, P2P off)", () => {
+    expect(parseBenchArgs(['--player', 'jwplayer'])?.jwBaseline).toBe('native');
+    expect(parseBenchArgs(['--player', 'jwplayer', '--jw-baseline', 'hlsjs'])?.jwBaseline).toBe(
+      'hlsjs',
+    );
+  });
+
+  it('rejects another value, and any value without --player jwplayer', () => {
+    expect(() => parseBenchArgs(['--player', 'jwplayer', '--jw-baseline', 'shaka'])).toThrow(
+      new BenchUsageError("--jw-baseline must be native or hlsjs, got 'shaka'"),
+    );
+    expect(() => parseBenchArgs(['--player', 'videojs', '--jw-baseline', 'hlsjs'])).toThrow(
+      new BenchUsageError('--jw-baseline needs --player jwplayer'),
+    );
+  });
+
+  it('is documented in the usage text', () => {
+    expect(BENCH_USAGE).toContain('--jw-baseline native|hlsjs');
+  });
+});
