@@ -93,6 +93,11 @@ export interface BenchOptions {
    * hls.js provider would play HLS in a browser without native HLS). Default 'native'.
    */
   readonly jwBaseline: JWBaseline;
+  /**
+   * Runs of each scenario (`--repeat`, 1..{@link MAX_REPEAT}): with more than one, a line per run
+   * (`run`, `runs`) then a `repeat-summary` line (scripts/bench/repeat-summary.ts). Default 1.
+   */
+  readonly repeat: number;
   /** One JSON line per scenario instead of a table. */
   readonly json: boolean;
   /** Where charts and diagnostics go. Default 'artifacts/bench'. */
@@ -137,6 +142,9 @@ const VIRTUAL_DASH_STREAMS: readonly string[] = ['dash-number', 'dash-timeline']
 /** Most virtual viewers an arm may run (`--virtual-peers`): the issue's swarm has 24. */
 export const MAX_VIRTUAL_PEERS = 64;
 
+/** Most runs `--repeat` allows: each run is a whole scenario (minutes). */
+export const MAX_REPEAT = 10;
+
 /** Seed of the network plan when `--network` is given without `--seed`. */
 export const DEFAULT_NETWORK_SEED = 1;
 
@@ -177,6 +185,9 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --jw-baseline native|hlsjs  JW Player's plain arm (--player jwplayer): the open-source build
                        alone, native HLS (default), or JW with the plugin's provider and P2P off
                        (hls.js without the engine), which isolates what P2P itself costs
+  --repeat N           run each scenario N times, 1..${MAX_REPEAT} (default 1); with more than one, a
+                       line per run then a summary line: medians and ranges, how many runs met
+                       each target, and the targets judged on the medians
   --browser-per-viewer every viewer in a browser process of its own (default: one shared
                        browser per kind, a context per viewer)
   --network SCENARIO   run every arm in a network lab (root, iproute2, nftables, tc; coturn for
@@ -277,6 +288,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
         'virtual-peers': { type: 'string' },
         browser: { type: 'string' },
         'jw-baseline': { type: 'string' },
+        repeat: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -428,6 +440,13 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | undefine
     virtualPeers,
     browser: browser as BenchBrowser,
     jwBaseline,
+    repeat: numberOption(
+      'repeat',
+      values.repeat,
+      1,
+      (n) => Number.isInteger(n) && n >= 1 && n <= MAX_REPEAT,
+      `1..${MAX_REPEAT}`,
+    ),
     json: values.json === true,
     outDir: values.out ?? 'artifacts/bench',
   };

@@ -62,6 +62,7 @@ import {
   type ArmLab,
 } from './network-lab.js';
 import { networkFigures, type NetworkFigures } from './network-report.js';
+import { formatRepeatSummary, summarizeRepeats } from './repeat-summary.js';
 import { planNetworkScenario, type NetworkPlan } from './network-scenarios.js';
 import { VirtualViewerFleet } from './virtual-viewer-fleet.js';
 import {
@@ -449,7 +450,11 @@ type ScenarioLine = ScenarioReport &
     readonly jwBaseline?: JWBaseline;
   };
 
-async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<ScenarioLine> {
+async function runScenario(
+  context: ScenarioContext,
+  mode: BenchMode,
+  run = 1,
+): Promise<ScenarioLine> {
   const { options } = context;
   const spec: ScenarioSpec = {
     mode,
@@ -506,7 +511,9 @@ async function runScenario(context: ScenarioContext, mode: BenchMode): Promise<S
   };
   const startup = { p2p: startupBreakdown(p2p), baseline: startupBreakdown(baseline) };
   const network = context.plan === undefined ? '' : `-${context.plan.scenario}`;
-  const name = `${mode}-${options.stream}-${options.peers}p${network}`;
+  // With --repeat, each run keeps its own chart and diagnostics.
+  const repeated = options.repeat > 1 ? `-run${run}` : '';
+  const name = `${mode}-${options.stream}-${options.peers}p${network}${repeated}`;
   const chartFile = path.join(options.outDir, `${name}.svg`);
   writeChart(chartFile, spec, p2p, baseline);
   writeFileSync(
@@ -642,10 +649,22 @@ async function main(): Promise<number> {
     }
     if (options.browserPerViewer) await browsers.close(); // idle from here on
     for (const mode of options.modes) {
-      const report = await runScenario({ options, stack, openViewer, page, plan }, mode);
-      process.stdout.write(
-        options.json ? `${JSON.stringify(report)}\n` : `\n${formatScenario(report)}\n\n`,
-      );
+      const reports: ScenarioLine[] = [];
+      for (let run = 1; run <= options.repeat; run++) {
+        if (options.repeat > 1) progress(`${mode}: run ${run} of ${options.repeat}`);
+        const report = await runScenario({ options, stack, openViewer, page, plan }, mode, run);
+        reports.push(report);
+        const line = options.repeat > 1 ? { ...report, run, runs: options.repeat } : report;
+        process.stdout.write(
+          options.json ? `${JSON.stringify(line)}\n` : `\n${formatScenario(report)}\n\n`,
+        );
+      }
+      if (options.repeat > 1) {
+        const summary = summarizeRepeats(reports);
+        process.stdout.write(
+          options.json ? `${JSON.stringify(summary)}\n` : `${formatRepeatSummary(summary)}\n\n`,
+        );
+      }
     }
   } finally {
     await browsers.close();
