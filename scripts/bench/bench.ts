@@ -70,7 +70,7 @@ import {
   virtualPlayerSpec,
   virtualViewerOutcome,
 } from './virtual-viewer-plan.js';
-import { playerPageFor, type PlayerPage } from './player-pages.js';
+import { PLAYER_PAGES, playerPageFor, type PlayerPage } from './player-pages.js';
 import { originDigests, readOriginFile } from './origin-files.js';
 import { formatScenario } from './report-table.js';
 import {
@@ -540,6 +540,14 @@ async function runScenario(
   return report;
 }
 
+/** The pages that record segment digests, by name (what `--attackers` can run on). */
+function digestPageNames(): string {
+  return [...PLAYER_PAGES.values()]
+    .filter((candidate) => candidate.recordsDigests === true)
+    .map((candidate) => candidate.name)
+    .join(', ');
+}
+
 async function main(): Promise<number> {
   let options: BenchOptions | undefined;
   try {
@@ -563,7 +571,7 @@ async function main(): Promise<number> {
     if (pageProblem !== undefined) throw new BenchUsageError(pageProblem);
     if (options.attackers > 0 && page.recordsDigests !== true) {
       throw new BenchUsageError(
-        `--attackers needs a page that records segment digests (hlsjs, shaka, jwplayer); ` +
+        `--attackers needs a page that records segment digests (${digestPageNames()}); ` +
           `--player ${options.player} records none`,
       );
     }
