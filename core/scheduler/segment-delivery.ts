@@ -284,6 +284,7 @@ class DeliveryRun {
         httpBps: context.httpBps(),
         safetyMarginSeconds: context.safetyMarginSeconds,
         peers: this.httpOnly || !peers ? [] : peers.candidates(segment.id),
+        connectedPeers: this.httpOnly || !peers ? 0 : peers.peerCount,
         p2pAllowed:
           !this.httpOnly && mode.kind !== 'no-peers' && this.peerAttempts < MAX_PEER_ATTEMPTS,
         peerWarmupSeconds: waitForSwarm ? context.peerWarmupSeconds() : 0,

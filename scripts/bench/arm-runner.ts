@@ -181,6 +181,11 @@ export interface ViewerOutcome {
    * so no trace, loads or page cost. Absent for Chromium viewers.
    */
   readonly virtual?: true;
+  /**
+   * A virtual viewer's trace holds its engine's peer and tracker connection events (viewers of
+   * this version do); without them when it got its first peer is unknown.
+   */
+  readonly tracesConnections?: true;
   /** The browser its page ran in; absent for virtual viewers. */
   readonly browser?: ViewerBrowserName;
 }

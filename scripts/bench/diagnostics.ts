@@ -81,7 +81,8 @@ export interface OriginFetchBreakdown {
   /**
    * The part of `peerHadIt` requested before the requesting viewer's swarm for that stream had
    * connected to any peer: no scheduler could have taken these from a peer (a live joiner's
-   * startup segments, mostly). Chromium viewers only: a virtual viewer reports no peer events.
+   * startup segments, mostly). Virtual viewers count only when their trace has their engine's
+   * peer events (see `ViewerOutcome.tracesConnections`).
    */
   readonly beforeFirstPeer: DeliveryGroup;
   /** One fetch of every segment fetched over HTTP at all: what the origin must serve in any case. */
@@ -225,7 +226,11 @@ function viewerDiagnostics(
       })),
     peersEvery5s: arm.timeline
       .filter((_, sample) => sample % 5 === 4)
-      .map((point) => point.peers[index] ?? 0),
+      .map((point) =>
+        viewer.tracesConnections === true
+          ? peersConnectedAt(viewer, arm.startedAtEpochMs + point.atSeconds * 1000)
+          : (point.peers[index] ?? 0),
+      ),
     medianSlackSeconds: bySource(delivered, (segment) => segment.slackSeconds, 2),
     medianDeliveryMs: bySource(delivered, (segment) => segment.durationMs, 0),
     segmentErrors: count('segment-error'),
@@ -255,6 +260,28 @@ function viewerDiagnostics(
       atMs: Math.round(entry.atMs - arm.startedAtEpochMs),
     })),
   };
+}
+
+/**
+ * Peers a viewer was connected to at `atMs` (epoch ms), from its trace's peer events: the bench's
+ * timeline samples only pages, so a virtual viewer's peer count comes from here.
+ */
+function peersConnectedAt(viewer: ViewerOutcome, atMs: number): number {
+  // Streams each peer is connected in: a peer counts once however many swarms it shares.
+  const streamsOfPeer = new Map<string, Set<string>>();
+  for (const entry of viewer.trace) {
+    if (entry.atMs > atMs) break;
+    const peerId = stringField(entry, 'peerId');
+    const streams = streamsOfPeer.get(peerId) ?? new Set<string>();
+    if (entry.event === 'peer-connected') {
+      streams.add(stringField(entry, 'streamKey'));
+      streamsOfPeer.set(peerId, streams);
+    } else if (entry.event === 'peer-disconnected') {
+      streams.delete(stringField(entry, 'streamKey'));
+      if (streams.size === 0) streamsOfPeer.delete(peerId);
+    }
+  }
+  return streamsOfPeer.size;
 }
 
 /** When each stream's swarm of a viewer connected its first peer (trace times), by stream key. */
@@ -300,8 +327,9 @@ export function classifyOriginFetches(arm: ArmResult): OriginFetchBreakdown {
       if (heldBefore.length > 0) {
         peerHadIt.count++;
         peerHadIt.bytes += segment.bytes;
-        // A virtual viewer's trace has no peer events: when it got its first peer is unknown.
-        const knowsPeers = arm.viewers[viewerIndex]?.virtual !== true;
+        // Without peer events in a virtual viewer's trace, when it got its first peer is unknown.
+        const outcome = arm.viewers[viewerIndex];
+        const knowsPeers = outcome?.virtual !== true || outcome.tracesConnections === true;
         if (
           knowsPeers &&
           segment.requestedAtMs < (firstPeerAt.get(segment.streamKey) ?? Infinity)

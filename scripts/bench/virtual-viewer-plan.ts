@@ -282,6 +282,11 @@ export function virtualViewerOutcome(run: VirtualViewerRun): ViewerOutcome {
   for (const ban of result.peersBanned ?? []) {
     trace.push({ atMs: ban.atEpochMs, event: 'peer-banned', peerId: ban.peerId, error: ban.code });
   }
+  // Peer and tracker connections, as a page's trace holds them (diagnostics count peers from them).
+  for (const { atEpochMs, code, ...event } of result.connectionEvents ?? []) {
+    trace.push({ atMs: atEpochMs, ...event, ...(code === undefined ? {} : { error: code }) });
+  }
+  trace.sort((a, b) => a.atMs - b.atMs);
   return {
     name: `${run.label} viewer ${run.planned.id}`,
     joinedAtSeconds: run.joinedAtSeconds,
@@ -298,6 +303,7 @@ export function virtualViewerOutcome(run: VirtualViewerRun): ViewerOutcome {
     ],
     leaveKind: run.leaveKind,
     virtual: true,
+    ...(result.connectionEvents === undefined ? {} : { tracesConnections: true as const }),
   };
 }
 

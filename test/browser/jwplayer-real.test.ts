@@ -137,17 +137,56 @@ async function waitInPage<A>(
           `${String(harness.videoCount())} (playing one: ` +
           `t=${String(video?.currentTime)} ${String(video?.videoHeight)}p ` +
           `readyState=${String(video?.readyState)} paused=${String(video?.paused)} ` +
-          `src=${String(video?.currentSrc)}; JW state ${harness.player().getState()})`
+          `src=${String(video?.currentSrc)}; JW state ${harness.player().getState()}; ` +
+          `buffered ${bufferedText(video)})`
         );
+
+        function bufferedText(media: HTMLVideoElement | undefined): string {
+          if (!media) return '-';
+          const ranges: string[] = [];
+          for (let index = 0; index < media.buffered.length; index += 1) {
+            ranges.push(
+              `${media.buffered.start(index).toFixed(2)}-${media.buffered.end(index).toFixed(2)}`,
+            );
+          }
+          return ranges.join(',') || 'none';
+        }
       })
       .catch(() => '?');
     throw new Error(
       `${description}: not reached (played ${snapshot?.playedSeconds.toFixed(1) ?? '?'} s, ` +
         `${videos} video elements, fatal ${JSON.stringify(snapshot?.fatalErrors ?? [])}): ` +
-        String(error),
+        String(error) +
+        (snapshot ? `\n${recentActivity(snapshot)}` : ''),
       { cause: error },
     );
   }
+}
+
+/**
+ * The page's last loads, engine events and errors, for a failure message: says whether a stuck step
+ * waited on a load that never ended, on one that failed, or on the player with everything loaded.
+ */
+function recentActivity(snapshot: HarnessSnapshot): string {
+  const shown = 8;
+  const loads = snapshot.loads
+    .slice(-shown)
+    .map(
+      (load) =>
+        `  ${load.type} level ${String(load.level)} sn ${String(load.sn)}: ${load.outcome} ` +
+        `(started ${load.startedAtMs.toFixed(0)} ms` +
+        `${load.endedAtMs === undefined ? '' : `, ended ${load.endedAtMs.toFixed(0)} ms`})`,
+    );
+  const trace = snapshot.trace
+    .slice(-shown)
+    .map((entry) => `  ${entry.atMs.toFixed(0)} ms ${entry.event} ${JSON.stringify(entry)}`);
+  return [
+    // The JW page records no loads (its provider's hls.js is JW's); its trace has the deliveries.
+    ...(loads.length > 0 ? [`last loads (of ${String(snapshot.loads.length)}):`, ...loads] : []),
+    `last engine events (of ${String(snapshot.trace.length)}):`,
+    ...trace,
+    `errors: ${JSON.stringify(snapshot.errors.slice(-shown))}`,
+  ].join('\n');
 }
 
 /** The snapshot once every segment digest is computed. */

@@ -46,6 +46,23 @@ declare module 'bittorrent-tracker/websocket-tracker' {
     destroy(callback?: (error?: Error | null) => void): void;
     /** Starts the package's own announce timer (called with the tracker's suggested interval). */
     setInterval(intervalMs?: number): void;
+    /**
+     * The WebSocket (simple-websocket), pooled: every tracker of one URL in the page or process
+     * shares it. Null once destroyed.
+     */
+    socket: {
+      readonly connected: boolean;
+      listeners(event: 'connect'): unknown[];
+      once(event: 'connect', listener: () => void): void;
+    } | null;
+    /** `_onSocketConnect` bound to this tracker; set by `_openSocket`, removed again by `destroy`. */
+    _onSocketConnectBound: () => void;
+    /**
+     * Takes the pooled socket of `announceUrl` or opens it (called by the constructor). Only the
+     * socket's creator listens for its 'connect'; a tracker that joins a pooled socket already
+     * connected gets `_onSocketConnect` at once, one that joins it while still connecting never.
+     */
+    _openSocket(): void;
     /** Runs when the socket connects (or at once when a pooled socket is already connected). */
     _onSocketConnect(): void;
     _onSocketError(error: Error): void;

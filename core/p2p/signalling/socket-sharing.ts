@@ -6,8 +6,14 @@
  * peer id gets its own socket, through a URL made distinct by a query parameter that trackers ignore.
  */
 
-/** Effective socket URL -> the peer id using it. */
-const owners = new Map<string, string>();
+/** A socket URL's owner and how many of its connections (one per swarm) hold the URL. */
+interface SocketClaim {
+  readonly peerId: string;
+  holders: number;
+}
+
+/** Effective socket URL -> the peer id using it, counted per connection holding it. */
+const claims = new Map<string, SocketClaim>();
 
 function withQuery(url: string, name: string, value: string): string {
   const parsed = new URL(url);
@@ -15,20 +21,34 @@ function withQuery(url: string, name: string, value: string): string {
   return parsed.toString();
 }
 
-/** The URL to open for `peerId`'s connection to tracker `url`; release it with {@link releaseSocketUrl}. */
+/**
+ * The URL to open for `peerId`'s connection to tracker `url`; release it with
+ * {@link releaseSocketUrl}, once per acquisition. The URL stays `peerId`'s until every connection
+ * that acquired it has released it: the socket is shared by all of them, so handing the URL to
+ * another peer id while one remains would put two peer ids on one socket (the tracker then refuses
+ * both: in the 30-viewer lab, late joiners of a virtual-viewer process never got a peer).
+ */
 export function acquireSocketUrl(url: string, peerId: string): string {
+  // The query names the peer by the random end of its id (every id starts with the client prefix).
+  const tag = peerId.slice(-12);
   for (let attempt = 0; ; attempt++) {
-    const candidate =
-      attempt === 0 ? url : withQuery(url, 'p2pml', `${peerId.slice(0, 12)}-${attempt}`);
-    const owner = owners.get(candidate);
-    if (owner === undefined || owner === peerId) {
-      owners.set(candidate, peerId);
+    const candidate = attempt === 0 ? url : withQuery(url, 'p2pml', `${tag}-${attempt}`);
+    const claim = claims.get(candidate);
+    if (claim === undefined) {
+      claims.set(candidate, { peerId, holders: 1 });
+      return candidate;
+    }
+    if (claim.peerId === peerId) {
+      claim.holders++;
       return candidate;
     }
   }
 }
 
-/** Gives up `peerId`'s claim on a socket URL from {@link acquireSocketUrl}. */
+/** Gives up one of `peerId`'s claims on a socket URL from {@link acquireSocketUrl}. */
 export function releaseSocketUrl(socketUrl: string, peerId: string): void {
-  if (owners.get(socketUrl) === peerId) owners.delete(socketUrl);
+  const claim = claims.get(socketUrl);
+  if (claim?.peerId !== peerId) return;
+  claim.holders--;
+  if (claim.holders <= 0) claims.delete(socketUrl);
 }

@@ -132,6 +132,24 @@ class ClientFacade implements WebSocketTrackerClient {
  * everything it needs lives on the client facade.
  */
 class HookedWebSocketTracker extends WebSocketTracker {
+  /**
+   * The package tells a tracker that joins a pooled socket while it is still connecting (a second
+   * swarm of the engine started within the connect round trip) nothing when it connects: only the
+   * socket's creator listens for 'connect'. Such a swarm never counted as connected, so its
+   * re-announces (new offers while it has few peers) were never sent. It listens here too.
+   */
+  override _openSocket(): void {
+    super._openSocket();
+    const socket = this.socket;
+    if (
+      socket &&
+      !socket.connected &&
+      !socket.listeners('connect').includes(this._onSocketConnectBound)
+    ) {
+      socket.once('connect', this._onSocketConnectBound);
+    }
+  }
+
   override _onSocketConnect(): void {
     super._onSocketConnect();
     if (!this.destroyed) facadeOf(this)?.socketConnected(this);

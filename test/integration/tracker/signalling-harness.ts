@@ -39,11 +39,14 @@ export interface RecordedClient {
   readonly messages: { from: string; text: string }[];
 }
 
-/** Creates and starts a client that records its events; no STUN (nothing outside is reachable). */
+/**
+ * Creates and starts a client that records its events; no STUN (nothing outside is reachable).
+ * `peerId` defaults to a fresh one; give one id to several clients to play one engine's swarms.
+ */
 export function startRecordedClient(
-  options: Omit<TrackerSignallingOptions, 'peerId' | 'rtcConfig'>,
+  options: Omit<TrackerSignallingOptions, 'peerId' | 'rtcConfig'> & { readonly peerId?: string },
 ): RecordedClient {
-  const peerId = createPeerId();
+  const peerId = options.peerId ?? createPeerId();
   const signalling = new TrackerSignalling({ ...options, peerId, rtcConfig: { iceServers: [] } });
   const client: RecordedClient = {
     signalling,

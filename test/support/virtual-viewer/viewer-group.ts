@@ -11,7 +11,12 @@ import type { PlayerModel } from './player-model.js';
 import { ShakaVirtualViewer } from './shaka-viewer.js';
 import { VirtualViewer } from './virtual-viewer.js';
 import { manifestUrlOf, seededRandom, type ViewerSpec } from './viewer-spec.js';
-import type { PeerBan, ViewerResult } from './viewer-result.js';
+import {
+  MAX_CONNECTION_EVENTS,
+  type EngineConnectionEvent,
+  type PeerBan,
+  type ViewerResult,
+} from './viewer-result.js';
 
 /** CPU time and memory of the process, as reported at the end. */
 export interface ProcessUsage {
@@ -61,6 +66,8 @@ export class ViewerGroup {
   private finished: Promise<ViewerResult[]> | undefined;
   /** Peers each viewer's engine banned, by viewer index. */
   private readonly bans: PeerBan[][] = [];
+  /** Each viewer's engine peer and tracker connection events, by viewer index. */
+  private readonly connectionEvents: EngineConnectionEvent[][] = [];
 
   constructor(private readonly options: ViewerGroupOptions) {}
 
@@ -85,6 +92,9 @@ export class ViewerGroup {
       engine?.on('peer-banned', ({ peerId, error }) => {
         banned.push({ atEpochMs: Date.now(), peerId, code: error.code });
       });
+      const connections: EngineConnectionEvent[] = [];
+      this.connectionEvents.push(connections);
+      if (engine) recordConnectionEvents(engine, connections);
       const common = {
         id,
         manifestUrl,
@@ -137,8 +147,13 @@ export class ViewerGroup {
       for (const viewer of this.viewers) viewer.destroy();
       const results = this.viewers.map((viewer, index) => {
         const peersBanned = this.bans[index] ?? [];
+        const connectionEvents = this.connectionEvents[index] ?? [];
         const result = viewer.result();
-        return peersBanned.length === 0 ? result : { ...result, peersBanned };
+        return {
+          ...result,
+          ...(peersBanned.length === 0 ? {} : { peersBanned }),
+          ...(spec.p2p ? { connectionEvents } : {}),
+        };
       });
       for (const result of results) {
         emit(
@@ -198,4 +213,29 @@ export function summaryOf(result: ViewerResult): Omit<ViewerResult, 'requests' |
   return Object.fromEntries(
     Object.entries(result).filter(([key]) => key !== 'requests' && key !== 'segments'),
   ) as Omit<ViewerResult, 'requests' | 'segments'>;
+}
+
+/** Appends the engine's peer and tracker connection events to `into`, at most MAX_CONNECTION_EVENTS. */
+function recordConnectionEvents(engine: SegmentEngine, into: EngineConnectionEvent[]): void {
+  const add = (event: EngineConnectionEvent): void => {
+    if (into.length < MAX_CONNECTION_EVENTS) into.push(event);
+  };
+  engine.on('peer-connected', ({ peerId, streamKey }) => {
+    add({ atEpochMs: Date.now(), event: 'peer-connected', peerId, streamKey });
+  });
+  engine.on('peer-disconnected', ({ peerId, streamKey, reason }) => {
+    add({
+      atEpochMs: Date.now(),
+      event: 'peer-disconnected',
+      peerId,
+      streamKey,
+      ...(reason === undefined ? {} : { code: reason.code }),
+    });
+  });
+  engine.on('tracker-connected', ({ trackerUrl }) => {
+    add({ atEpochMs: Date.now(), event: 'tracker-connected', trackerUrl });
+  });
+  engine.on('tracker-error', ({ trackerUrl, error }) => {
+    add({ atEpochMs: Date.now(), event: 'tracker-error', trackerUrl, code: error.code });
+  });
 }

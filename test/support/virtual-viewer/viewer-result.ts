@@ -62,6 +62,24 @@ export interface DeliveredSegmentRecord {
   readonly source: SegmentSource;
 }
 
+/**
+ * A connection event of the viewer's engine: a peer connected or disconnected, a tracker connected
+ * or failed. What a Chromium bench page traces, so the bench's diagnostics can tell a viewer that
+ * never had a peer from one whose peers had nothing to give.
+ */
+export interface EngineConnectionEvent {
+  /** Epoch ms of the event. */
+  readonly atEpochMs: number;
+  readonly event: 'peer-connected' | 'peer-disconnected' | 'tracker-connected' | 'tracker-error';
+  /** The peer and the stream whose swarm it joined, for peer events. */
+  readonly peerId?: string;
+  readonly streamKey?: string;
+  /** The tracker, for tracker events. */
+  readonly trackerUrl?: string;
+  /** The error code, for `tracker-error` and a `peer-disconnected` we caused. */
+  readonly code?: string;
+}
+
 /** A peer the viewer's engine banned (its `peer-banned` event). */
 export interface PeerBan {
   /** Epoch ms of the event. */
@@ -113,4 +131,12 @@ export interface ViewerResult {
   readonly segments: readonly DeliveredSegmentRecord[];
   /** Peers the engine banned (absent when none). */
   readonly peersBanned?: readonly PeerBan[];
+  /**
+   * The engine's peer and tracker connection events, oldest first, at most
+   * {@link MAX_CONNECTION_EVENTS} (absent without an engine).
+   */
+  readonly connectionEvents?: readonly EngineConnectionEvent[];
 }
+
+/** Most connection events a virtual viewer keeps (a long churny run stays bounded). */
+export const MAX_CONNECTION_EVENTS = 2000;

@@ -55,4 +55,18 @@ describe('classifyOriginFetches', () => {
     expect(fetches.peerHadIt).toMatchObject({ count: 1, bytes: 700 });
     expect(fetches.beforeFirstPeer).toEqual({ count: 0, bytes: 0 });
   });
+
+  it('reads the first peer of a virtual viewer whose trace has its connection events', () => {
+    const first = viewer([loaded(1, 'http', 1000), loaded(2, 'http', 1000)]);
+    const traced = (trace: readonly Record<string, unknown>[]) =>
+      ({ ...viewer(trace), virtual: true, tracesConnections: true }) as ViewerOutcome;
+    const loner = traced([loaded(1, 'http', 2000, 700)]); // never had a peer
+    const connected = traced([
+      { atMs: 1500, event: 'peer-connected', streamKey: 'v', peerId: 'p' },
+      loaded(2, 'http', 3000, 900), // had a peer: avoidable
+    ]);
+    const fetches = classifyOriginFetches(arm(first, loner, connected));
+    expect(fetches.peerHadIt).toMatchObject({ count: 2, bytes: 1600 });
+    expect(fetches.beforeFirstPeer).toEqual({ count: 1, bytes: 700 });
+  });
 });

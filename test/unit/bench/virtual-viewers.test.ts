@@ -213,6 +213,44 @@ describe('virtualViewerOutcome', () => {
     expect(viewersThatBanned(arm, new Set(['someone-else']))).toBe(0);
   });
 
+  it("puts its engine's peer and tracker events into the trace, in time order", () => {
+    const outcome = virtualViewerOutcome(
+      run({
+        result: {
+          ...figures,
+          connectionEvents: [
+            { atEpochMs: 1_000_100, event: 'tracker-connected', trackerUrl: 'ws://t' },
+            { atEpochMs: 1_000_200, event: 'peer-connected', peerId: 'p1', streamKey: 'main:0' },
+            {
+              atEpochMs: 1_000_900,
+              event: 'peer-disconnected',
+              peerId: 'p1',
+              streamKey: 'main:0',
+              code: 'peer-timeout',
+            },
+          ],
+        },
+      }),
+    );
+    expect(outcome.tracesConnections).toBe(true);
+    const events = outcome.trace.filter((entry) => entry.event !== 'segment-loaded');
+    expect(events).toEqual([
+      { atMs: 1_000_100, event: 'tracker-connected', trackerUrl: 'ws://t' },
+      { atMs: 1_000_200, event: 'peer-connected', peerId: 'p1', streamKey: 'main:0' },
+      {
+        atMs: 1_000_900,
+        event: 'peer-disconnected',
+        peerId: 'p1',
+        streamKey: 'main:0',
+        error: 'peer-timeout',
+      },
+    ]);
+    const times = outcome.trace.map((entry) => entry.atMs);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    // A viewer from a process that recorded nothing says so.
+    expect(virtualViewerOutcome(run()).tracesConnections).toBeUndefined();
+  });
+
   it("gives its requests as a Chromium page's loads and the engine's segment-loaded events", () => {
     const request = {
       sequence: 4,

@@ -20,6 +20,7 @@ const base: PlanInput = {
   httpBps: 20_000_000,
   safetyMarginSeconds: 1.5,
   peers: [],
+  connectedPeers: 3,
   p2pAllowed: true,
   playerWaiting: true,
   peerWarmupSeconds: 0,
@@ -95,12 +96,21 @@ describe('planRequest', () => {
     // A quarter of the 2.4 s left for peers.
     expect(late.delaySeconds).toBeGreaterThan(0.55);
     expect(late.delaySeconds).toBeLessThanOrEqual(0.6);
+    // Well ahead (30 s of slack) the delay is bounded at 1 s.
     const vod = planRequest({ ...base, slackSeconds: 30, random: 0.999 });
     if (vod.kind !== 'http') throw new Error('expected http');
+    expect(vod.delaySeconds).toBeGreaterThan(0.99);
     expect(vod.delaySeconds).toBeLessThanOrEqual(1);
     const tight = planRequest({ ...base, slackSeconds: 1.75, random: 0.999 });
     if (tight.kind !== 'http') throw new Error('expected http');
     expect(tight.delaySeconds).toBeLessThan(0.05);
+  });
+
+  it('fetches at once when no peer is connected: nobody could announce the segment meanwhile', () => {
+    expect(planRequest({ ...base, slackSeconds: 30, random: 0.999, connectedPeers: 0 })).toEqual({
+      kind: 'http',
+      delaySeconds: 0,
+    });
   });
 
   it('gives up a prefetch that peers cannot serve instead of using HTTP', () => {

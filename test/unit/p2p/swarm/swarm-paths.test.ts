@@ -177,6 +177,7 @@ describe('Swarm connection paths', () => {
         peers: relayedFirst.map((peer) =>
           peer.path === 'relayed' ? { ...peer, throughputBps: 50_000_000 } : peer,
         ),
+        connectedPeers: swarm.peerCount,
         p2pAllowed: true,
         peerWarmupSeconds: 0,
         playerWaiting: true,
