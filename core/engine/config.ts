@@ -127,6 +127,19 @@ export interface EngineConfig {
   swarmId: string | undefined;
   /** Peers to connect to per stream swarm. 1..50. Default 12. */
   maxPeers: number;
+  /**
+   * For very large channels: the most members a stream's swarm should have before it splits into
+   * sub-swarms. Default undefined: one swarm per stream, whatever its size. Otherwise an integer
+   * >= 2 (well above `maxPeers`, e.g. 100, so peers still choose among many).
+   *
+   * When a tracker reports more members than this, a viewer moves one level down a binary tree of
+   * sub-swarms, into the half its peer id hashes to (see core/p2p/swarm/sub-swarms.ts); viewers
+   * start at the stream's ordinary swarm and move down only as far as the audience requires. Sub-
+   * swarms keep around this many members or fewer; they do not merge back when an audience shrinks.
+   * Viewers in different sub-swarms do not exchange segments. All viewers of a channel must use the
+   * same value: it decides where they meet (docs/SWARM-IDENTITY.md, "Sub-swarms").
+   */
+  swarmPeerCap: number | undefined;
   /** Seconds ahead of the playhead the engine prefetches over P2P (VOD and live). 0..600. Default 60. */
   p2pPrefetchSeconds: number;
   /**
@@ -192,6 +205,7 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = {
   rtcConfig: PUBLIC_STUN_SERVERS,
   swarmId: undefined,
   maxPeers: 12,
+  swarmPeerCap: undefined,
   p2pPrefetchSeconds: 60,
   httpSafetyMarginSeconds: 1.5,
   peerIdleTimeoutMs: 2000,

@@ -39,6 +39,11 @@ export interface PeerNetworkContext {
    * each decision. Absent (older callers, tests): `normal`.
    */
   readonly mainThreadLevel?: () => MainThreadLevel;
+  /**
+   * The peer id this engine presents in all its swarms (40 hex characters). Absent: a fresh random
+   * one (`createPeerId`). Tests set it to place peers in known sub-swarms (`swarmPeerCap`).
+   */
+  readonly localPeerId?: string;
 }
 
 /** Internal dependencies, replaceable for tests and for builds without P2P. */

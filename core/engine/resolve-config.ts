@@ -10,6 +10,7 @@ import {
   normalizeTrackerUrl,
   type TrackerList,
 } from '../p2p/signalling/tracker-fleet.js';
+import { MIN_SWARM_PEER_CAP } from '../p2p/swarm/sub-swarms.js';
 import { DEFAULT_ENGINE_CONFIG, type EngineConfig, type IntegrityConfig } from './config.js';
 
 /** Checks one value; returns a description of what is allowed when the value is wrong. */
@@ -38,6 +39,10 @@ const CHECKS: { readonly [K in keyof EngineConfig]-?: Check } = {
     'a non-empty string or undefined',
   ),
   maxPeers: integerIn(1, 50),
+  swarmPeerCap: optional(
+    (value) => Number.isInteger(value) && (value as number) >= MIN_SWARM_PEER_CAP,
+    `an integer >= ${MIN_SWARM_PEER_CAP}, or undefined (one swarm per stream)`,
+  ),
   p2pPrefetchSeconds: numberIn(0, 600),
   httpSafetyMarginSeconds: numberIn(0.5, 60),
   peerIdleTimeoutMs: numberIn(200, 60_000),

@@ -76,6 +76,12 @@ export interface EngineEventMap {
   /** A tracker connection (re)opened. */
   'tracker-connected': { readonly trackerUrl: string };
   /**
+   * A stream's swarm grew past `swarmPeerCap` and this engine moved that stream one level down, to
+   * the sub-swarm its peer id belongs to (`level` 1 or deeper; `infoHash` the sub-swarm's, 40 hex
+   * characters). Its peer connections for the stream closed and new ones form there.
+   */
+  'swarm-split': { readonly streamKey: string; readonly level: number; readonly infoHash: string };
+  /**
    * The engine's thread changed load level (`normal`, `strained`, `starved`; smoothed lateness in
    * `lagMs`): with `mainThreadBackoff` (default) P2P work backs off while it is not `normal`.
    * Emitted on every change, the return to `normal` included.

@@ -28,6 +28,7 @@ import { reconnectDelayMs } from './announce-policy.js';
 import { binaryStringToHex, hexToBinaryString } from './peer-id.js';
 import { acquireSocketUrl, releaseSocketUrl } from './socket-sharing.js';
 import type { SimplePeer } from './simple-peer.js';
+import type { TrackerConnectionLike } from './tracker-connector.js';
 
 /** What a {@link TrackerConnection} reports to its owner. */
 export interface TrackerConnectionListener {
@@ -194,8 +195,11 @@ function facadeOf(tracker: WebSocketTracker): ClientFacade | undefined {
   return tracker.client instanceof ClientFacade ? tracker.client : undefined;
 }
 
-/** One tracker of one swarm, reconnecting with backoff until destroyed. */
-export class TrackerConnection {
+/**
+ * One tracker of one swarm, reconnecting with backoff until destroyed. The default connection of
+ * TrackerSignalling (see tracker-connector.ts for the seam that replaces it in the simulator).
+ */
+export class TrackerConnection implements TrackerConnectionLike {
   private tracker: HookedWebSocketTracker | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private failedAttempts = 0;

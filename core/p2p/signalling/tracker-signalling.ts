@@ -14,7 +14,12 @@ import {
 import { connectionToKeep } from './duplicate-connections.js';
 import { isTwentyByteHex } from './peer-id.js';
 import type { SimplePeer } from './simple-peer.js';
-import { TrackerConnection, type TrackerConnectionListener } from './tracker-connection.js';
+import type { TrackerConnectionListener } from './tracker-connection.js';
+import {
+  connectWebSocketTracker,
+  type TrackerConnectionLike,
+  type TrackerConnector,
+} from './tracker-connector.js';
 import {
   DEFAULT_FLEET_FAILOVER_POLICY,
   FleetFailover,
@@ -62,6 +67,12 @@ export interface TrackerSignallingOptions {
    * remote peers' offers are still answered. Default: never.
    */
   readonly holdsNewConnections?: () => boolean;
+  /**
+   * Makes the connection to each tracker URL. Default: a real WebSocket connection
+   * ({@link connectWebSocketTracker}). Exists for the swarm simulator (scripts/simulate) and tests,
+   * which connect through a simulated tracker and simulated data channels.
+   */
+  readonly connectTracker?: TrackerConnector;
 }
 
 /** Events of {@link TrackerSignalling}. */
@@ -129,7 +140,8 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
   /** Usable URLs of each tracker group, in this swarm's preference order (rank 0 first). */
   private readonly rankedGroups: { readonly groupIndex: number; readonly urls: string[] }[] = [];
   /** Connections of the held groups, by rank (see FleetFailover). */
-  private readonly connectionsByRank = new Map<number, TrackerConnection[]>();
+  private readonly connectionsByRank = new Map<number, TrackerConnectionLike[]>();
+  private readonly connectTracker: TrackerConnector;
   private readonly failover: FleetFailover;
   private readonly isFleet: boolean;
   private fleetTimer: ReturnType<typeof setTimeout> | undefined;
@@ -189,6 +201,7 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
     );
     this.admits = options.admits ?? (() => true);
     this.holdsNewConnections = options.holdsNewConnections ?? (() => false);
+    this.connectTracker = options.connectTracker ?? connectWebSocketTracker;
     this.identity = { infoHash: this.infoHash, peerId: this.peerId, rtcConfig: options.rtcConfig };
     const groups = trackerGroups(options.trackers);
     this.isFleet = groups.length > 1;
@@ -281,7 +294,7 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
     return closed;
   }
 
-  private allConnections(): TrackerConnection[] {
+  private allConnections(): TrackerConnectionLike[] {
     return [...this.connectionsByRank.values()].flat();
   }
 
@@ -329,11 +342,10 @@ export class TrackerSignalling extends TypedEmitter<TrackerSignallingEvents> {
     }
     for (const rank of held) {
       if (this.connectionsByRank.has(rank)) continue;
-      const connections = (this.rankedGroups[rank]?.urls ?? []).map(
-        (url) =>
-          new TrackerConnection(url, this.identity, this.listenerFor(url), () =>
-            this.announceOptions(),
-          ),
+      const connections = (this.rankedGroups[rank]?.urls ?? []).map((url) =>
+        this.connectTracker(url, this.identity, this.listenerFor(url), () =>
+          this.announceOptions(),
+        ),
       );
       this.connectionsByRank.set(rank, connections);
       for (const connection of connections) {

@@ -1,17 +1,21 @@
 /**
  * The P2P half of an engine: one swarm per playing stream (joined when the stream becomes active,
  * left a little after it stops being active, so a quick ABR switch back does not re-join), shared
- * upload limits, and the digests sent along with segments.
+ * upload limits, and the digests sent along with segments. With `swarmPeerCap` set, a stream's
+ * swarm is the sub-swarm of its current level (sub-swarms.ts): a tracker reporting more members
+ * than the cap makes the stream move one level down, replacing its swarm.
  */
 import type { PeerNetwork } from '../../engine/peer-network.js';
 import type { PeerNetworkContext } from '../../engine/peer-network.js';
 import { defaultUploadDisabled } from '../../engine/resolve-config.js';
 import type { SegmentId } from '../../model/segment.js';
 import { createPeerId } from '../signalling/peer-id.js';
+import type { TrackerConnector } from '../signalling/tracker-connector.js';
 import { infoHashFor } from '../swarm-identity.js';
 import { DigestBook } from './digest-book.js';
 import { PeerBans } from './peer-bans.js';
 import { PeerPenalties } from './peer-penalties.js';
+import { splitLevel, subSwarmPlace } from './sub-swarms.js';
 import { Swarm } from './swarm.js';
 import { UploadLimiter } from './upload-limiter.js';
 
@@ -20,6 +24,16 @@ import { UploadLimiter } from './upload-limiter.js';
  * back and forth, short enough not to hold connections for a rendition nobody here plays.
  */
 const SWARM_LINGER_MS = 20_000;
+
+/**
+ * How the P2P half reaches trackers and peers. Every field is optional; an absent one means the
+ * real thing (WebSocket trackers, WebRTC data channels). Exists for the swarm simulator
+ * (scripts/simulate) and tests, which run the real swarms over simulated transports.
+ */
+export interface P2PTransport {
+  /** Makes each swarm's tracker connections (see `TrackerSignallingOptions.connectTracker`). */
+  readonly connectTracker?: TrackerConnector;
+}
 
 class P2PNetwork implements PeerNetwork {
   private readonly swarms = new Map<string, Swarm>();
@@ -33,12 +47,21 @@ class P2PNetwork implements PeerNetwork {
    */
   private readonly bans = new PeerBans();
   private readonly penalties = new PeerPenalties();
-  private readonly localPeerId = createPeerId();
+  private readonly localPeerId: string;
+  /**
+   * The sub-swarm level of each stream that has moved below level 0 (`swarmPeerCap` only). Kept
+   * when the stream's swarm is left, so re-joining it goes straight back to its sub-swarm.
+   */
+  private readonly subSwarmLevels = new Map<string, number>();
   private readonly uploadDisabled: boolean;
   private destroyed = false;
 
-  constructor(private readonly context: PeerNetworkContext) {
+  constructor(
+    private readonly context: PeerNetworkContext,
+    private readonly transport: P2PTransport,
+  ) {
     const { config } = context;
+    this.localPeerId = context.localPeerId ?? createPeerId();
     const mainThreadLevel = context.mainThreadLevel ?? (() => 'normal' as const);
     this.limiter = new UploadLimiter(
       {
@@ -104,9 +127,16 @@ class P2PNetwork implements PeerNetwork {
 
   private join(streamKey: string): Swarm {
     const { config, swarmId, store, emit, recordUpload } = this.context;
-    return new Swarm({
+    const cap = config.swarmPeerCap;
+    const baseInfoHash = infoHashFor(swarmId, streamKey);
+    const level = this.subSwarmLevels.get(streamKey) ?? 0;
+    const infoHash =
+      cap === undefined
+        ? baseInfoHash
+        : subSwarmPlace(this.localPeerId, baseInfoHash, level).infoHash;
+    const swarm: Swarm = new Swarm({
       streamKey,
-      infoHash: infoHashFor(swarmId, streamKey),
+      infoHash,
       localPeerId: this.localPeerId,
       trackers: config.trackers,
       rtcConfig: config.rtcConfig,
@@ -121,11 +151,47 @@ class P2PNetwork implements PeerNetwork {
       bans: this.bans,
       emit,
       recordUpload,
+      ...(this.transport.connectTracker ? { connectTracker: this.transport.connectTracker } : {}),
+      ...(cap === undefined
+        ? {}
+        : {
+            onSwarmSize: (members: number) => {
+              if (splitLevel(level, members, cap) === level) return;
+              // Not from inside the signalling's own event: the swarm is destroyed by the move.
+              queueMicrotask(() => {
+                this.moveDown(streamKey, swarm, level, baseInfoHash);
+              });
+            },
+          }),
     });
+    return swarm;
+  }
+
+  /**
+   * Moves a stream whose swarm at `level` grew past `swarmPeerCap` to its sub-swarm one level down:
+   * the old swarm is left (its connections close, requests on them re-plan) and the new one takes
+   * its place, which the scheduler finds through `peersFor` at its next decision.
+   */
+  private moveDown(streamKey: string, from: Swarm, level: number, baseInfoHash: string): void {
+    if (this.destroyed || this.swarms.get(streamKey) !== from) return;
+    const next = level + 1;
+    this.subSwarmLevels.set(streamKey, next);
+    from.destroy();
+    this.swarms.set(streamKey, this.join(streamKey));
+    const { infoHash } = subSwarmPlace(this.localPeerId, baseInfoHash, next);
+    this.context.emit('swarm-split', { streamKey, level: next, infoHash });
   }
 }
 
-/** Starts the P2P half of an engine for one source. */
-export function createP2PNetwork(context: PeerNetworkContext): PeerNetwork {
-  return new P2PNetwork(context);
+/**
+ * Starts the P2P half of an engine for one source.
+ *
+ * @param transport - replaces how trackers are reached (the simulator and tests); default: real
+ *   WebSocket trackers and WebRTC
+ */
+export function createP2PNetwork(
+  context: PeerNetworkContext,
+  transport: P2PTransport = {},
+): PeerNetwork {
+  return new P2PNetwork(context, transport);
 }

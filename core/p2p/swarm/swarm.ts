@@ -34,6 +34,7 @@ import { simplePeerChannel } from '../peer/simple-peer-channel.js';
 import { rangesContain } from '../protocol/segment-id-ranges.js';
 import { TrackerSignalling } from '../signalling/tracker-signalling.js';
 import type { SimplePeer } from '../signalling/simple-peer.js';
+import type { TrackerConnector } from '../signalling/tracker-connector.js';
 import type { TrackerList } from '../signalling/tracker-fleet.js';
 import type { DigestBook } from './digest-book.js';
 import { MapAnnouncementBatch } from './map-announcements.js';
@@ -76,6 +77,16 @@ export interface SwarmOptions {
   readonly emit: <K extends keyof EngineEventMap>(event: K, payload: EngineEventMap[K]) => void;
   /** Counts bytes sent to a peer, with the path of the connection they went over. */
   readonly recordUpload: (bytes: number, path: ConnectionPath) => void;
+  /**
+   * Makes the connection to each tracker (see `TrackerSignallingOptions.connectTracker`). Default: a
+   * real WebSocket connection. Exists for the swarm simulator (scripts/simulate) and tests.
+   */
+  readonly connectTracker?: TrackerConnector;
+  /**
+   * Called with each swarm size a tracker reports (members, us included), e.g. to move to a
+   * sub-swarm when the swarm grows past `swarmPeerCap` (see sub-swarms.ts). Default: none.
+   */
+  readonly onSwarmSize?: (members: number) => void;
 }
 
 function changeMentions(change: SegmentMapChange, id: SegmentId): boolean {
@@ -119,6 +130,7 @@ export class Swarm implements SegmentPeers {
       maxPeers: options.maxPeers,
       admits: (remotePeerId) => this.admits(remotePeerId),
       ...(options.holdsNewConnections ? { holdsNewConnections: options.holdsNewConnections } : {}),
+      ...(options.connectTracker ? { connectTracker: options.connectTracker } : {}),
     });
     this.unsubscribeBans = options.bans.onBan((peerId) => {
       this.peers.get(peerId)?.close();
@@ -132,9 +144,10 @@ export class Swarm implements SegmentPeers {
     this.signalling.on('tracker-connected', (payload) => {
       options.emit('tracker-connected', payload);
     });
-    this.signalling.on('swarm-size', () => {
+    this.signalling.on('swarm-size', ({ members }) => {
       // Segments waiting for the swarm's first peers re-plan: alone, they need not wait.
       if (this.alone) this.notifyAll();
+      options.onSwarmSize?.(members);
     });
     this.unsubscribeStore = options.store.onChange((change) => {
       if (change.streamKey !== options.streamKey) return;

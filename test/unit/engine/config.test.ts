@@ -39,6 +39,12 @@ describe('resolveEngineConfig', () => {
     expect(config.storeBudgetBytes).toBe(DEFAULT_ENGINE_CONFIG.storeBudgetBytes);
   });
 
+  it('leaves swarmPeerCap undefined by default (one swarm per stream) and keeps a given cap', () => {
+    expect(resolveEngineConfig().swarmPeerCap).toBeUndefined();
+    expect(resolveEngineConfig({ swarmPeerCap: undefined }).swarmPeerCap).toBeUndefined();
+    expect(resolveEngineConfig({ swarmPeerCap: 5000 }).swarmPeerCap).toBe(5000);
+  });
+
   it('copies the trackers array', () => {
     const trackers = ['ws://127.0.0.1:8000'];
     const config = resolveEngineConfig({ trackers });
@@ -55,6 +61,7 @@ describe('resolveEngineConfig', () => {
         storeBudgetBytes: 1024 * 1024,
         liveEvictionMarginSeconds: 3600,
         maxPeers: 1,
+        swarmPeerCap: 2,
         p2pPrefetchSeconds: 0,
         httpSafetyMarginSeconds: 0.5,
         peerIdleTimeoutMs: 60_000,
@@ -130,6 +137,10 @@ describe('resolveEngineConfig', () => {
     ['swarmId', '', /non-empty string or undefined/, 'got ""'],
     ['maxPeers', 0, /integer from 1 to 50/, 'got 0'],
     ['maxPeers', 51, /integer from 1 to 50/, 'got 51'],
+    ['swarmPeerCap', 1, /integer >= 2, or undefined \(one swarm per stream\)/, 'got 1'],
+    ['swarmPeerCap', 100.5, /integer >= 2/, 'got 100.5'],
+    ['swarmPeerCap', '100', /integer >= 2/, 'got "100"'],
+    ['swarmPeerCap', Infinity, /integer >= 2/, 'got Infinity'],
     ['p2pPrefetchSeconds', 601, /number from 0 to 600/, 'got 601'],
     ['httpSafetyMarginSeconds', 0.4, /number from 0.5 to 60/, 'got 0.4'],
     ['peerIdleTimeoutMs', 100, /number from 200 to 60000/, 'got 100'],
