@@ -73,6 +73,12 @@ export class SegmentStore {
   private readonly byStream = new Map<string, Map<SegmentId, Entry>>();
   private readonly emitter = new TypedEmitter<StoreEvents>();
   private position: number | undefined;
+  /**
+   * No live segment ends before this (Infinity when there is none): the playhead moves four times
+   * a second, and the scan for live segments left behind is only needed once it passes this.
+   * Exact after a scan; removals may leave it lower than the true minimum, which only costs a scan.
+   */
+  private liveEndFloor = Infinity;
   private bytes = 0;
   private destroyed = false;
 
@@ -195,6 +201,7 @@ export class SegmentStore {
     }
     stream.set(entry.meta.segmentId, entry);
     this.bytes += entry.data.byteLength;
+    if (entry.meta.isLive) this.liveEndFloor = Math.min(this.liveEndFloor, entry.meta.endTime);
   }
 
   private detach(entry: Entry): void {
@@ -211,10 +218,16 @@ export class SegmentStore {
     const position = this.position;
     if (position !== undefined) {
       const liveHorizon = position - this.liveEvictionMarginSeconds;
-      for (const entry of this.lru.values()) {
-        if (entry.meta.isLive && entry.meta.endTime < liveHorizon) evicted.push(entry);
+      if (this.liveEndFloor < liveHorizon) {
+        let floor = Infinity;
+        for (const entry of this.lru.values()) {
+          if (!entry.meta.isLive) continue;
+          if (entry.meta.endTime < liveHorizon) evicted.push(entry);
+          else floor = Math.min(floor, entry.meta.endTime);
+        }
+        this.liveEndFloor = floor;
+        for (const entry of evicted) this.detach(entry);
       }
-      for (const entry of evicted) this.detach(entry);
     }
     if (this.bytes <= this.budgetBytes) return evicted;
     // Least recently used first; Map iteration tolerates deleting the current entry.

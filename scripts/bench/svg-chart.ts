@@ -17,6 +17,10 @@ export interface ChartSeries {
 export interface ChartSpec {
   readonly title: string;
   readonly series: readonly ChartSeries[];
+  /** The y axis: its label and what a point's value is divided by for it. Default cumulative MB. */
+  readonly yAxis?: { readonly label: string; readonly divisor: number };
+  /** The x axis label. Default "seconds since the first viewer joined". */
+  readonly xLabel?: string;
 }
 
 const WIDTH = 760;
@@ -41,11 +45,12 @@ export function tickStep(max: number, count: number): number {
   return nice * power;
 }
 
-/** Renders the chart; the y axis is in MB (10^6 bytes), the x axis in seconds. */
+/** Renders the chart; the y axis is in MB (10^6 bytes) unless `spec.yAxis` says otherwise, the x axis in seconds. */
 export function renderLineChart(spec: ChartSpec): string {
+  const divisor = spec.yAxis?.divisor ?? 1_000_000;
   const allPoints = spec.series.flatMap((series) => series.points);
   const xMax = Math.max(1, ...allPoints.map(([x]) => x));
-  const yMaxMb = Math.max(0.1, ...allPoints.map(([, y]) => y / 1_000_000));
+  const yMaxMb = Math.max(0.1, ...allPoints.map(([, y]) => y / divisor));
   const xStep = tickStep(xMax, 8);
   const yStep = tickStep(yMaxMb, 6);
   const xTop = Math.ceil(xMax / xStep) * xStep;
@@ -82,14 +87,14 @@ export function renderLineChart(spec: ChartSpec): string {
     `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotWidth}" height="${plotHeight}" ` +
       `fill="none" stroke="#888"/>`,
     `<text x="${MARGIN.left + plotWidth / 2}" y="${MARGIN.top + plotHeight + 34}" ` +
-      `text-anchor="middle">seconds since the first viewer joined</text>`,
+      `text-anchor="middle">${escapeXml(spec.xLabel ?? 'seconds since the first viewer joined')}</text>`,
     `<text transform="translate(18 ${MARGIN.top + plotHeight / 2}) rotate(-90)" ` +
-      `text-anchor="middle">cumulative MB</text>`,
+      `text-anchor="middle">${escapeXml(spec.yAxis?.label ?? 'cumulative MB')}</text>`,
   );
   for (const series of spec.series) {
     if (series.points.length === 0) continue;
     const path = series.points
-      .map(([px, py]) => `${x(px).toFixed(1)},${y(py / 1_000_000).toFixed(1)}`)
+      .map(([px, py]) => `${x(px).toFixed(1)},${y(py / divisor).toFixed(1)}`)
       .join(' ');
     const dash = series.dashed === true ? ' stroke-dasharray="6 4"' : '';
     parts.push(

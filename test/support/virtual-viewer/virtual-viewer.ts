@@ -51,6 +51,13 @@ export interface VirtualViewerOptions extends ViewerModelOptions {
   readonly manifestUrl: string;
   /** Random source in [0, 1) (seeded by the process entry): phase of `timeupdate`. Default Math.random. */
   readonly random?: () => number;
+  /**
+   * Period of the model's stream tick (hls.js's `tick` timer), ms. Default hls.js's 100 ms. The
+   * simulator may coarsen it for very large runs (it also ticks after every load, as hls.js does).
+   */
+  readonly tickIntervalMs?: number;
+  /** Period of `timeupdate` while playing, ms. Default Chromium's 250 ms. */
+  readonly timeupdateIntervalMs?: number;
 }
 
 /** A loaded media playlist of one level. */
@@ -136,12 +143,13 @@ export class VirtualViewer extends ViewerModel<VirtualViewerOptions> {
     }
     this.tickTimer = setInterval(() => {
       this.tick();
-    }, HLSJS_DEFAULTS.streamTickMs);
-    const phaseMs = Math.floor((this.options.random ?? Math.random)() * 250);
+    }, this.options.tickIntervalMs ?? HLSJS_DEFAULTS.streamTickMs);
+    const timeupdateMs = this.options.timeupdateIntervalMs ?? HLSJS_DEFAULTS.timeupdateIntervalMs;
+    const phaseMs = Math.floor((this.options.random ?? Math.random)() * timeupdateMs);
     this.life.later(phaseMs, () => {
       this.timeupdateTimer = setInterval(() => {
         if (this.model?.started && !this.model.stalled) this.reportPlayback();
-      }, HLSJS_DEFAULTS.timeupdateIntervalMs);
+      }, timeupdateMs);
     });
     this.tick();
   }
